@@ -1,0 +1,42 @@
+package io.llmscope.storage;
+
+/**
+ * A read-only run of rows in columnar form: a slice of the head or (later) a sealed segment.
+ *
+ * <p>The arrays are the storage's own and may be longer than {@link #size()}: read only indexes
+ * below {@code size()} and never write. Dimension columns hold ids into {@link #dictionary}.
+ * Measure columns hold NaN where a span did not report the measure.
+ */
+public interface ColumnBatch {
+  int FLAG_LLM = 1;
+  int FLAG_COST_REPORTED = 2;
+
+  int size();
+
+  long minStartNanos();
+
+  long maxStartNanos();
+
+  long[] startNanos();
+
+  long[] endNanos();
+
+  long[] traceIdHi();
+
+  long[] traceIdLo();
+
+  long[] spanIds();
+
+  long[] parentSpanIds();
+
+  int[] dimIds(Dim dim);
+
+  Dictionary dictionary(Dim dim);
+
+  double[] measure(Measure measure);
+
+  /** Per-row bit set of {@link #FLAG_LLM} and {@link #FLAG_COST_REPORTED}. */
+  byte[] flags();
+
+  SpanDetail detail(int row);
+}

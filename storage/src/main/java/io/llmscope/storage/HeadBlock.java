@@ -1,0 +1,87 @@
+package io.llmscope.storage;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The in-memory, queryable tail of one tenant's spans: everything appended to the WAL and not
+ * yet sealed. One writer (under the storage lock) and any number of concurrent readers; a
+ * reader's {@link #snapshot} sees a stable prefix of rows.
+ */
+final class HeadBlock {
+  private final StringDictionary[] dicts = new StringDictionary[Dim.COUNT];
+  private volatile HeadChunk[] chunks = new HeadChunk[0];
+  private volatile long rows;
+  // Written by the writer before it publishes rows; readers read them after reading rows.
+  private volatile long minStart = Long.MAX_VALUE;
+  private volatile long maxStart = Long.MIN_VALUE;
+
+  HeadBlock() {
+    for (int d = 0; d < Dim.COUNT; d++) dicts[d] = new StringDictionary();
+  }
+
+  /** Writer only. */
+  void add(List<LlmSpan> spans) {
+    long r = rows;
+    HeadChunk[] cs = chunks;
+    long lo = minStart;
+    long hi = maxStart;
+    for (LlmSpan s : spans) {
+      int idx = (int) (r / HeadChunk.CAPACITY);
+      if (idx == cs.length) {
+        cs = Arrays.copyOf(cs, cs.length + 1);
+        cs[idx] = new HeadChunk();
+        chunks = cs;
+      }
+      cs[idx].set((int) (r % HeadChunk.CAPACITY), s, dicts);
+      lo = Math.min(lo, s.startNanos);
+      hi = Math.max(hi, s.startNanos);
+      r++;
+    }
+    minStart = lo;
+    maxStart = hi;
+    rows = r; // publish
+  }
+
+  long rows() {
+    return rows;
+  }
+
+  long minStartNanos() {
+    return minStart;
+  }
+
+  long maxStartNanos() {
+    return maxStart;
+  }
+
+  /** The rows published so far, as batches of at most {@link HeadChunk#CAPACITY} rows. */
+  List<ColumnBatch> snapshot() {
+    long r = rows;
+    HeadChunk[] cs = chunks;
+    List<ColumnBatch> out = new ArrayList<>(cs.length);
+    for (int i = 0; i < cs.length && (long) i * HeadChunk.CAPACITY < r; i++) {
+      int size = (int) Math.min(HeadChunk.CAPACITY, r - (long) i * HeadChunk.CAPACITY);
+      out.add(new HeadChunkView(cs[i], size, dicts));
+    }
+    return out;
+  }
+
+  /** A fixed-size view of a chunk; the size is frozen at snapshot time. */
+  private record HeadChunkView(HeadChunk c, int size, StringDictionary[] dicts) implements ColumnBatch {
+    @Override public long minStartNanos() { return c.minStart; }
+    @Override public long maxStartNanos() { return c.maxStart; }
+    @Override public long[] startNanos() { return c.start; }
+    @Override public long[] endNanos() { return c.end; }
+    @Override public long[] traceIdHi() { return c.traceHi; }
+    @Override public long[] traceIdLo() { return c.traceLo; }
+    @Override public long[] spanIds() { return c.spanId; }
+    @Override public long[] parentSpanIds() { return c.parentId; }
+    @Override public int[] dimIds(Dim dim) { return c.dims[dim.ordinal()]; }
+    @Override public Dictionary dictionary(Dim dim) { return dicts[dim.ordinal()]; }
+    @Override public double[] measure(Measure m) { return c.measures[m.ordinal()]; }
+    @Override public byte[] flags() { return c.flags; }
+    @Override public SpanDetail detail(int row) { return c.details[row]; }
+  }
+}

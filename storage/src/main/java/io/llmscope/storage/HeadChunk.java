@@ -1,0 +1,34 @@
+package io.llmscope.storage;
+
+/** Fixed-capacity column arrays for a run of head rows; filled once, by the single writer. */
+final class HeadChunk {
+  static final int CAPACITY = 8192;
+
+  final long[] start = new long[CAPACITY];
+  final long[] end = new long[CAPACITY];
+  final long[] traceHi = new long[CAPACITY];
+  final long[] traceLo = new long[CAPACITY];
+  final long[] spanId = new long[CAPACITY];
+  final long[] parentId = new long[CAPACITY];
+  final int[][] dims = new int[Dim.COUNT][CAPACITY];
+  final double[][] measures = new double[Measure.COUNT][CAPACITY];
+  final byte[] flags = new byte[CAPACITY];
+  final SpanDetail[] details = new SpanDetail[CAPACITY];
+  long minStart = Long.MAX_VALUE;
+  long maxStart = Long.MIN_VALUE;
+
+  void set(int row, LlmSpan s, StringDictionary[] dicts) {
+    start[row] = s.startNanos;
+    end[row] = s.endNanos;
+    traceHi[row] = s.traceIdHi;
+    traceLo[row] = s.traceIdLo;
+    spanId[row] = s.spanId;
+    parentId[row] = s.parentSpanId;
+    for (int d = 0; d < Dim.COUNT; d++) dims[d][row] = dicts[d].add(s.dims[d]);
+    for (int m = 0; m < Measure.COUNT; m++) measures[m][row] = s.measures[m];
+    flags[row] = (byte) ((s.llm ? ColumnBatch.FLAG_LLM : 0) | (s.costReported ? ColumnBatch.FLAG_COST_REPORTED : 0));
+    details[row] = s.detail;
+    if (s.startNanos < minStart) minStart = s.startNanos;
+    if (s.startNanos > maxStart) maxStart = s.startNanos;
+  }
+}

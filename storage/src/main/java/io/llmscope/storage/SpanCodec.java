@@ -1,0 +1,216 @@
+package io.llmscope.storage;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.openhft.chronicle.bytes.Bytes;
+
+/**
+ * Binary form of a batch of spans, as written into one write-ahead-log document.
+ *
+ * <pre>
+ * batch   := version:u8 tenant:utf8 count:stopbit span*
+ * span    := flags:u8 traceHi:i64 traceLo:i64 spanId:i64 parent:i64 start:i64 end:i64
+ *            dimMask:stopbit utf8* (one per set bit, Dim order)
+ *            measureMask:stopbit f64* (one per set bit, Measure order)
+ *            detail
+ * detail  := map(attributes) map(resource) utf8 scopeName utf8 scopeVersion utf8 traceState
+ *            utf8 statusMessage events links
+ * value   := tag:u8 payload  (see TAG_*)
+ * </pre>
+ *
+ * Strings are Chronicle's stop-bit length-prefixed UTF-8. A new version byte changes the layout.
+ */
+final class SpanCodec {
+  static final int VERSION = 1;
+  private static final int FLAG_LLM = 1;
+  private static final int FLAG_COST_REPORTED = 2;
+
+  private static final byte TAG_NULL = 0;
+  private static final byte TAG_STRING = 1;
+  private static final byte TAG_LONG = 2;
+  private static final byte TAG_DOUBLE = 3;
+  private static final byte TAG_TRUE = 4;
+  private static final byte TAG_FALSE = 5;
+  private static final byte TAG_BYTES = 6;
+  private static final byte TAG_LIST = 7;
+  private static final byte TAG_MAP = 8;
+
+  private SpanCodec() {}
+
+  static void writeBatch(Bytes<?> out, String tenant, List<LlmSpan> spans) {
+    out.writeUnsignedByte(VERSION);
+    out.writeUtf8(tenant);
+    out.writeStopBit(spans.size());
+    for (LlmSpan s : spans) writeSpan(out, s);
+  }
+
+  /** Reads a batch; calls back with the tenant and each decoded span (a fresh instance each). */
+  static void readBatch(Bytes<?> in, BatchVisitor visitor) {
+    int version = in.readUnsignedByte();
+    if (version != VERSION) throw new IllegalStateException("unknown WAL batch version " + version);
+    String tenant = in.readUtf8();
+    int n = (int) in.readStopBit();
+    List<LlmSpan> spans = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) spans.add(readSpan(in));
+    visitor.batch(tenant, spans);
+  }
+
+  interface BatchVisitor {
+    void batch(String tenant, List<LlmSpan> spans);
+  }
+
+  static void writeSpan(Bytes<?> out, LlmSpan s) {
+    out.writeUnsignedByte((s.llm ? FLAG_LLM : 0) | (s.costReported ? FLAG_COST_REPORTED : 0));
+    out.writeLong(s.traceIdHi);
+    out.writeLong(s.traceIdLo);
+    out.writeLong(s.spanId);
+    out.writeLong(s.parentSpanId);
+    out.writeLong(s.startNanos);
+    out.writeLong(s.endNanos);
+    long dimMask = 0;
+    for (int i = 0; i < Dim.COUNT; i++) if (s.dims[i] != null) dimMask |= 1L << i;
+    out.writeStopBit(dimMask);
+    for (int i = 0; i < Dim.COUNT; i++) if (s.dims[i] != null) out.writeUtf8(s.dims[i]);
+    long mMask = 0;
+    for (int i = 0; i < Measure.COUNT; i++) if (!Double.isNaN(s.measures[i])) mMask |= 1L << i;
+    out.writeStopBit(mMask);
+    for (int i = 0; i < Measure.COUNT; i++) if (!Double.isNaN(s.measures[i])) out.writeDouble(s.measures[i]);
+    writeDetail(out, s.detail);
+  }
+
+  static LlmSpan readSpan(Bytes<?> in) {
+    LlmSpan s = new LlmSpan();
+    int flags = in.readUnsignedByte();
+    s.llm = (flags & FLAG_LLM) != 0;
+    s.costReported = (flags & FLAG_COST_REPORTED) != 0;
+    s.traceIdHi = in.readLong();
+    s.traceIdLo = in.readLong();
+    s.spanId = in.readLong();
+    s.parentSpanId = in.readLong();
+    s.startNanos = in.readLong();
+    s.endNanos = in.readLong();
+    long dimMask = in.readStopBit();
+    for (int i = 0; i < Dim.COUNT; i++) if ((dimMask & (1L << i)) != 0) s.dims[i] = in.readUtf8();
+    long mMask = in.readStopBit();
+    for (int i = 0; i < Measure.COUNT; i++) if ((mMask & (1L << i)) != 0) s.measures[i] = in.readDouble();
+    s.detail = readDetail(in);
+    return s;
+  }
+
+  private static void writeDetail(Bytes<?> out, SpanDetail d) {
+    writeMap(out, d.attributes());
+    writeMap(out, d.resource());
+    out.writeUtf8(d.scopeName());
+    out.writeUtf8(d.scopeVersion());
+    out.writeUtf8(d.traceState());
+    out.writeUtf8(d.statusMessage());
+    out.writeStopBit(d.events().size());
+    for (SpanEvent e : d.events()) {
+      out.writeLong(e.timeNanos());
+      out.writeUtf8(e.name());
+      writeMap(out, e.attributes());
+    }
+    out.writeStopBit(d.links().size());
+    for (SpanLink l : d.links()) {
+      out.writeLong(l.traceIdHi());
+      out.writeLong(l.traceIdLo());
+      out.writeLong(l.spanId());
+      out.writeUtf8(l.traceState());
+      writeMap(out, l.attributes());
+    }
+  }
+
+  private static SpanDetail readDetail(Bytes<?> in) {
+    Map<String, Object> attributes = readMap(in);
+    Map<String, Object> resource = readMap(in);
+    String scopeName = in.readUtf8();
+    String scopeVersion = in.readUtf8();
+    String traceState = in.readUtf8();
+    String statusMessage = in.readUtf8();
+    int ne = (int) in.readStopBit();
+    List<SpanEvent> events = ne == 0 ? List.of() : new ArrayList<>(ne);
+    for (int i = 0; i < ne; i++) events.add(new SpanEvent(in.readLong(), in.readUtf8(), readMap(in)));
+    int nl = (int) in.readStopBit();
+    List<SpanLink> links = nl == 0 ? List.of() : new ArrayList<>(nl);
+    for (int i = 0; i < nl; i++) {
+      links.add(new SpanLink(in.readLong(), in.readLong(), in.readLong(), in.readUtf8(), readMap(in)));
+    }
+    return new SpanDetail(attributes, resource, scopeName, scopeVersion, traceState, statusMessage, events, links);
+  }
+
+  private static void writeMap(Bytes<?> out, Map<String, Object> map) {
+    out.writeStopBit(map.size());
+    for (Map.Entry<String, Object> e : map.entrySet()) {
+      out.writeUtf8(e.getKey());
+      writeValue(out, e.getValue());
+    }
+  }
+
+  private static Map<String, Object> readMap(Bytes<?> in) {
+    int n = (int) in.readStopBit();
+    if (n == 0) return Collections.emptyMap();
+    Map<String, Object> m = new LinkedHashMap<>(n * 2);
+    for (int i = 0; i < n; i++) m.put(in.readUtf8(), readValue(in));
+    return m;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void writeValue(Bytes<?> out, Object v) {
+    if (v == null) {
+      out.writeByte(TAG_NULL);
+    } else if (v instanceof String s) {
+      out.writeByte(TAG_STRING);
+      out.writeUtf8(s);
+    } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+      out.writeByte(TAG_LONG);
+      out.writeLong(((Number) v).longValue());
+    } else if (v instanceof Number n) {
+      out.writeByte(TAG_DOUBLE);
+      out.writeDouble(n.doubleValue());
+    } else if (v instanceof Boolean b) {
+      out.writeByte(b ? TAG_TRUE : TAG_FALSE);
+    } else if (v instanceof byte[] b) {
+      out.writeByte(TAG_BYTES);
+      out.writeStopBit(b.length);
+      out.write(b);
+    } else if (v instanceof List<?> list) {
+      out.writeByte(TAG_LIST);
+      out.writeStopBit(list.size());
+      for (Object o : list) writeValue(out, o);
+    } else if (v instanceof Map<?, ?> map) {
+      out.writeByte(TAG_MAP);
+      writeMap(out, (Map<String, Object>) map);
+    } else {
+      out.writeByte(TAG_STRING);
+      out.writeUtf8(v.toString());
+    }
+  }
+
+  private static Object readValue(Bytes<?> in) {
+    byte tag = in.readByte();
+    switch (tag) {
+      case TAG_NULL: return null;
+      case TAG_STRING: return in.readUtf8();
+      case TAG_LONG: return in.readLong();
+      case TAG_DOUBLE: return in.readDouble();
+      case TAG_TRUE: return Boolean.TRUE;
+      case TAG_FALSE: return Boolean.FALSE;
+      case TAG_BYTES: {
+        byte[] b = new byte[(int) in.readStopBit()];
+        in.read(b);
+        return b;
+      }
+      case TAG_LIST: {
+        int n = (int) in.readStopBit();
+        List<Object> list = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) list.add(readValue(in));
+        return list;
+      }
+      case TAG_MAP: return readMap(in);
+      default: throw new IllegalStateException("corrupt WAL value tag " + tag);
+    }
+  }
+}
