@@ -1,0 +1,200 @@
+package io.llmscope.query;
+
+import io.llmscope.storage.ColumnBatch;
+import io.llmscope.storage.Dictionary;
+import io.llmscope.storage.Dim;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Executes one query: filters each batch's rows, groups them by (group values, time bucket)
+ * in a {@link GroupTable}, feeds the metric states, then orders and limits the result.
+ * Group values are translated from each batch's dictionary ids into query-wide ids once per
+ * distinct value, so the per-row work is array lookups.
+ */
+final class Aggregation {
+  private final QuerySpec q;
+  private final long fromNanos;
+  private final long toNanos;
+  private final int groupWidth;
+  private final GroupTable table;
+  private final long[] probe;
+  private final MetricState[] states;
+  private final List<Map<String, Integer>> globalIds = new ArrayList<>();
+  private final List<List<String>> globalValues = new ArrayList<>();
+  private long[] counts = new long[64];
+  private long[] errors = new long[64];
+  private long rowsScanned;
+
+  Aggregation(QuerySpec q) {
+    this.q = q;
+    this.fromNanos = q.fromMs() * 1_000_000L;
+    this.toNanos = q.toMs() * 1_000_000L;
+    this.groupWidth = q.groupBy().size() + (q.stepMs() > 0 ? 1 : 0);
+    this.table = new GroupTable(groupWidth);
+    this.probe = new long[Math.max(1, groupWidth)];
+    this.states = new MetricState[q.metrics().size()];
+    for (int i = 0; i < states.length; i++) states[i] = MetricState.of(q.metrics().get(i));
+    for (int i = 0; i < q.groupBy().size(); i++) {
+      globalIds.add(new HashMap<>());
+      List<String> values = new ArrayList<>();
+      values.add(null); // global id 0 = absent
+      globalValues.add(values);
+    }
+  }
+
+  /** True when the batch may hold rows in the query's time range. */
+  boolean overlaps(ColumnBatch b) {
+    return b.size() > 0 && b.maxStartNanos() >= fromNanos && b.minStartNanos() < toNanos;
+  }
+
+  void add(ColumnBatch b) {
+    int n = b.size();
+    rowsScanned += n;
+    long[] start = b.startNanos();
+    byte[] flags = b.flags();
+    boolean llmOnly = q.llmOnly();
+
+    // Filters on string fields become a per-id accept table; numeric filters are checked per row.
+    int nf = q.filters().size();
+    boolean[][] accept = new boolean[nf][];
+    int[][] filterIds = new int[nf][];
+    double[][] filterNums = new double[nf][];
+    for (int f = 0; f < nf; f++) {
+      Filter filter = q.filters().get(f);
+      if (filter.field().numeric()) {
+        filterNums[f] = b.measure(filter.field().measure());
+      } else {
+        KeyColumn kc = KeyColumn.of(b, filter.field());
+        Dictionary d = kc.dictionary();
+        boolean[] acc = new boolean[d.size()];
+        boolean any = false;
+        for (int id = 0; id < acc.length; id++) any |= acc[id] = filter.matches(d.value(id));
+        if (!any) return; // no row of this batch can match
+        accept[f] = acc;
+        filterIds[f] = kc.ids();
+      }
+    }
+
+    int ng = q.groupBy().size();
+    int[][] groupIds = new int[ng][];
+    int[][] toGlobal = new int[ng][];
+    Dictionary[] groupDicts = new Dictionary[ng];
+    for (int g = 0; g < ng; g++) {
+      KeyColumn kc = KeyColumn.of(b, q.groupBy().get(g));
+      groupIds[g] = kc.ids();
+      groupDicts[g] = kc.dictionary();
+      int[] t = new int[kc.dictionary().size()];
+      Arrays.fill(t, -1);
+      toGlobal[g] = t;
+    }
+
+    int errorId = b.dictionary(Dim.STATUS).idOf("error");
+    int[] status = b.dimIds(Dim.STATUS);
+    for (MetricState s : states) s.bind(b);
+    long step = q.stepMs();
+
+    rows:
+    for (int r = 0; r < n; r++) {
+      long t = start[r];
+      if (t < fromNanos || t >= toNanos) continue;
+      if (llmOnly && (flags[r] & ColumnBatch.FLAG_LLM) == 0) continue;
+      for (int f = 0; f < nf; f++) {
+        if (accept[f] != null) {
+          if (!accept[f][filterIds[f][r]]) continue rows;
+        } else if (!q.filters().get(f).matches(filterNums[f][r])) {
+          continue rows;
+        }
+      }
+      int k = 0;
+      if (step > 0) probe[k++] = Math.floorDiv(Math.floorDiv(t, 1_000_000L), step) * step;
+      for (int g = 0; g < ng; g++) {
+        int local = groupIds[g][r];
+        int global = toGlobal[g][local];
+        if (global < 0) global = toGlobal[g][local] = globalId(g, groupDicts[g].value(local));
+        probe[k++] = global;
+      }
+      int group = table.findOrAdd(probe);
+      if (group >= counts.length) {
+        counts = Arrays.copyOf(counts, counts.length * 2);
+        errors = Arrays.copyOf(errors, errors.length * 2);
+      }
+      counts[group]++;
+      if (status[r] == errorId) errors[group]++;
+      for (MetricState s : states) {
+        s.grow(group + 1);
+        s.accept(group, r);
+      }
+    }
+  }
+
+  private int globalId(int g, String value) {
+    if (value == null) return 0;
+    return globalIds.get(g).computeIfAbsent(value, v -> {
+      globalValues.get(g).add(v);
+      return globalValues.get(g).size() - 1;
+    });
+  }
+
+  long rowsScanned() {
+    return rowsScanned;
+  }
+
+  List<List<Object>> rows() {
+    List<List<Object>> rows = new ArrayList<>(table.size());
+    int ng = q.groupBy().size();
+    boolean stepped = q.stepMs() > 0;
+    for (int group = 0; group < table.size(); group++) {
+      List<Object> row = new ArrayList<>(groupWidth + states.length);
+      int k = 0;
+      if (stepped) row.add(table.key(group, k++));
+      for (int g = 0; g < ng; g++) row.add(globalValues.get(g).get((int) table.key(group, k++)));
+      for (MetricState s : states) row.add(number(s.value(group, counts[group], errors[group])));
+      rows.add(row);
+    }
+    rows.sort(comparator());
+    return rows.size() > q.limit() ? new ArrayList<>(rows.subList(0, q.limit())) : rows;
+  }
+
+  /** Whole doubles print as integers (token and count sums), others stay doubles. */
+  private static Object number(Object v) {
+    if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 9.007199254740992E15) return d.longValue();
+    return v;
+  }
+
+  private Comparator<List<Object>> comparator() {
+    Comparator<List<Object>> c = null;
+    for (QuerySpec.Order o : q.orderBy()) {
+      Comparator<List<Object>> col = column(o.column(), o.desc());
+      c = c == null ? col : c.thenComparing(col);
+    }
+    // Then time and group values ascending, so output is deterministic.
+    int keyColumns = groupWidth;
+    for (int i = 0; i < keyColumns; i++) {
+      Comparator<List<Object>> col = column(i, false);
+      c = c == null ? col : c.thenComparing(col);
+    }
+    return c == null ? (a, b) -> 0 : c;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Comparator<List<Object>> column(int idx, boolean desc) {
+    // Nulls sort last in both directions, as most SQL engines do for DESC and analysts expect.
+    return (a, b) -> {
+      Object x = a.get(idx);
+      Object y = b.get(idx);
+      if (x == null || y == null) return x == null ? (y == null ? 0 : 1) : -1;
+      int cmp;
+      if (x instanceof Number nx && y instanceof Number ny) {
+        cmp = Double.compare(nx.doubleValue(), ny.doubleValue());
+      } else {
+        cmp = ((Comparable) x.toString()).compareTo(y.toString());
+      }
+      return desc ? -cmp : cmp;
+    };
+  }
+}

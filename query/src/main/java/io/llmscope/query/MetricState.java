@@ -1,0 +1,187 @@
+package io.llmscope.query;
+
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import com.datadoghq.sketch.ddsketch.DDSketches;
+import io.llmscope.storage.ColumnBatch;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Per-group running state of one metric. {@link #bind} points it at a batch's column before
+ * that batch's rows are fed with {@link #accept}. Counts shared by several metrics live in the
+ * executor and are passed to {@link #value}.
+ */
+abstract class MetricState {
+  /** Relative accuracy of quantile sketches: half the 1% the API promises. */
+  static final double SKETCH_ACCURACY = 0.005;
+
+  static MetricState of(Metric m) {
+    return switch (m.kind()) {
+      case COUNT -> new Counted((count, errors) -> count);
+      case ERROR_COUNT -> new Counted((count, errors) -> errors);
+      case ERROR_RATE -> new Counted((count, errors) -> count == 0 ? null : (double) errors / count);
+      case SUM, AVG, MIN, MAX -> new Numeric(m);
+      case QUANTILE -> new Quantile(m);
+      case COUNT_DISTINCT -> new Distinct(m);
+    };
+  }
+
+  void grow(int groups) {}
+
+  void bind(ColumnBatch batch) {}
+
+  void accept(int group, int row) {}
+
+  abstract Object value(int group, long count, long errors);
+
+  private interface CountFn {
+    Object apply(long count, long errors);
+  }
+
+  private static final class Counted extends MetricState {
+    private final CountFn fn;
+
+    Counted(CountFn fn) {
+      this.fn = fn;
+    }
+
+    @Override
+    Object value(int group, long count, long errors) {
+      return fn.apply(count, errors);
+    }
+  }
+
+  private static final class Numeric extends MetricState {
+    private final Metric metric;
+    private double[] acc = new double[0];
+    private long[] n = new long[0];
+    private double[] column;
+
+    Numeric(Metric metric) {
+      this.metric = metric;
+    }
+
+    @Override
+    void grow(int groups) {
+      int old = acc.length;
+      if (groups <= old) return;
+      int cap = Math.max(groups, old * 2);
+      acc = Arrays.copyOf(acc, cap);
+      n = Arrays.copyOf(n, cap);
+      double init = metric.kind() == Metric.Kind.MIN ? Double.POSITIVE_INFINITY
+          : metric.kind() == Metric.Kind.MAX ? Double.NEGATIVE_INFINITY : 0;
+      Arrays.fill(acc, old, cap, init);
+    }
+
+    @Override
+    void bind(ColumnBatch batch) {
+      column = batch.measure(metric.field().measure());
+    }
+
+    @Override
+    void accept(int group, int row) {
+      double v = column[row];
+      if (Double.isNaN(v)) return;
+      n[group]++;
+      switch (metric.kind()) {
+        case MIN -> acc[group] = Math.min(acc[group], v);
+        case MAX -> acc[group] = Math.max(acc[group], v);
+        default -> acc[group] += v;
+      }
+    }
+
+    @Override
+    Object value(int group, long count, long errors) {
+      if (n[group] == 0) return null;
+      return metric.kind() == Metric.Kind.AVG ? acc[group] / n[group] : acc[group];
+    }
+  }
+
+  private static final class Quantile extends MetricState {
+    private final Metric metric;
+    private DDSketch[] sketches = new DDSketch[0];
+    private double[] column;
+
+    Quantile(Metric metric) {
+      this.metric = metric;
+    }
+
+    @Override
+    void grow(int groups) {
+      if (groups > sketches.length) sketches = Arrays.copyOf(sketches, Math.max(groups, sketches.length * 2));
+    }
+
+    @Override
+    void bind(ColumnBatch batch) {
+      column = batch.measure(metric.field().measure());
+    }
+
+    @Override
+    void accept(int group, int row) {
+      double v = column[row];
+      if (Double.isNaN(v)) return;
+      DDSketch s = sketches[group];
+      if (s == null) sketches[group] = s = DDSketches.unboundedDense(SKETCH_ACCURACY);
+      s.accept(v);
+    }
+
+    @Override
+    Object value(int group, long count, long errors) {
+      DDSketch s = sketches[group];
+      return s == null || s.isEmpty() ? null : s.getValueAtQuantile(metric.quantile());
+    }
+  }
+
+  private static final class Distinct extends MetricState {
+    private final Metric metric;
+    private Set<Object>[] sets = newSets(0);
+    private double[] numbers;
+    private KeyColumn keys;
+
+    Distinct(Metric metric) {
+      this.metric = metric;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<Object>[] newSets(int n) {
+      return new Set[n];
+    }
+
+    @Override
+    void grow(int groups) {
+      if (groups > sets.length) sets = Arrays.copyOf(sets, Math.max(groups, sets.length * 2));
+    }
+
+    @Override
+    void bind(ColumnBatch batch) {
+      if (metric.field().numeric()) {
+        numbers = batch.measure(metric.field().measure());
+      } else {
+        keys = KeyColumn.of(batch, metric.field());
+      }
+    }
+
+    @Override
+    void accept(int group, int row) {
+      Object v;
+      if (metric.field().numeric()) {
+        double d = numbers[row];
+        if (Double.isNaN(d)) return;
+        v = d;
+      } else {
+        int id = keys.ids()[row];
+        if (id == 0) return;
+        v = keys.dictionary().value(id);
+      }
+      Set<Object> s = sets[group];
+      if (s == null) sets[group] = s = new HashSet<>();
+      s.add(v);
+    }
+
+    @Override
+    Object value(int group, long count, long errors) {
+      return sets[group] == null ? 0L : (long) sets[group].size();
+    }
+  }
+}
