@@ -1,0 +1,50 @@
+package io.llmscope.server;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/** {@code llmscope serve}: runs the server until SIGTERM or SIGINT, then stops gracefully and exits 0. */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the LLMScope server.")
+final class ServeCommand implements Callable<Integer> {
+  private static final Logger LOG = Logger.getLogger(ServeCommand.class.getName());
+
+  @Option(names = "--data-dir", defaultValue = "./data", description = "Data directory, created if missing (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--otlp-grpc-port", defaultValue = "4317", description = "OTLP/gRPC port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int grpcPort;
+
+  @Option(names = "--otlp-http-port", defaultValue = "4318", description = "OTLP/HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int otlpHttpPort;
+
+  @Option(names = "--http-port", defaultValue = "8080", description = "API and UI port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int httpPort;
+
+  @Option(names = "--config", description = "YAML config file (auth keys, limits, storage).")
+  Path config;
+
+  @Option(names = "--demo", description = "Also feed built-in synthetic traffic into this server.")
+  boolean demo;
+
+  @Override
+  public Integer call() throws Exception {
+    ServerConfig cfg = ServerConfig.load(config);
+    LlmScopeServer server = LlmScopeServer.start(cfg, dataDir, grpcPort, otlpHttpPort, httpPort);
+    CountDownLatch stop = new CountDownLatch(1);
+    Signal.handle(new Signal("TERM"), s -> stop.countDown());
+    Signal.handle(new Signal("INT"), s -> stop.countDown());
+    System.out.println(server.readyLine());
+    System.out.flush();
+    LOG.info("data dir " + dataDir.toAbsolutePath());
+    stop.await();
+    LOG.info("stopping");
+    server.close();
+    LOG.info("stopped");
+    return 0;
+  }
+}
