@@ -1,0 +1,75 @@
+package io.llmscope.ingest;
+
+import io.llmscope.storage.Storage;
+import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Decode → normalise → append, shared by both protocols. Runs on worker threads: an append
+ * waits for the WAL, which must never happen on an event loop.
+ */
+final class IngestPipeline {
+  private final Storage storage;
+  private final SpanNormaliser normaliser = new SpanNormaliser();
+  private final IngestMetrics metrics;
+  private final AtomicInteger inflight = new AtomicInteger();
+  private final int maxInflight;
+  private final int maxBodyBytes;
+
+  IngestPipeline(Storage storage, IngestMetrics metrics, IngestConfig config) {
+    this.storage = storage;
+    this.metrics = metrics;
+    this.maxInflight = config.maxInflightRequests();
+    this.maxBodyBytes = config.maxBodyBytes();
+  }
+
+  /** Reserves a slot for one request; false when the server is saturated (answer 503). */
+  boolean tryAdmit() {
+    if (inflight.incrementAndGet() > maxInflight) {
+      inflight.decrementAndGet();
+      metrics.requestsThrottled.increment();
+      return false;
+    }
+    return true;
+  }
+
+  void release() {
+    inflight.decrementAndGet();
+  }
+
+  int maxBodyBytes() {
+    return maxBodyBytes;
+  }
+
+  IngestMetrics metrics() {
+    return metrics;
+  }
+
+  /** Body as sent (maybe gzip) → request, per encoding. */
+  ExportTraceServiceRequest decode(byte[] body, boolean gzip, boolean json) throws BadPayloadException {
+    metrics.bytesReceived.add(body.length);
+    byte[] plain = gzip ? Payloads.gunzip(body, maxBodyBytes) : body;
+    return json ? TraceDecoder.decodeJson(plain) : TraceDecoder.decodeProtobuf(plain);
+  }
+
+  /** Normalises and durably appends; the response carries the spans rejected. */
+  ExportTraceServiceResponse ingest(String tenant, ExportTraceServiceRequest request) {
+    metrics.requests.increment();
+    NormalisedBatch batch = normaliser.normalise(request);
+    storage.append(tenant, batch.spans());
+    metrics.spansAccepted.add(batch.spans().size());
+    if (batch.rejected() == 0) return ExportTraceServiceResponse.getDefaultInstance();
+    metrics.spansRejected.add(batch.rejected());
+    return ExportTraceServiceResponse.newBuilder()
+        .setPartialSuccess(ExportTracePartialSuccess.newBuilder()
+            .setRejectedSpans(batch.rejected())
+            .setErrorMessage(batch.rejectionMessage()))
+        .build();
+  }
+
+  void countRejectedRequest() {
+    metrics.requestsRejected.increment();
+  }
+}

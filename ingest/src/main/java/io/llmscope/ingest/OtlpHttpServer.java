@@ -1,0 +1,182 @@
+package io.llmscope.ingest;
+
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.llmscope.storage.TenantResolver;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * OTLP/HTTP receiver: {@code POST /v1/traces} in protobuf or JSON, optionally gzip. Responses use
+ * the request's encoding; errors carry a {@code google.rpc.Status}-shaped body with a message.
+ */
+final class OtlpHttpServer {
+  private static final Logger LOG = Logger.getLogger(OtlpHttpServer.class.getName());
+  private static final String PROTOBUF = "application/x-protobuf";
+  private static final String JSON = "application/json";
+
+  private final Vertx vertx;
+  private final IngestPipeline pipeline;
+  private final TenantResolver tenants;
+  private HttpServer server;
+
+  OtlpHttpServer(Vertx vertx, IngestPipeline pipeline, TenantResolver tenants) {
+    this.vertx = vertx;
+    this.pipeline = pipeline;
+    this.tenants = tenants;
+  }
+
+  Future<HttpServer> start(String host, int port) {
+    Router router = Router.router(vertx);
+    // We inflate gzip ourselves so the size limit applies to the inflated body too.
+    router.post("/v1/traces")
+        .handler(BodyHandler.create(false).setBodyLimit(pipeline.maxBodyBytes()))
+        .handler(this::handleTraces);
+    router.route().failureHandler(this::handleFailure);
+    HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setDecompressionSupported(false);
+    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
+  }
+
+  int port() {
+    return server.actualPort();
+  }
+
+  Future<Void> stop() {
+    return server == null ? Future.succeededFuture() : server.shutdown(5, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  private void handleTraces(RoutingContext ctx) {
+    String contentType = mediaType(ctx.request().getHeader("Content-Type"));
+    boolean json;
+    if (contentType.equals(PROTOBUF) || contentType.equals("application/protobuf")) {
+      json = false;
+    } else if (contentType.equals(JSON)) {
+      json = true;
+    } else {
+      pipeline.countRejectedRequest();
+      sendError(ctx, 415, false, "unsupported content type '" + contentType + "'; use application/x-protobuf or application/json");
+      return;
+    }
+    String encoding = ctx.request().getHeader("Content-Encoding");
+    boolean gzip = encoding != null && encoding.trim().equalsIgnoreCase("gzip");
+    if (encoding != null && !gzip && !encoding.trim().equalsIgnoreCase("identity")) {
+      pipeline.countRejectedRequest();
+      sendError(ctx, 415, json, "unsupported content encoding '" + encoding + "'; use gzip or none");
+      return;
+    }
+    String tenant = tenants.tenant(ctx.request().getHeader("Authorization"));
+    if (tenant == null) {
+      pipeline.countRejectedRequest();
+      sendError(ctx, 401, json, "missing or invalid API key: send Authorization: Bearer KEY");
+      return;
+    }
+    if (!pipeline.tryAdmit()) {
+      ctx.response().putHeader("Retry-After", "1");
+      sendError(ctx, 503, json, "server is busy; retry later");
+      return;
+    }
+    byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    vertx.executeBlocking(() -> {
+      try {
+        ExportTraceServiceRequest request = pipeline.decode(body, gzip, json);
+        return new Outcome(200, pipeline.ingest(tenant, request), null);
+      } catch (BadPayloadException e) {
+        pipeline.countRejectedRequest();
+        return new Outcome(e.tooLarge() ? 413 : 400, null, e.getMessage());
+      }
+    }, false).onComplete(ar -> {
+      pipeline.release();
+      if (ar.failed()) {
+        LOG.log(Level.WARNING, "ingest failed", ar.cause());
+        sendError(ctx, 503, json, "could not store spans: " + ar.cause().getMessage());
+        return;
+      }
+      Outcome o = ar.result();
+      if (o.response() != null) {
+        sendResponse(ctx, json, o.response());
+      } else {
+        sendError(ctx, o.status(), json, o.message());
+      }
+    });
+  }
+
+  private record Outcome(int status, ExportTraceServiceResponse response, String message) {}
+
+  private void handleFailure(RoutingContext ctx) {
+    int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    boolean json = mediaType(ctx.request().getHeader("Content-Type")).equals(JSON);
+    String message = status == 413
+        ? "request body exceeds the limit of " + pipeline.maxBodyBytes() + " bytes"
+        : ctx.failure() != null && ctx.failure().getMessage() != null ? ctx.failure().getMessage() : "request failed";
+    if (status >= 500) LOG.log(Level.WARNING, "OTLP/HTTP request failed", ctx.failure());
+    pipeline.countRejectedRequest();
+    sendError(ctx, status, json, message);
+  }
+
+  private static String mediaType(String header) {
+    if (header == null) return "";
+    int semi = header.indexOf(';');
+    return (semi < 0 ? header : header.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+  }
+
+  private static void sendResponse(RoutingContext ctx, boolean json, ExportTraceServiceResponse response) {
+    HttpServerResponse r = ctx.response().setStatusCode(200);
+    if (json) {
+      try {
+        r.putHeader("Content-Type", JSON).end(JsonFormat.printer().omittingInsignificantWhitespace().print(response));
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException(e);
+      }
+    } else {
+      r.putHeader("Content-Type", PROTOBUF).end(Buffer.buffer(response.toByteArray()));
+    }
+  }
+
+  /** An error in the request's encoding: {@code google.rpc.Status{code, message}}. */
+  static void sendError(RoutingContext ctx, int httpStatus, boolean json, String message) {
+    if (ctx.response().ended()) return;
+    int grpcCode = switch (httpStatus) {
+      case 400 -> 3; // INVALID_ARGUMENT
+      case 401 -> 16; // UNAUTHENTICATED
+      case 413, 429 -> 8; // RESOURCE_EXHAUSTED
+      case 503 -> 14; // UNAVAILABLE
+      default -> 2; // UNKNOWN
+    };
+    HttpServerResponse r = ctx.response().setStatusCode(httpStatus);
+    if (json) {
+      String body = "{\"code\":" + grpcCode + ",\"message\":" + io.vertx.core.json.Json.encode(message) + "}";
+      r.putHeader("Content-Type", JSON).end(body);
+    } else {
+      r.putHeader("Content-Type", PROTOBUF).end(Buffer.buffer(rpcStatus(grpcCode, message)));
+    }
+  }
+
+  private static byte[] rpcStatus(int code, String message) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+      out.writeInt32(1, code);
+      out.writeString(2, message);
+      out.flush();
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      return message.getBytes(StandardCharsets.UTF_8);
+    }
+  }
+}

@@ -1,0 +1,250 @@
+package io.llmscope.ingest;
+
+import com.google.protobuf.ByteString;
+import io.llmscope.ingest.AttributeMapping.Rule;
+import io.llmscope.ingest.AttributeMapping.Target;
+import io.llmscope.storage.Dim;
+import io.llmscope.storage.LlmSpan;
+import io.llmscope.storage.Measure;
+import io.llmscope.storage.SpanDetail;
+import io.llmscope.storage.SpanEvent;
+import io.llmscope.storage.SpanLink;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Maps every span of an export request, in any supported dialect, to a canonical {@link LlmSpan}.
+ *
+ * <p>Per span: ids, times, kind and status are read from the span; each attribute is converted to
+ * the detail value model, kept verbatim, and looked up once in {@link AttributeMapping}; matching
+ * resource attributes (computed once per resource) are offered after the span's own; then the
+ * {@link DerivedRules} run. Spans without a valid trace or span id are rejected and counted; every
+ * other span is kept. Stateless apart from immutable tables, so one instance is thread-safe.
+ */
+final class SpanNormaliser {
+
+  SpanNormaliser() {}
+
+  NormalisedBatch normalise(ExportTraceServiceRequest request) {
+    int total = 0;
+    for (ResourceSpans rs : request.getResourceSpansList()) {
+      for (ScopeSpans ss : rs.getScopeSpansList()) total += ss.getSpansCount();
+    }
+    List<LlmSpan> kept = new ArrayList<>(total);
+    int rejected = 0;
+    String firstProblem = null;
+    SpanFields fields = new SpanFields();
+    for (ResourceSpans rs : request.getResourceSpansList()) {
+      ResourceContext resource = new ResourceContext(rs.getResource());
+      for (ScopeSpans ss : rs.getScopeSpansList()) {
+        String scopeName = ss.getScope().getName();
+        String scopeVersion = ss.getScope().getVersion();
+        for (Span span : ss.getSpansList()) {
+          String problem = idProblem(span);
+          LlmSpan out = null;
+          if (problem == null) {
+            try {
+              out = normaliseSpan(span, resource, scopeName, scopeVersion, fields);
+            } catch (RuntimeException e) {
+              // Defensive: a bug must cost one span, never the request or the process.
+              problem = "could not be normalised (" + e + ")";
+            }
+          }
+          if (out != null) {
+            kept.add(out);
+          } else {
+            rejected++;
+            if (firstProblem == null) firstProblem = "span '" + span.getName() + "': " + problem;
+          }
+        }
+      }
+    }
+    String message = null;
+    if (rejected == 1) message = firstProblem;
+    else if (rejected > 1) message = rejected + " spans rejected; first: " + firstProblem;
+    return new NormalisedBatch(kept, rejected, message);
+  }
+
+  /** Why a span cannot be stored, or null if its ids are valid. */
+  static String idProblem(Span span) {
+    String p = idProblem(span.getTraceId(), 16, "trace_id");
+    return p != null ? p : idProblem(span.getSpanId(), 8, "span_id");
+  }
+
+  private static String idProblem(ByteString id, int size, String name) {
+    if (id.isEmpty()) return "missing " + name;
+    if (id.size() != size) return name + " must be " + size + " bytes, got " + id.size();
+    for (int i = 0; i < size; i++) if (id.byteAt(i) != 0) return null;
+    return name + " is all zeros";
+  }
+
+  private LlmSpan normaliseSpan(
+      Span span, ResourceContext resource, String scopeName, String scopeVersion, SpanFields f) {
+    LlmSpan out = new LlmSpan();
+    ByteString traceId = span.getTraceId();
+    out.traceIdHi = longAt(traceId, 0);
+    out.traceIdLo = longAt(traceId, 8);
+    out.spanId = longAt(span.getSpanId(), 0);
+    out.parentSpanId = id8(span.getParentSpanId());
+    out.startNanos = span.getStartTimeUnixNano();
+    out.endNanos = span.getEndTimeUnixNano();
+    if (out.startNanos > 0 && out.endNanos >= out.startNanos) {
+      out.measure(Measure.DURATION_MS, (out.endNanos - out.startNanos) / 1e6);
+    }
+    String name = span.getName();
+    out.dim(Dim.SPAN_NAME, name.isEmpty() ? null : name);
+    out.dim(Dim.SPAN_KIND, kind(span.getKindValue()));
+    String status = status(span.getStatus().getCodeValue());
+    out.dim(Dim.STATUS, status);
+
+    // The table walk: one pass over the attributes, one hash lookup each.
+    f.reset();
+    List<KeyValue> kvs = span.getAttributesList();
+    Map<String, Object> attributes;
+    if (kvs.isEmpty()) {
+      attributes = Map.of();
+    } else {
+      LinkedHashMap<String, Object> map = new LinkedHashMap<>(AnyValues.capacity(kvs.size()));
+      for (KeyValue kv : kvs) {
+        Object value = AnyValues.toJava(kv.getValue());
+        map.put(kv.getKey(), value);
+        Rule[] rules = AttributeMapping.lookup(kv.getKey());
+        if (rules != null) {
+          for (Rule r : rules) if (r.source().span) f.offer(r, value);
+        }
+      }
+      attributes = Collections.unmodifiableMap(map);
+    }
+    resource.offerTo(f);
+
+    List<SpanEvent> events = events(span);
+    List<SpanLink> links = links(span);
+
+    DerivedRules.apply(f, out, status, events);
+
+    for (Target t : TARGETS) {
+      Object v = f.get(t);
+      if (v == null) continue;
+      if (t.dim != null) {
+        if (v instanceof String s) out.dims[t.dim.ordinal()] = s;
+      } else if (t.measure != null && v instanceof Double d) {
+        out.measures[t.measure.ordinal()] = d;
+      }
+    }
+    out.costReported = !Double.isNaN(out.measure(Measure.COST_USD));
+
+    out.detail = new SpanDetail(attributes, resource.attributes, scopeName, scopeVersion,
+        span.getTraceState(), span.getStatus().getMessage(), events, links);
+    return out;
+  }
+
+  private static final Target[] TARGETS = Target.values();
+
+  private static List<SpanEvent> events(Span span) {
+    int n = span.getEventsCount();
+    if (n == 0) return List.of();
+    List<SpanEvent> events = new ArrayList<>(n);
+    for (Span.Event e : span.getEventsList()) {
+      events.add(new SpanEvent(e.getTimeUnixNano(), e.getName(), AnyValues.attributes(e.getAttributesList())));
+    }
+    return Collections.unmodifiableList(events);
+  }
+
+  private static List<SpanLink> links(Span span) {
+    int n = span.getLinksCount();
+    if (n == 0) return List.of();
+    List<SpanLink> links = new ArrayList<>(n);
+    for (Span.Link l : span.getLinksList()) {
+      long hi = 0;
+      long lo = 0;
+      if (l.getTraceId().size() == 16) {
+        hi = longAt(l.getTraceId(), 0);
+        lo = longAt(l.getTraceId(), 8);
+      }
+      links.add(new SpanLink(hi, lo, id8(l.getSpanId()), l.getTraceState(),
+          AnyValues.attributes(l.getAttributesList())));
+    }
+    return Collections.unmodifiableList(links);
+  }
+
+  private static long id8(ByteString id) {
+    return id.size() == 8 ? longAt(id, 0) : 0L;
+  }
+
+  /** Big-endian long from 8 bytes at offset, without copying the ByteString. */
+  private static long longAt(ByteString b, int off) {
+    long v = 0;
+    for (int i = 0; i < 8; i++) v = (v << 8) | (b.byteAt(off + i) & 0xFF);
+    return v;
+  }
+
+  static String kind(int kind) {
+    switch (kind) {
+      case 1:
+        return "internal";
+      case 2:
+        return "server";
+      case 3:
+        return "client";
+      case 4:
+        return "producer";
+      case 5:
+        return "consumer";
+      default:
+        return "unspecified";
+    }
+  }
+
+  static String status(int code) {
+    switch (code) {
+      case 1:
+        return "ok";
+      case 2:
+        return "error";
+      default:
+        return "unset";
+    }
+  }
+
+  /** A resource's detail map and its table matches, computed once for all its spans. */
+  private static final class ResourceContext {
+    final Map<String, Object> attributes;
+    private final Rule[] rules;
+    private final Object[] values;
+    private final int size;
+
+    ResourceContext(Resource resource) {
+      List<KeyValue> kvs = resource.getAttributesList();
+      this.attributes = AnyValues.attributes(kvs);
+      List<Rule> r = new ArrayList<>();
+      List<Object> v = new ArrayList<>();
+      for (Map.Entry<String, Object> e : attributes.entrySet()) {
+        Rule[] matches = AttributeMapping.lookup(e.getKey());
+        if (matches == null) continue;
+        for (Rule m : matches) {
+          if (m.source().resource) {
+            r.add(m);
+            v.add(e.getValue());
+          }
+        }
+      }
+      this.rules = r.toArray(new Rule[0]);
+      this.values = v.toArray();
+      this.size = rules.length;
+    }
+
+    /** Offers the resource's matches after the span's own (a tie keeps the span's value). */
+    void offerTo(SpanFields f) {
+      for (int i = 0; i < size; i++) f.offer(rules[i], values[i]);
+    }
+  }
+}
