@@ -28,17 +28,20 @@ final class Aggregation {
   private final List<List<String>> globalValues = new ArrayList<>();
   private long[] counts = new long[64];
   private long[] errors = new long[64];
+  private final int maxGroups;
   private long rowsScanned;
 
-  Aggregation(QuerySpec q) {
+  Aggregation(QuerySpec q, int maxGroups) {
     this.q = q;
+    this.maxGroups = maxGroups;
     this.fromNanos = q.fromMs() * 1_000_000L;
     this.toNanos = q.toMs() * 1_000_000L;
     this.groupWidth = q.groupBy().size() + (q.stepMs() > 0 ? 1 : 0);
     this.table = new GroupTable(groupWidth);
     this.probe = new long[Math.max(1, groupWidth)];
     this.states = new MetricState[q.metrics().size()];
-    for (int i = 0; i < states.length; i++) states[i] = MetricState.of(q.metrics().get(i));
+    Map<FieldRef, MetricState.Sketches> sketches = new HashMap<>();
+    for (int i = 0; i < states.length; i++) states[i] = MetricState.of(q.metrics().get(i), sketches);
     for (int i = 0; i < q.groupBy().size(); i++) {
       globalIds.add(new HashMap<>());
       List<String> values = new ArrayList<>();
@@ -122,6 +125,10 @@ final class Aggregation {
       if (group >= counts.length) {
         counts = Arrays.copyOf(counts, counts.length * 2);
         errors = Arrays.copyOf(errors, errors.length * 2);
+      }
+      if (group >= maxGroups) {
+        throw new QueryException("query makes more than " + maxGroups
+            + " groups; filter more, group by fewer fields or use a larger step");
       }
       counts[group]++;
       if (status[r] == errorId) errors[group]++;

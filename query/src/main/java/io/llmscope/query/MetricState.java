@@ -16,13 +16,27 @@ abstract class MetricState {
   /** Relative accuracy of quantile sketches: half the 1% the API promises. */
   static final double SKETCH_ACCURACY = 0.005;
 
-  static MetricState of(Metric m) {
+  /** Bins per quantile sketch; beyond, the lowest bins collapse (tail quantiles stay exact-ish). */
+  static final int SKETCH_MAX_BINS = 2048;
+
+  /**
+   * The state of metric {@code m}. Quantiles of the same field share one sketch per group:
+   * {@code sketches} holds it, and only its first user feeds it rows.
+   */
+  static MetricState of(Metric m, java.util.Map<FieldRef, Sketches> sketches) {
     return switch (m.kind()) {
       case COUNT -> new Counted((count, errors) -> count);
       case ERROR_COUNT -> new Counted((count, errors) -> errors);
       case ERROR_RATE -> new Counted((count, errors) -> count == 0 ? null : (double) errors / count);
       case SUM, AVG, MIN, MAX -> new Numeric(m);
-      case QUANTILE -> new Quantile(m);
+      case QUANTILE -> {
+        Sketches shared = sketches.get(m.field());
+        if (shared == null) {
+          sketches.put(m.field(), shared = new Sketches(m.field()));
+          yield new Quantile(shared, m.quantile(), true);
+        }
+        yield new Quantile(shared, m.quantile(), false);
+      }
       case COUNT_DISTINCT -> new Distinct(m);
     };
   }
@@ -98,38 +112,67 @@ abstract class MetricState {
     }
   }
 
-  private static final class Quantile extends MetricState {
-    private final Metric metric;
+  /** One DDSketch per group over one measure. */
+  static final class Sketches {
+    private final FieldRef field;
     private DDSketch[] sketches = new DDSketch[0];
     private double[] column;
 
-    Quantile(Metric metric) {
-      this.metric = metric;
+    Sketches(FieldRef field) {
+      this.field = field;
     }
 
-    @Override
     void grow(int groups) {
       if (groups > sketches.length) sketches = Arrays.copyOf(sketches, Math.max(groups, sketches.length * 2));
     }
 
-    @Override
     void bind(ColumnBatch batch) {
-      column = batch.measure(metric.field().measure());
+      column = batch.measure(field.measure());
     }
 
-    @Override
     void accept(int group, int row) {
       double v = column[row];
       if (Double.isNaN(v)) return;
       DDSketch s = sketches[group];
-      if (s == null) sketches[group] = s = DDSketches.unboundedDense(SKETCH_ACCURACY);
+      if (s == null) sketches[group] = s = DDSketches.collapsingLowestDense(SKETCH_ACCURACY, SKETCH_MAX_BINS);
       s.accept(v);
+    }
+
+    Object quantile(int group, double q) {
+      DDSketch s = group < sketches.length ? sketches[group] : null;
+      return s == null || s.isEmpty() ? null : s.getValueAtQuantile(q);
+    }
+  }
+
+  private static final class Quantile extends MetricState {
+    private final Sketches sketches;
+    private final double q;
+    private final boolean feeds;
+
+    Quantile(Sketches sketches, double q, boolean feeds) {
+      this.sketches = sketches;
+      this.q = q;
+      this.feeds = feeds;
+    }
+
+    @Override
+    void grow(int groups) {
+      if (feeds) sketches.grow(groups);
+    }
+
+    @Override
+    void bind(ColumnBatch batch) {
+      if (feeds) sketches.bind(batch);
+    }
+
+    @Override
+    void accept(int group, int row) {
+      if (feeds) sketches.accept(group, row);
     }
 
     @Override
     Object value(int group, long count, long errors) {
-      DDSketch s = sketches[group];
-      return s == null || s.isEmpty() ? null : s.getValueAtQuantile(metric.quantile());
+      return sketches.quantile(group, q);
     }
   }
 

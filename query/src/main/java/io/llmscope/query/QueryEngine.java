@@ -13,29 +13,27 @@ import java.util.function.LongSupplier;
  * Thread-safe; each call works on its own storage snapshot.
  */
 public final class QueryEngine {
-  public static final int DEFAULT_LIMIT = 1000;
-  public static final int MAX_LIMIT = 100_000;
-  public static final int MAX_BUCKETS = 100_000;
-
   private final Storage storage;
   private final LongSupplier clockMs;
+  private final QueryLimits limits;
   private final QueryParser parser;
 
   public QueryEngine(Storage storage) {
-    this(storage, System::currentTimeMillis, DEFAULT_LIMIT, MAX_LIMIT, MAX_BUCKETS);
+    this(storage, System::currentTimeMillis, QueryLimits.DEFAULTS);
   }
 
-  public QueryEngine(Storage storage, LongSupplier clockMs, int defaultLimit, int maxLimit, int maxBuckets) {
+  public QueryEngine(Storage storage, LongSupplier clockMs, QueryLimits limits) {
     this.storage = storage;
     this.clockMs = clockMs;
-    this.parser = new QueryParser(defaultLimit, maxLimit, maxBuckets);
+    this.limits = limits;
+    this.parser = new QueryParser(limits.defaultLimit(), limits.maxLimit(), limits.maxBuckets());
   }
 
   /** Parses and runs a query for a tenant; throws {@link QueryException} for a bad query. */
   public QueryResult query(String tenant, JsonNode body) {
     long t0 = System.nanoTime();
     QuerySpec spec = parser.parse(body, clockMs.getAsLong());
-    Aggregation agg = new Aggregation(spec);
+    Aggregation agg = new Aggregation(spec, limits.maxGroups());
     try (StoreSnapshot snap = storage.snapshot(tenant)) {
       for (ColumnBatch b : snap.batches()) {
         if (agg.overlaps(b)) agg.add(b);

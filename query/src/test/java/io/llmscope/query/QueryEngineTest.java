@@ -35,7 +35,7 @@ class QueryEngineTest {
   @BeforeEach
   void load() throws Exception {
     storage = Storage.open(StorageConfig.defaults(dir));
-    engine = new QueryEngine(storage, () -> T0 + 3_600_000L, 1000, 100_000, 100_000);
+    engine = new QueryEngine(storage, () -> T0 + 3_600_000L, new QueryLimits(1000, 100_000, 100_000, 5));
     List<LlmSpan> batch = new ArrayList<>();
     String[] models = {"gpt-4o", "gpt-4o-mini", "claude"};
     for (int i = 0; i < 10_000; i++) {
@@ -137,6 +137,8 @@ class QueryEngineTest {
     assertBad("{\"from\":\"now-1h\"}", "'metrics' must be a non-empty array");
     assertBad("{\"from\":\"now-1h\",\"metrics\":[\"count\"],\"step\":\"fast\"}", "'step' is not a valid duration");
     assertBad("{\"from\":\"now-1h\",\"metrics\":[\"count\"],\"orderBy\":[{\"column\":\"nope\"}]}", "unknown column 'nope'");
+    // The engine here allows 5 groups; ten-minute buckets over 50 minutes by model make 15.
+    assertBad("{\"from\":\"now-24h\",\"step\":\"10m\",\"groupBy\":[\"model\"],\"metrics\":[\"count\"]}", "more than 5 groups");
   }
 
   private void assertBad(String json, String expected) {

@@ -4,6 +4,7 @@ import io.llmscope.dashboards.HttpApi;
 import io.llmscope.ingest.IngestConfig;
 import io.llmscope.ingest.OtlpIngest;
 import io.llmscope.query.QueryEngine;
+import io.llmscope.query.QueryLimits;
 import io.llmscope.storage.Storage;
 import io.llmscope.storage.StorageConfig;
 import io.llmscope.storage.TenantResolver;
@@ -50,8 +51,8 @@ public final class LlmScopeServer implements AutoCloseable {
     IngestConfig ic = new IngestConfig(config.host, grpcPort, otlpHttpPort, config.limits.maxBodyBytes,
         config.limits.maxInflightRequests);
     OtlpIngest ingest = new OtlpIngest(vertx, storage, ic, tenants);
-    QueryEngine queries = new QueryEngine(storage, System::currentTimeMillis, config.limits.queryDefaultLimit,
-        config.limits.queryMaxLimit, config.limits.queryMaxBuckets);
+    QueryEngine queries = new QueryEngine(storage, System::currentTimeMillis, new QueryLimits(
+        config.limits.queryDefaultLimit, config.limits.queryMaxLimit, config.limits.queryMaxBuckets, config.limits.queryMaxGroups));
     LlmScopeServer server = new LlmScopeServer(storage, vertx, ingest, null);
     HttpApi api = new HttpApi(vertx, storage, queries, tenants, server.ready::get)
         .metric("llmscope_ingest_requests_total", () -> ingest.metrics().requests())

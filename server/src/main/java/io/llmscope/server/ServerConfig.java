@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.llmscope.ingest.IngestConfig;
-import io.llmscope.query.QueryEngine;
+import io.llmscope.query.QueryLimits;
 import io.llmscope.storage.FsyncPolicy;
 import io.llmscope.storage.StorageConfig;
 import java.io.IOException;
@@ -29,6 +29,7 @@ import java.util.List;
  *   queryDefaultLimit: 1000
  *   queryMaxLimit: 100000
  *   queryMaxBuckets: 100000
+ *   queryMaxGroups: 1000000  # (group values x buckets) per query
  * auth:
  *   keys: [{key: secret, tenant: acme}]
  * </pre>
@@ -51,9 +52,10 @@ public final class ServerConfig {
   public static final class Limits {
     public int maxBodyBytes = IngestConfig.DEFAULT_MAX_BODY_BYTES;
     public int maxInflightRequests = IngestConfig.DEFAULT_MAX_INFLIGHT_REQUESTS;
-    public int queryDefaultLimit = QueryEngine.DEFAULT_LIMIT;
-    public int queryMaxLimit = QueryEngine.MAX_LIMIT;
-    public int queryMaxBuckets = QueryEngine.MAX_BUCKETS;
+    public int queryDefaultLimit = QueryLimits.DEFAULTS.defaultLimit();
+    public int queryMaxLimit = QueryLimits.DEFAULTS.maxLimit();
+    public int queryMaxBuckets = QueryLimits.DEFAULTS.maxBuckets();
+    public int queryMaxGroups = QueryLimits.DEFAULTS.maxGroups();
   }
 
   @JsonIgnoreProperties(ignoreUnknown = true)

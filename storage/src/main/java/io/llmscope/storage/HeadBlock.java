@@ -6,10 +6,12 @@ import java.util.List;
 
 /**
  * The in-memory, queryable tail of one tenant's spans: everything appended to the WAL and not
- * yet sealed. One writer (under the storage lock) and any number of concurrent readers; a
+ * yet sealed. Only the columns live here; each span's detail stays in the WAL and is read back
+ * on demand. One writer (under the storage lock) and any number of concurrent readers; a
  * reader's {@link #snapshot} sees a stable prefix of rows.
  */
 final class HeadBlock {
+  private final WriteAheadLog wal;
   private final StringDictionary[] dicts = new StringDictionary[Dim.COUNT];
   private volatile HeadChunk[] chunks = new HeadChunk[0];
   private volatile long rows;
@@ -17,24 +19,26 @@ final class HeadBlock {
   private volatile long minStart = Long.MAX_VALUE;
   private volatile long maxStart = Long.MIN_VALUE;
 
-  HeadBlock() {
+  HeadBlock(WriteAheadLog wal) {
+    this.wal = wal;
     for (int d = 0; d < Dim.COUNT; d++) dicts[d] = new StringDictionary();
   }
 
-  /** Writer only. */
-  void add(List<LlmSpan> spans) {
+  /** Writer only: spans of the WAL document {@code walDocument}, with their detail offsets in it. */
+  void add(List<LlmSpan> spans, long walDocument, int[] detailOffsets) {
     long r = rows;
     HeadChunk[] cs = chunks;
     long lo = minStart;
     long hi = maxStart;
-    for (LlmSpan s : spans) {
+    for (int i = 0; i < spans.size(); i++) {
+      LlmSpan s = spans.get(i);
       int idx = (int) (r / HeadChunk.CAPACITY);
       if (idx == cs.length) {
         cs = Arrays.copyOf(cs, cs.length + 1);
         cs[idx] = new HeadChunk();
         chunks = cs;
       }
-      cs[idx].set((int) (r % HeadChunk.CAPACITY), s, dicts);
+      cs[idx].set((int) (r % HeadChunk.CAPACITY), s, dicts, walDocument, detailOffsets[i]);
       lo = Math.min(lo, s.startNanos);
       hi = Math.max(hi, s.startNanos);
       r++;
@@ -63,13 +67,13 @@ final class HeadBlock {
     List<ColumnBatch> out = new ArrayList<>(cs.length);
     for (int i = 0; i < cs.length && (long) i * HeadChunk.CAPACITY < r; i++) {
       int size = (int) Math.min(HeadChunk.CAPACITY, r - (long) i * HeadChunk.CAPACITY);
-      out.add(new HeadChunkView(cs[i], size, dicts));
+      out.add(new HeadChunkView(cs[i], size, dicts, wal));
     }
     return out;
   }
 
   /** A fixed-size view of a chunk; the size is frozen at snapshot time. */
-  private record HeadChunkView(HeadChunk c, int size, StringDictionary[] dicts) implements ColumnBatch {
+  private record HeadChunkView(HeadChunk c, int size, StringDictionary[] dicts, WriteAheadLog wal) implements ColumnBatch {
     @Override public long minStartNanos() { return c.minStart; }
     @Override public long maxStartNanos() { return c.maxStart; }
     @Override public long[] startNanos() { return c.start; }
@@ -82,6 +86,6 @@ final class HeadBlock {
     @Override public Dictionary dictionary(Dim dim) { return dicts[dim.ordinal()]; }
     @Override public double[] measure(Measure m) { return c.measures[m.ordinal()]; }
     @Override public byte[] flags() { return c.flags; }
-    @Override public SpanDetail detail(int row) { return c.details[row]; }
+    @Override public SpanDetail detail(int row) { return wal.readDetail(c.walIndex[row], c.detailOffset[row]); }
   }
 }

@@ -13,11 +13,13 @@ final class HeadChunk {
   final int[][] dims = new int[Dim.COUNT][CAPACITY];
   final double[][] measures = new double[Measure.COUNT][CAPACITY];
   final byte[] flags = new byte[CAPACITY];
-  final SpanDetail[] details = new SpanDetail[CAPACITY];
+  // Where each row's detail sits in the WAL: the document index and the offset inside it.
+  final long[] walIndex = new long[CAPACITY];
+  final int[] detailOffset = new int[CAPACITY];
   long minStart = Long.MAX_VALUE;
   long maxStart = Long.MIN_VALUE;
 
-  void set(int row, LlmSpan s, StringDictionary[] dicts) {
+  void set(int row, LlmSpan s, StringDictionary[] dicts, long walDocument, int walDetailOffset) {
     start[row] = s.startNanos;
     end[row] = s.endNanos;
     traceHi[row] = s.traceIdHi;
@@ -27,7 +29,8 @@ final class HeadChunk {
     for (int d = 0; d < Dim.COUNT; d++) dims[d][row] = dicts[d].add(s.dims[d]);
     for (int m = 0; m < Measure.COUNT; m++) measures[m][row] = s.measures[m];
     flags[row] = (byte) ((s.llm ? ColumnBatch.FLAG_LLM : 0) | (s.costReported ? ColumnBatch.FLAG_COST_REPORTED : 0));
-    details[row] = s.detail;
+    walIndex[row] = walDocument;
+    detailOffset[row] = walDetailOffset;
     if (s.startNanos < minStart) minStart = s.startNanos;
     if (s.startNanos > maxStart) maxStart = s.startNanos;
   }

@@ -15,13 +15,15 @@ import net.openhft.chronicle.bytes.Bytes;
  * span    := flags:u8 traceHi:i64 traceLo:i64 spanId:i64 parent:i64 start:i64 end:i64
  *            dimMask:stopbit utf8* (one per set bit, Dim order)
  *            measureMask:stopbit f64* (one per set bit, Measure order)
- *            detail
+ *            detailLength:i32 detail
  * detail  := map(attributes) map(resource) utf8 scopeName utf8 scopeVersion utf8 traceState
  *            utf8 statusMessage events links
  * value   := tag:u8 payload  (see TAG_*)
  * </pre>
  *
  * Strings are Chronicle's stop-bit length-prefixed UTF-8. A new version byte changes the layout.
+ * The detail is length-prefixed so replay can skip it: the head keeps only its position in the
+ * log ({@link #writeBatch} reports each span's detail offset) and reads it back on demand.
  */
 final class SpanCodec {
   static final int VERSION = 1;
@@ -40,29 +42,52 @@ final class SpanCodec {
 
   private SpanCodec() {}
 
-  static void writeBatch(Bytes<?> out, String tenant, List<LlmSpan> spans) {
+  /**
+   * Writes a batch from the buffer's current position; {@code detailOffsets[i]} receives where
+   * span i's detail starts, relative to that position.
+   */
+  static void writeBatch(Bytes<?> out, String tenant, List<LlmSpan> spans, int[] detailOffsets) {
+    long base = out.writePosition();
     out.writeUnsignedByte(VERSION);
     out.writeUtf8(tenant);
     out.writeStopBit(spans.size());
-    for (LlmSpan s : spans) writeSpan(out, s);
+    for (int i = 0; i < spans.size(); i++) detailOffsets[i] = (int) (writeSpan(out, spans.get(i)) - base);
   }
 
-  /** Reads a batch; calls back with the tenant and each decoded span (a fresh instance each). */
+  /**
+   * Reads a batch without its details (they stay in the log); the visitor gets the tenant, the
+   * spans (fresh instances, {@code detail} null) and each detail's offset from the batch start.
+   */
   static void readBatch(Bytes<?> in, BatchVisitor visitor) {
+    long base = in.readPosition();
     int version = in.readUnsignedByte();
     if (version != VERSION) throw new IllegalStateException("unknown WAL batch version " + version);
     String tenant = in.readUtf8();
     int n = (int) in.readStopBit();
     List<LlmSpan> spans = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) spans.add(readSpan(in));
-    visitor.batch(tenant, spans);
+    int[] offsets = new int[n];
+    for (int i = 0; i < n; i++) {
+      LlmSpan s = readSpanHeader(in);
+      offsets[i] = (int) (in.readPosition() - base);
+      in.readSkip(in.readInt());
+      s.detail = null;
+      spans.add(s);
+    }
+    visitor.batch(tenant, spans, offsets);
   }
 
   interface BatchVisitor {
-    void batch(String tenant, List<LlmSpan> spans);
+    void batch(String tenant, List<LlmSpan> spans, int[] detailOffsets);
   }
 
-  static void writeSpan(Bytes<?> out, LlmSpan s) {
+  /** Reads the detail whose offset {@link #writeBatch} reported, positioned at it. */
+  static SpanDetail readDetailAt(Bytes<?> in) {
+    in.readInt(); // length
+    return readDetail(in);
+  }
+
+  /** Writes one span; returns the absolute position where its detail starts. */
+  static long writeSpan(Bytes<?> out, LlmSpan s) {
     out.writeUnsignedByte((s.llm ? FLAG_LLM : 0) | (s.costReported ? FLAG_COST_REPORTED : 0));
     out.writeLong(s.traceIdHi);
     out.writeLong(s.traceIdLo);
@@ -78,10 +103,14 @@ final class SpanCodec {
     for (int i = 0; i < Measure.COUNT; i++) if (!Double.isNaN(s.measures[i])) mMask |= 1L << i;
     out.writeStopBit(mMask);
     for (int i = 0; i < Measure.COUNT; i++) if (!Double.isNaN(s.measures[i])) out.writeDouble(s.measures[i]);
-    writeDetail(out, s.detail);
+    long detailAt = out.writePosition();
+    out.writeInt(0);
+    writeDetail(out, s.detail == null ? SpanDetail.EMPTY : s.detail);
+    out.writeInt(detailAt, (int) (out.writePosition() - detailAt - 4));
+    return detailAt;
   }
 
-  static LlmSpan readSpan(Bytes<?> in) {
+  private static LlmSpan readSpanHeader(Bytes<?> in) {
     LlmSpan s = new LlmSpan();
     int flags = in.readUnsignedByte();
     s.llm = (flags & FLAG_LLM) != 0;
@@ -96,7 +125,6 @@ final class SpanCodec {
     for (int i = 0; i < Dim.COUNT; i++) if ((dimMask & (1L << i)) != 0) s.dims[i] = in.readUtf8();
     long mMask = in.readStopBit();
     for (int i = 0; i < Measure.COUNT; i++) if ((mMask & (1L << i)) != 0) s.measures[i] = in.readDouble();
-    s.detail = readDetail(in);
     return s;
   }
 

@@ -40,7 +40,8 @@ public final class Storage implements Closeable {
     Path walDir = config.dataDir().resolve("wal");
     Files.createDirectories(walDir);
     this.wal = new WriteAheadLog(walDir);
-    long docs = wal.replay(bytes -> SpanCodec.readBatch(bytes, (tenant, spans) -> head(tenant).add(spans)));
+    long docs = wal.replay((index, bytes) ->
+        SpanCodec.readBatch(bytes, (tenant, spans, offsets) -> head(tenant).add(spans, index, offsets)));
     LOG.info(() -> "recovered " + docs + " WAL batches, " + totalRows() + " spans from " + walDir);
     if (config.fsync() == FsyncPolicy.INTERVAL) {
       syncer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -62,20 +63,21 @@ public final class Storage implements Closeable {
   /**
    * Appends spans for a tenant. When this returns the spans are in the WAL (synced per the
    * fsync policy) and visible to new snapshots. The caller may reuse the {@link LlmSpan}
-   * instances afterwards; their {@link SpanDetail}s are kept by reference.
+   * instances afterwards.
    */
   public void append(String tenant, List<LlmSpan> spans) {
     if (spans.isEmpty()) return;
     Bytes<?> buf = ENCODE_BUFFER.get();
     int max = config.maxSpansPerWalDocument();
+    int[] offsets = new int[Math.min(max, spans.size())];
     for (int from = 0; from < spans.size(); from += max) {
       List<LlmSpan> part = spans.subList(from, Math.min(spans.size(), from + max));
       buf.clear();
-      SpanCodec.writeBatch(buf, tenant, part);
+      SpanCodec.writeBatch(buf, tenant, part, offsets);
       synchronized (writeLock) {
         if (closed.get()) throw new IllegalStateException("storage is closed");
-        wal.append(buf);
-        head(tenant).add(part);
+        long index = wal.append(buf);
+        head(tenant).add(part, index, offsets);
         if (config.fsync() == FsyncPolicy.ALWAYS) {
           wal.sync();
         } else {
@@ -121,7 +123,7 @@ public final class Storage implements Closeable {
   }
 
   private HeadBlock head(String tenant) {
-    return heads.computeIfAbsent(tenant, t -> new HeadBlock());
+    return heads.computeIfAbsent(tenant, t -> new HeadBlock(wal));
   }
 
   private long totalRows() {

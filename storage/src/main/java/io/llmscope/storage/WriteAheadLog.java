@@ -2,7 +2,7 @@ package io.llmscope.storage;
 
 import java.io.Closeable;
 import java.nio.file.Path;
-import java.util.function.Consumer;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -12,12 +12,15 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 
 /**
- * The write-ahead log: one Chronicle Queue document per appended batch. Not thread-safe; the
- * owner ({@link Storage}) serialises appends, syncs and replays.
+ * The write-ahead log: one Chronicle Queue document per appended batch. Appends, syncs and
+ * replay are serialised by the owner ({@link Storage}); {@link #readDetail} may run on any thread
+ * at any time, each call with a tailer of its own from a small pool.
  */
 final class WriteAheadLog implements Closeable {
   private final SingleChronicleQueue queue;
   private final ExcerptAppender appender;
+  private final ConcurrentLinkedQueue<ExcerptTailer> tailers = new ConcurrentLinkedQueue<>();
+  private volatile boolean closed;
   private long bytesWritten;
 
   WriteAheadLog(Path dir) {
@@ -43,8 +46,28 @@ final class WriteAheadLog implements Closeable {
     appender.sync();
   }
 
-  /** Feeds every document from the start to the consumer, in order; returns how many. */
-  long replay(Consumer<Bytes<?>> consumer) {
+  /** Reads the span detail at {@code offset} inside the document at {@code index}. */
+  SpanDetail readDetail(long index, int offset) {
+    if (closed) throw new IllegalStateException("storage is closed");
+    ExcerptTailer tailer = tailers.poll();
+    if (tailer == null) {
+      tailer = queue.createTailer();
+      tailer.singleThreadedCheckDisabled(true);
+    }
+    try {
+      if (!tailer.moveToIndex(index)) throw new IllegalStateException("WAL document " + Long.toHexString(index) + " is gone");
+      try (DocumentContext dc = tailer.readingDocument()) {
+        Bytes<?> bytes = dc.wire().bytes();
+        bytes.readSkip(offset);
+        return SpanCodec.readDetailAt(bytes);
+      }
+    } finally {
+      tailers.offer(tailer);
+    }
+  }
+
+  /** Feeds every document from the start to the consumer with its index, in order; returns how many. */
+  long replay(DocumentConsumer consumer) {
     long n = 0;
     try (ExcerptTailer tailer = queue.createTailer()) {
       tailer.singleThreadedCheckDisabled(true);
@@ -54,7 +77,7 @@ final class WriteAheadLog implements Closeable {
           if (!dc.isPresent()) break;
           Bytes<?> bytes = dc.wire().bytes();
           bytesWritten += bytes.readRemaining();
-          consumer.accept(bytes);
+          consumer.accept(dc.index(), bytes);
           n++;
         }
       }
@@ -67,8 +90,14 @@ final class WriteAheadLog implements Closeable {
     return bytesWritten;
   }
 
+  interface DocumentConsumer {
+    void accept(long index, Bytes<?> bytes);
+  }
+
   @Override
   public void close() {
+    closed = true;
+    for (ExcerptTailer t; (t = tailers.poll()) != null; ) t.close();
     appender.close();
     queue.close();
   }

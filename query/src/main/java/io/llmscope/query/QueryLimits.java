@@ -1,0 +1,19 @@
+package io.llmscope.query;
+
+/**
+ * Bounds that keep one query from exhausting the server.
+ *
+ * @param defaultLimit rows returned when the query names no {@code limit}
+ * @param maxLimit largest {@code limit} honoured
+ * @param maxBuckets most time buckets a {@code step} may create over the range
+ * @param maxGroups most (group values × bucket) combinations one query may aggregate
+ */
+public record QueryLimits(int defaultLimit, int maxLimit, int maxBuckets, int maxGroups) {
+  public static final QueryLimits DEFAULTS = new QueryLimits(1000, 100_000, 100_000, 1_000_000);
+
+  public QueryLimits {
+    if (defaultLimit <= 0 || maxLimit <= 0 || maxBuckets <= 0 || maxGroups <= 0) {
+      throw new IllegalArgumentException("query limits must be positive: " + this);
+    }
+  }
+}
