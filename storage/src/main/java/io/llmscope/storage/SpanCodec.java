@@ -1,5 +1,6 @@
 package io.llmscope.storage;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -21,12 +22,13 @@ import net.openhft.chronicle.bytes.Bytes;
  * value   := tag:u8 payload  (see TAG_*)
  * </pre>
  *
- * Strings are Chronicle's stop-bit length-prefixed UTF-8. A new version byte changes the layout.
+ * Strings are a stop-bit length (-1 for null) and UTF-8 bytes; map keys are a stop-bit
+ * {@link KnownKeys} code, or 0 followed by the key as a string. A new version byte changes the layout.
  * The detail is length-prefixed so replay can skip it: the head keeps only its position in the
  * log ({@link #writeBatch} reports each span's detail offset) and reads it back on demand.
  */
 final class SpanCodec {
-  static final int VERSION = 1;
+  static final int VERSION = 2;
   private static final int FLAG_LLM = 1;
   private static final int FLAG_COST_REPORTED = 2;
 
@@ -49,7 +51,7 @@ final class SpanCodec {
   static void writeBatch(Bytes<?> out, String tenant, List<LlmSpan> spans, int[] detailOffsets) {
     long base = out.writePosition();
     out.writeUnsignedByte(VERSION);
-    out.writeUtf8(tenant);
+    writeString(out, tenant);
     out.writeStopBit(spans.size());
     for (int i = 0; i < spans.size(); i++) detailOffsets[i] = (int) (writeSpan(out, spans.get(i)) - base);
   }
@@ -62,7 +64,7 @@ final class SpanCodec {
     long base = in.readPosition();
     int version = in.readUnsignedByte();
     if (version != VERSION) throw new IllegalStateException("unknown WAL batch version " + version);
-    String tenant = in.readUtf8();
+    String tenant = readString(in);
     int n = (int) in.readStopBit();
     List<LlmSpan> spans = new ArrayList<>(n);
     int[] offsets = new int[n];
@@ -98,7 +100,7 @@ final class SpanCodec {
     long dimMask = 0;
     for (int i = 0; i < Dim.COUNT; i++) if (s.dims[i] != null) dimMask |= 1L << i;
     out.writeStopBit(dimMask);
-    for (int i = 0; i < Dim.COUNT; i++) if (s.dims[i] != null) out.writeUtf8(s.dims[i]);
+    for (int i = 0; i < Dim.COUNT; i++) if (s.dims[i] != null) writeString(out, s.dims[i]);
     long mMask = 0;
     for (int i = 0; i < Measure.COUNT; i++) if (!Double.isNaN(s.measures[i])) mMask |= 1L << i;
     out.writeStopBit(mMask);
@@ -122,7 +124,7 @@ final class SpanCodec {
     s.startNanos = in.readLong();
     s.endNanos = in.readLong();
     long dimMask = in.readStopBit();
-    for (int i = 0; i < Dim.COUNT; i++) if ((dimMask & (1L << i)) != 0) s.dims[i] = in.readUtf8();
+    for (int i = 0; i < Dim.COUNT; i++) if ((dimMask & (1L << i)) != 0) s.dims[i] = readString(in);
     long mMask = in.readStopBit();
     for (int i = 0; i < Measure.COUNT; i++) if ((mMask & (1L << i)) != 0) s.measures[i] = in.readDouble();
     return s;
@@ -131,14 +133,14 @@ final class SpanCodec {
   private static void writeDetail(Bytes<?> out, SpanDetail d) {
     writeMap(out, d.attributes());
     writeMap(out, d.resource());
-    out.writeUtf8(d.scopeName());
-    out.writeUtf8(d.scopeVersion());
-    out.writeUtf8(d.traceState());
-    out.writeUtf8(d.statusMessage());
+    writeString(out, d.scopeName());
+    writeString(out, d.scopeVersion());
+    writeString(out, d.traceState());
+    writeString(out, d.statusMessage());
     out.writeStopBit(d.events().size());
     for (SpanEvent e : d.events()) {
       out.writeLong(e.timeNanos());
-      out.writeUtf8(e.name());
+      writeString(out, e.name());
       writeMap(out, e.attributes());
     }
     out.writeStopBit(d.links().size());
@@ -146,7 +148,7 @@ final class SpanCodec {
       out.writeLong(l.traceIdHi());
       out.writeLong(l.traceIdLo());
       out.writeLong(l.spanId());
-      out.writeUtf8(l.traceState());
+      writeString(out, l.traceState());
       writeMap(out, l.attributes());
     }
   }
@@ -154,25 +156,46 @@ final class SpanCodec {
   private static SpanDetail readDetail(Bytes<?> in) {
     Map<String, Object> attributes = readMap(in);
     Map<String, Object> resource = readMap(in);
-    String scopeName = in.readUtf8();
-    String scopeVersion = in.readUtf8();
-    String traceState = in.readUtf8();
-    String statusMessage = in.readUtf8();
+    String scopeName = readString(in);
+    String scopeVersion = readString(in);
+    String traceState = readString(in);
+    String statusMessage = readString(in);
     int ne = (int) in.readStopBit();
     List<SpanEvent> events = ne == 0 ? List.of() : new ArrayList<>(ne);
-    for (int i = 0; i < ne; i++) events.add(new SpanEvent(in.readLong(), in.readUtf8(), readMap(in)));
+    for (int i = 0; i < ne; i++) events.add(new SpanEvent(in.readLong(), readString(in), readMap(in)));
     int nl = (int) in.readStopBit();
     List<SpanLink> links = nl == 0 ? List.of() : new ArrayList<>(nl);
     for (int i = 0; i < nl; i++) {
-      links.add(new SpanLink(in.readLong(), in.readLong(), in.readLong(), in.readUtf8(), readMap(in)));
+      links.add(new SpanLink(in.readLong(), in.readLong(), in.readLong(), readString(in), readMap(in)));
     }
     return new SpanDetail(attributes, resource, scopeName, scopeVersion, traceState, statusMessage, events, links);
+  }
+
+  // Chronicle's writeUtf8 inspects each String reflectively; the JDK's encoder is much faster.
+  private static void writeString(Bytes<?> out, String s) {
+    if (s == null) {
+      out.writeStopBit(-1);
+      return;
+    }
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    out.writeStopBit(b.length);
+    out.write(b);
+  }
+
+  private static String readString(Bytes<?> in) {
+    long n = in.readStopBit();
+    if (n < 0) return null;
+    byte[] b = new byte[Math.toIntExact(n)];
+    in.read(b);
+    return new String(b, StandardCharsets.UTF_8);
   }
 
   private static void writeMap(Bytes<?> out, Map<String, Object> map) {
     out.writeStopBit(map.size());
     for (Map.Entry<String, Object> e : map.entrySet()) {
-      out.writeUtf8(e.getKey());
+      int code = KnownKeys.code(e.getKey());
+      out.writeStopBit(code);
+      if (code == 0) writeString(out, e.getKey());
       writeValue(out, e.getValue());
     }
   }
@@ -181,7 +204,10 @@ final class SpanCodec {
     int n = (int) in.readStopBit();
     if (n == 0) return Collections.emptyMap();
     Map<String, Object> m = new LinkedHashMap<>(n * 2);
-    for (int i = 0; i < n; i++) m.put(in.readUtf8(), readValue(in));
+    for (int i = 0; i < n; i++) {
+      int code = (int) in.readStopBit();
+      m.put(code == 0 ? readString(in) : KnownKeys.key(code), readValue(in));
+    }
     return m;
   }
 
@@ -191,7 +217,7 @@ final class SpanCodec {
       out.writeByte(TAG_NULL);
     } else if (v instanceof String s) {
       out.writeByte(TAG_STRING);
-      out.writeUtf8(s);
+      writeString(out, s);
     } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
       out.writeByte(TAG_LONG);
       out.writeLong(((Number) v).longValue());
@@ -213,7 +239,7 @@ final class SpanCodec {
       writeMap(out, (Map<String, Object>) map);
     } else {
       out.writeByte(TAG_STRING);
-      out.writeUtf8(v.toString());
+      writeString(out, v.toString());
     }
   }
 
@@ -221,7 +247,7 @@ final class SpanCodec {
     byte tag = in.readByte();
     switch (tag) {
       case TAG_NULL: return null;
-      case TAG_STRING: return in.readUtf8();
+      case TAG_STRING: return readString(in);
       case TAG_LONG: return in.readLong();
       case TAG_DOUBLE: return in.readDouble();
       case TAG_TRUE: return Boolean.TRUE;

@@ -36,7 +36,12 @@ final class WriteAheadLog implements Closeable {
   long append(Bytes<?> encoded) {
     long len = encoded.readRemaining();
     try (DocumentContext dc = appender.writingDocument()) {
-      dc.wire().bytes().write(encoded);
+      // A heap buffer copies in one bulk write; Chronicle's generic Bytes copy goes byte-wise.
+      if (encoded.bytesStore().underlyingObject() instanceof byte[] array) {
+        dc.wire().bytes().write(array, Math.toIntExact(encoded.readPosition()), Math.toIntExact(len));
+      } else {
+        dc.wire().bytes().write(encoded);
+      }
     }
     bytesWritten += len;
     return appender.lastIndexAppended();
