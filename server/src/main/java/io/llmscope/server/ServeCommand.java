@@ -1,6 +1,7 @@
 package io.llmscope.server;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
@@ -41,8 +42,16 @@ final class ServeCommand implements Callable<Integer> {
     System.out.println(server.readyLine());
     System.out.flush();
     LOG.info("data dir " + dataDir.toAbsolutePath());
+    DemoTraffic demoTraffic = null;
+    if (demo) {
+      Map<String, String> headers = cfg.auth.keys.isEmpty() ? Map.of() : Map.of("Authorization", "Bearer " + cfg.auth.keys.get(0).key);
+      boolean empty = server.storage().status(cfg.auth.keys.isEmpty() ? "default" : cfg.auth.keys.get(0).tenant).spans() == 0;
+      demoTraffic = new DemoTraffic(server.otlpHttpPort(), headers, empty);
+      demoTraffic.start();
+    }
     stop.await();
     LOG.info("stopping");
+    if (demoTraffic != null) demoTraffic.close();
     server.close();
     LOG.info("stopped");
     return 0;
