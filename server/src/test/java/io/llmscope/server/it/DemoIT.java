@@ -11,6 +11,11 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoIT {
   @TempDir Path dir;
 
+  private static boolean sleep(long ms) throws InterruptedException {
+    Thread.sleep(ms);
+    return true;
+  }
+
   @Test
   void demoBackfillsADayAndKeepsSending() throws Exception {
     try (ServerProcess s = ServerProcess.start(dir.resolve("data"), "--demo")) {
@@ -21,10 +26,14 @@ class DemoIT {
         spans = s.get("/api/v1/status").get("spans").asLong();
       }
       assertTrue(spans >= 300_000, "back-fill stored only " + spans + " spans");
-      // Traffic across the whole last day, hour by hour, with several models.
-      ServerProcess.Response r = s.query("{\"from\":\"now-24h\",\"step\":\"1h\",\"metrics\":[\"count\",\"count_distinct(model)\"]}");
-      assertEquals(200, r.status());
-      JsonNode rows = r.body().get("rows");
+      // Traffic across the whole last day, hour by hour, with several models. The back-fill is
+      // sent oldest first, so wait for the last hours to arrive.
+      JsonNode rows;
+      do {
+        ServerProcess.Response r = s.query("{\"from\":\"now-24h\",\"step\":\"1h\",\"metrics\":[\"count\",\"count_distinct(model)\"]}");
+        assertEquals(200, r.status());
+        rows = r.body().get("rows");
+      } while (rows.size() < 24 && System.currentTimeMillis() < deadline && sleep(200));
       assertTrue(rows.size() >= 24, "hours with data: " + rows.size());
       for (JsonNode row : rows) assertTrue(row.get(2).asLong() >= 5, "models in hour " + row);
       long before = s.count("{\"from\":\"now-10m\",\"metrics\":[\"count\"]}");
