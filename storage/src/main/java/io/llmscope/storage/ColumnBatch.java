@@ -1,5 +1,7 @@
 package io.llmscope.storage;
 
+import org.roaringbitmap.RoaringBitmap;
+
 /**
  * A read-only run of rows in columnar form: a slice of the head or (later) a sealed segment.
  *
@@ -39,4 +41,17 @@ public interface ColumnBatch {
   byte[] flags();
 
   SpanDetail detail(int row);
+
+  /**
+   * Rows whose {@code dim} holds dictionary id {@code id}, or null when this batch keeps no
+   * index for {@code dim} (the caller scans the column instead). Never modify the result.
+   */
+  default RoaringBitmap postings(Dim dim, int id) {
+    return null;
+  }
+
+  /** True for a sealed segment, false for head rows. */
+  default boolean sealed() {
+    return false;
+  }
 }

@@ -130,7 +130,7 @@ final class SpanCodec {
     return s;
   }
 
-  private static void writeDetail(Bytes<?> out, SpanDetail d) {
+  static void writeDetail(Bytes<?> out, SpanDetail d) {
     writeMap(out, d.attributes());
     writeMap(out, d.resource());
     writeString(out, d.scopeName());
@@ -153,7 +153,7 @@ final class SpanCodec {
     }
   }
 
-  private static SpanDetail readDetail(Bytes<?> in) {
+  static SpanDetail readDetail(Bytes<?> in) {
     Map<String, Object> attributes = readMap(in);
     Map<String, Object> resource = readMap(in);
     String scopeName = readString(in);
