@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmscope.query.QueryEngine;
 import io.llmscope.query.QueryException;
 import io.llmscope.query.QueryResult;
+import io.llmscope.storage.Ids;
 import io.llmscope.storage.Storage;
 import io.llmscope.storage.StorageStatus;
 import io.llmscope.storage.TenantResolver;
@@ -68,6 +69,7 @@ public final class HttpApi {
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_API_BODY_BYTES));
     router.post("/api/v1/query").handler(this::handleQuery);
     router.get("/api/v1/status").handler(this::handleStatus);
+    router.get("/api/v1/traces/:traceId").handler(this::handleTrace);
     router.route("/api/*").failureHandler(ctx -> sendError(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500,
         ctx.statusCode() == 413 ? "request body too large" : String.valueOf(ctx.failure())));
     HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(true);
@@ -131,6 +133,27 @@ public final class HttpApi {
     stats.put("segmentsPruned", r.stats().segmentsPruned());
     stats.put("tookMs", r.stats().tookMs());
     return out;
+  }
+
+  private void handleTrace(RoutingContext ctx) {
+    String tenant = tenant(ctx);
+    if (tenant == null) return;
+    String id = ctx.pathParam("traceId");
+    long[] parsed = Ids.parseTraceHex(id);
+    if (parsed == null) {
+      sendError(ctx, 400, "trace id must be 32 hex characters, got '" + id + "'");
+      return;
+    }
+    vertx.executeBlocking(() -> storage.trace(tenant, parsed[0], parsed[1]), false).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.log(Level.WARNING, "trace lookup failed", ar.cause());
+        sendError(ctx, 500, "trace lookup failed: " + ar.cause());
+      } else if (ar.result().isEmpty()) {
+        sendError(ctx, 404, "trace " + id.toLowerCase(java.util.Locale.ROOT) + " not found");
+      } else {
+        sendJson(ctx, 200, TraceJson.trace(JSON, ar.result()));
+      }
+    });
   }
 
   private void handleStatus(RoutingContext ctx) {

@@ -34,9 +34,16 @@ public final class QueryEngine {
     long t0 = System.nanoTime();
     QuerySpec spec = parser.parse(body, clockMs.getAsLong());
     Aggregation agg = new Aggregation(spec, limits.maxGroups());
+    int scanned = 0;
+    int pruned = 0;
     try (StoreSnapshot snap = storage.snapshot(tenant)) {
       for (ColumnBatch b : snap.batches()) {
-        if (agg.overlaps(b)) agg.add(b);
+        if (agg.overlaps(b)) {
+          agg.add(b);
+          if (b.sealed()) scanned++;
+        } else if (b.sealed()) {
+          pruned++;
+        }
       }
     }
     List<String> columns = new ArrayList<>();
@@ -45,6 +52,6 @@ public final class QueryEngine {
     for (Metric m : spec.metrics()) columns.add(m.label());
     List<List<Object>> rows = agg.rows();
     long took = (System.nanoTime() - t0) / 1_000_000L;
-    return new QueryResult(columns, rows, new QueryResult.Stats(agg.rowsScanned(), 0, 0, took));
+    return new QueryResult(columns, rows, new QueryResult.Stats(agg.rowsScanned(), scanned, pruned, took));
   }
 }

@@ -43,8 +43,7 @@ public final class LlmScopeServer implements AutoCloseable {
   public static LlmScopeServer start(ServerConfig config, Path dataDir, int grpcPort, int otlpHttpPort, int httpPort)
       throws Exception {
     Files.createDirectories(dataDir);
-    StorageConfig sc = new StorageConfig(dataDir, config.fsyncPolicy(), config.storage.fsyncIntervalMs,
-        config.storage.maxSpansPerWalDocument);
+    StorageConfig sc = config.storageConfig(dataDir);
     Storage storage = Storage.open(sc);
     Vertx vertx = Vertx.vertx();
     TenantResolver tenants = tenants(config);

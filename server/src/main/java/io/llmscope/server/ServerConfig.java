@@ -20,9 +20,14 @@ import java.util.List;
  *
  * <pre>
  * host: 0.0.0.0
+ * retention: 30d             # segments whose newest span is older are dropped
  * storage:
  *   fsync: interval          # none | interval | always
  *   fsyncIntervalMs: 1000
+ *   sealRows: 262144         # a head is sealed into a segment at this many rows...
+ *   sealAgeMs: 60000         # ...or this long after its first row
+ *   compactBelowRows: 65536  # smaller segments of the same day are merged
+ *   compactMaxRows: 1048576  # largest merged segment
  * limits:
  *   maxBodyBytes: 16777216   # OTLP request body, also after gunzip
  *   maxInflightRequests: 64  # beyond: 503 + Retry-After
@@ -37,6 +42,7 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public final class ServerConfig {
   public String host = "0.0.0.0";
+  public String retention = "30d";
   public Storage storage = new Storage();
   public Limits limits = new Limits();
   public Auth auth = new Auth();
@@ -46,6 +52,10 @@ public final class ServerConfig {
     public String fsync = "interval";
     public long fsyncIntervalMs = StorageConfig.DEFAULT_FSYNC_INTERVAL_MS;
     public int maxSpansPerWalDocument = StorageConfig.DEFAULT_MAX_SPANS_PER_WAL_DOCUMENT;
+    public int sealRows = StorageConfig.DEFAULT_SEAL_ROWS;
+    public long sealAgeMs = StorageConfig.DEFAULT_SEAL_AGE_MS;
+    public int compactBelowRows = StorageConfig.DEFAULT_COMPACT_BELOW_ROWS;
+    public int compactMaxRows = StorageConfig.DEFAULT_COMPACT_MAX_ROWS;
   }
 
   @JsonIgnoreProperties(ignoreUnknown = true)
@@ -80,12 +90,39 @@ public final class ServerConfig {
   }
 
   ServerConfig validate() {
-    fsyncPolicy();
+    storageConfig(java.nio.file.Path.of("."));
     for (ApiKey k : auth.keys) {
       if (k.key == null || k.key.isBlank()) throw new IllegalArgumentException("auth.keys: every entry needs a non-empty 'key'");
       if (k.tenant == null || k.tenant.isBlank()) throw new IllegalArgumentException("auth.keys: key entries need a 'tenant'");
     }
     return this;
+  }
+
+  /** The storage settings of this config for a data dir; throws IllegalArgumentException naming a bad value. */
+  StorageConfig storageConfig(Path dataDir) {
+    return StorageConfig.builder(dataDir)
+        .fsync(fsyncPolicy())
+        .fsyncIntervalMs(storage.fsyncIntervalMs)
+        .maxSpansPerWalDocument(storage.maxSpansPerWalDocument)
+        .sealRows(storage.sealRows)
+        .sealAgeMs(storage.sealAgeMs)
+        .compactBelowRows(storage.compactBelowRows)
+        .compactMaxRows(storage.compactMaxRows)
+        .retentionMs(durationMs(retention, "retention"))
+        .build();
+  }
+
+  private static long durationMs(String text, String what) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*(\\d+)\\s*(ms|s|m|h|d)\\s*").matcher(text == null ? "" : text);
+    if (!m.matches()) throw new IllegalArgumentException(what + " must look like 30d, 12h or 90m, not '" + text + "'");
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "ms" -> n;
+      case "s" -> n * 1000L;
+      case "m" -> n * 60_000L;
+      case "h" -> n * 3_600_000L;
+      default -> n * 86_400_000L;
+    };
   }
 
   FsyncPolicy fsyncPolicy() {

@@ -5,27 +5,42 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The in-memory, queryable tail of one tenant's spans: everything appended to the WAL and not
- * yet sealed. Only the columns live here; each span's detail stays in the WAL and is read back
- * on demand. One writer (under the storage lock) and any number of concurrent readers; a
- * reader's {@link #snapshot} sees a stable prefix of rows.
+ * The in-memory, queryable tail of one tenant's spans: rows appended to the WAL and not yet
+ * sealed. Only the columns live here; each span's detail stays in the WAL and is read back on
+ * demand. One writer (under the storage lock) and any number of concurrent readers; a reader's
+ * {@link #snapshot} sees a stable prefix of rows.
+ *
+ * <p>Reference-counted: the store holds one reference while the head is active or waiting to
+ * be sealed, and each query snapshot holds one while it reads; WAL files the head points into
+ * are kept until the count drops to zero.
  */
 final class HeadBlock {
+  final String tenant;
   private final WriteAheadLog wal;
   private final StringDictionary[] dicts = new StringDictionary[Dim.COUNT];
+  final RefCount refs;
   private volatile HeadChunk[] chunks = new HeadChunk[0];
   private volatile long rows;
   // Written by the writer before it publishes rows; readers read them after reading rows.
   private volatile long minStart = Long.MAX_VALUE;
   private volatile long maxStart = Long.MIN_VALUE;
+  private volatile long firstWalIndex = Long.MAX_VALUE;
+  private volatile long firstAppendMs;
 
-  HeadBlock(WriteAheadLog wal) {
+  HeadBlock(String tenant, WriteAheadLog wal, Runnable onRelease) {
+    this.tenant = tenant;
     this.wal = wal;
+    this.refs = new RefCount(onRelease);
     for (int d = 0; d < Dim.COUNT; d++) dicts[d] = new StringDictionary();
   }
 
   /** Writer only: spans of the WAL document {@code walDocument}, with their detail offsets in it. */
   void add(List<LlmSpan> spans, long walDocument, int[] detailOffsets) {
+    if (spans.isEmpty()) return;
+    if (rows == 0) {
+      firstWalIndex = walDocument;
+      firstAppendMs = System.currentTimeMillis();
+    }
     long r = rows;
     HeadChunk[] cs = chunks;
     long lo = minStart;
@@ -60,6 +75,16 @@ final class HeadBlock {
     return maxStart;
   }
 
+  /** WAL index of the first document with rows here; Long.MAX_VALUE while empty. */
+  long firstWalIndex() {
+    return firstWalIndex;
+  }
+
+  /** Wall-clock time of the first append, for age-based sealing. */
+  long firstAppendMs() {
+    return firstAppendMs;
+  }
+
   /** The rows published so far, as batches of at most {@link HeadChunk#CAPACITY} rows. */
   List<ColumnBatch> snapshot() {
     long r = rows;
@@ -72,8 +97,26 @@ final class HeadBlock {
     return out;
   }
 
-  /** A fixed-size view of a chunk; the size is frozen at snapshot time. */
-  private record HeadChunkView(HeadChunk c, int size, StringDictionary[] dicts, WriteAheadLog wal) implements ColumnBatch {
+  /**
+   * A fixed-size view of a chunk; the size is frozen at snapshot time. Used by one thread at a
+   * time; it keeps the last WAL document it read, since neighbouring rows share documents.
+   */
+  private static final class HeadChunkView implements ColumnBatch {
+    private final HeadChunk c;
+    private final int size;
+    private final StringDictionary[] dicts;
+    private final WriteAheadLog wal;
+    private long cachedIndex = Long.MIN_VALUE;
+    private byte[] cachedDocument;
+
+    HeadChunkView(HeadChunk c, int size, StringDictionary[] dicts, WriteAheadLog wal) {
+      this.c = c;
+      this.size = size;
+      this.dicts = dicts;
+      this.wal = wal;
+    }
+
+    @Override public int size() { return size; }
     @Override public long minStartNanos() { return c.minStart; }
     @Override public long maxStartNanos() { return c.maxStart; }
     @Override public long[] startNanos() { return c.start; }
@@ -86,6 +129,15 @@ final class HeadBlock {
     @Override public Dictionary dictionary(Dim dim) { return dicts[dim.ordinal()]; }
     @Override public double[] measure(Measure m) { return c.measures[m.ordinal()]; }
     @Override public byte[] flags() { return c.flags; }
-    @Override public SpanDetail detail(int row) { return wal.readDetail(c.walIndex[row], c.detailOffset[row]); }
+
+    @Override
+    public SpanDetail detail(int row) {
+      long index = c.walIndex[row];
+      if (index != cachedIndex) {
+        cachedDocument = wal.readDocument(index);
+        cachedIndex = index;
+      }
+      return SpanCodec.readDetailAt(cachedDocument, c.detailOffset[row]);
+    }
   }
 }

@@ -82,9 +82,10 @@ final class SpanCodec {
     void batch(String tenant, List<LlmSpan> spans, int[] detailOffsets);
   }
 
-  /** Reads the detail whose offset {@link #writeBatch} reported, positioned at it. */
-  static SpanDetail readDetailAt(Bytes<?> in) {
-    in.readInt(); // length
+  /** Reads the detail whose offset in {@code document} {@link #writeBatch} reported. */
+  static SpanDetail readDetailAt(byte[] document, int offset) {
+    Bytes<byte[]> in = Bytes.wrapForRead(document);
+    in.readPosition(offset + 4L); // skip the length
     return readDetail(in);
   }
 

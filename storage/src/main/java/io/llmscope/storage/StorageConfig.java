@@ -4,26 +4,106 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Storage settings.
+ * Storage settings; {@link #builder} starts from the defaults.
  *
- * @param dataDir root directory; the WAL lives in {@code dataDir/wal}
+ * @param dataDir root directory: {@code wal/}, {@code segments/} and the manifests live under it
  * @param fsync when WAL appends are forced to the device
  * @param fsyncIntervalMs period of {@link FsyncPolicy#INTERVAL} syncs
- * @param maxSpansPerWalDocument large batches are split into WAL documents of at most this many
- *     spans, which keeps every document far below Chronicle's message size limit
+ * @param maxSpansPerWalDocument large batches are split into WAL documents of at most this many spans
+ * @param sealRows a tenant's head is sealed into a segment once it holds this many rows...
+ * @param sealAgeMs ...or once its oldest row was appended this long ago
+ * @param retentionMs segments whose newest span started longer ago than this are dropped
+ * @param compactBelowRows segments smaller than this are merged with their neighbours of the same day
+ * @param compactMaxRows a merged segment holds at most this many rows (bounds the memory a merge needs)
+ * @param maintenanceIntervalMs how often the background thread checks for sealing, compaction and retention
+ * @param walRollCycle Chronicle roll cycle name of the WAL; whole cycles are deleted once sealed
  */
-public record StorageConfig(Path dataDir, FsyncPolicy fsync, long fsyncIntervalMs, int maxSpansPerWalDocument) {
+public record StorageConfig(
+    Path dataDir,
+    FsyncPolicy fsync,
+    long fsyncIntervalMs,
+    int maxSpansPerWalDocument,
+    int sealRows,
+    long sealAgeMs,
+    long retentionMs,
+    int compactBelowRows,
+    int compactMaxRows,
+    long maintenanceIntervalMs,
+    String walRollCycle) {
+
   public static final long DEFAULT_FSYNC_INTERVAL_MS = 1000;
   public static final int DEFAULT_MAX_SPANS_PER_WAL_DOCUMENT = 4096;
+  public static final int DEFAULT_SEAL_ROWS = 256 * 1024;
+  public static final long DEFAULT_SEAL_AGE_MS = 60_000;
+  public static final long DEFAULT_RETENTION_MS = 30L * 86_400_000L;
+  public static final int DEFAULT_COMPACT_BELOW_ROWS = 64 * 1024;
+  public static final int DEFAULT_COMPACT_MAX_ROWS = 1024 * 1024;
+  public static final long DEFAULT_MAINTENANCE_INTERVAL_MS = 1000;
+  public static final String DEFAULT_WAL_ROLL_CYCLE = "FAST_HOURLY";
 
   public StorageConfig {
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(fsync, "fsync");
-    if (fsyncIntervalMs <= 0) throw new IllegalArgumentException("fsyncIntervalMs must be > 0");
-    if (maxSpansPerWalDocument <= 0) throw new IllegalArgumentException("maxSpansPerWalDocument must be > 0");
+    Objects.requireNonNull(walRollCycle, "walRollCycle");
+    positive(fsyncIntervalMs, "fsyncIntervalMs");
+    positive(maxSpansPerWalDocument, "maxSpansPerWalDocument");
+    positive(sealRows, "sealRows");
+    positive(sealAgeMs, "sealAgeMs");
+    positive(retentionMs, "retentionMs");
+    positive(compactBelowRows, "compactBelowRows");
+    positive(compactMaxRows, "compactMaxRows");
+    positive(maintenanceIntervalMs, "maintenanceIntervalMs");
+    try {
+      net.openhft.chronicle.queue.RollCycles.valueOf(walRollCycle);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unknown WAL roll cycle '" + walRollCycle + "'");
+    }
+  }
+
+  private static void positive(long v, String name) {
+    if (v <= 0) throw new IllegalArgumentException(name + " must be > 0, got " + v);
   }
 
   public static StorageConfig defaults(Path dataDir) {
-    return new StorageConfig(dataDir, FsyncPolicy.INTERVAL, DEFAULT_FSYNC_INTERVAL_MS, DEFAULT_MAX_SPANS_PER_WAL_DOCUMENT);
+    return builder(dataDir).build();
+  }
+
+  public static Builder builder(Path dataDir) {
+    return new Builder(dataDir);
+  }
+
+  /** Defaults for every setting; each setter overrides one. */
+  public static final class Builder {
+    private final Path dataDir;
+    private FsyncPolicy fsync = FsyncPolicy.INTERVAL;
+    private long fsyncIntervalMs = DEFAULT_FSYNC_INTERVAL_MS;
+    private int maxSpansPerWalDocument = DEFAULT_MAX_SPANS_PER_WAL_DOCUMENT;
+    private int sealRows = DEFAULT_SEAL_ROWS;
+    private long sealAgeMs = DEFAULT_SEAL_AGE_MS;
+    private long retentionMs = DEFAULT_RETENTION_MS;
+    private int compactBelowRows = DEFAULT_COMPACT_BELOW_ROWS;
+    private int compactMaxRows = DEFAULT_COMPACT_MAX_ROWS;
+    private long maintenanceIntervalMs = DEFAULT_MAINTENANCE_INTERVAL_MS;
+    private String walRollCycle = DEFAULT_WAL_ROLL_CYCLE;
+
+    private Builder(Path dataDir) {
+      this.dataDir = dataDir;
+    }
+
+    public Builder fsync(FsyncPolicy v) { fsync = v; return this; }
+    public Builder fsyncIntervalMs(long v) { fsyncIntervalMs = v; return this; }
+    public Builder maxSpansPerWalDocument(int v) { maxSpansPerWalDocument = v; return this; }
+    public Builder sealRows(int v) { sealRows = v; return this; }
+    public Builder sealAgeMs(long v) { sealAgeMs = v; return this; }
+    public Builder retentionMs(long v) { retentionMs = v; return this; }
+    public Builder compactBelowRows(int v) { compactBelowRows = v; return this; }
+    public Builder compactMaxRows(int v) { compactMaxRows = v; return this; }
+    public Builder maintenanceIntervalMs(long v) { maintenanceIntervalMs = v; return this; }
+    public Builder walRollCycle(String v) { walRollCycle = v; return this; }
+
+    public StorageConfig build() {
+      return new StorageConfig(dataDir, fsync, fsyncIntervalMs, maxSpansPerWalDocument, sealRows, sealAgeMs,
+          retentionMs, compactBelowRows, compactMaxRows, maintenanceIntervalMs, walRollCycle);
+    }
   }
 }

@@ -8,9 +8,12 @@ import java.util.List;
  */
 public final class StoreSnapshot implements AutoCloseable {
   private final List<ColumnBatch> batches;
+  private final Runnable release;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-  StoreSnapshot(List<ColumnBatch> batches) {
+  StoreSnapshot(List<ColumnBatch> batches, Runnable release) {
     this.batches = List.copyOf(batches);
+    this.release = release;
   }
 
   public List<ColumnBatch> batches() {
@@ -23,8 +26,9 @@ public final class StoreSnapshot implements AutoCloseable {
     return n;
   }
 
+  /** Releases the heads and segments this snapshot pinned. Idempotent. */
   @Override
   public void close() {
-    // Head batches need no release; sealed segments will be reference-counted here.
+    if (closed.compareAndSet(false, true)) release.run();
   }
 }

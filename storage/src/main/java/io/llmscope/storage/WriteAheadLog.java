@@ -1,32 +1,59 @@
 package io.llmscope.storage;
 
 import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.logging.Logger;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 
 /**
- * The write-ahead log: one Chronicle Queue document per appended batch. Appends, syncs and
- * replay are serialised by the owner ({@link Storage}); {@link #readDetail} may run on any thread
- * at any time, each call with a tailer of its own from a small pool.
+ * The write-ahead log: one Chronicle Queue document per appended batch, in files of one roll
+ * cycle each. Appends, syncs, replay and cycle deletion are serialised by the owner
+ * ({@link Storage}); {@link #readDocument} may run on any thread, each call with a tailer of its
+ * own from a small pool.
  */
 final class WriteAheadLog implements Closeable {
+  private static final Logger LOG = Logger.getLogger(WriteAheadLog.class.getName());
+
+  private final Path dir;
   private final SingleChronicleQueue queue;
   private final ExcerptAppender appender;
+  private final RollCycle rollCycle;
+  private final DateTimeFormatter cycleFormat;
   private final ConcurrentLinkedQueue<ExcerptTailer> tailers = new ConcurrentLinkedQueue<>();
+  /** Payload bytes per cycle still on disk. */
+  private final ConcurrentSkipListMap<Integer, Long> bytesPerCycle = new ConcurrentSkipListMap<>();
   private volatile boolean closed;
-  private long bytesWritten;
+  private long lastIndex = Manifest.NOTHING_COVERED;
 
-  WriteAheadLog(Path dir) {
-    this.queue = SingleChronicleQueueBuilder.binary(dir.toFile())
-        .rollCycle(RollCycles.FAST_HOURLY)
-        .build();
+  WriteAheadLog(Path dir, String rollCycleName) {
+    this.dir = dir;
+    this.rollCycle = RollCycles.valueOf(rollCycleName);
+    // Cycle file names carry only the fields their cycle needs (e.g. no minutes for hourly).
+    this.cycleFormat = new DateTimeFormatterBuilder().appendPattern(rollCycle.format())
+        .parseDefaulting(ChronoField.HOUR_OF_DAY, 0)
+        .parseDefaulting(ChronoField.MINUTE_OF_HOUR, 0)
+        .parseDefaulting(ChronoField.SECOND_OF_MINUTE, 0)
+        .toFormatter().withZone(ZoneOffset.UTC);
+    this.queue = SingleChronicleQueueBuilder.binary(dir.toFile()).rollCycle(rollCycle).build();
     this.appender = queue.createAppender();
     // Appends come from whichever worker thread holds the storage lock.
     appender.singleThreadedCheckDisabled(true);
@@ -43,16 +70,22 @@ final class WriteAheadLog implements Closeable {
         dc.wire().bytes().write(encoded);
       }
     }
-    bytesWritten += len;
-    return appender.lastIndexAppended();
+    lastIndex = appender.lastIndexAppended();
+    bytesPerCycle.merge(rollCycle.toCycle(lastIndex), len, Long::sum);
+    return lastIndex;
+  }
+
+  /** Index of the last document appended or replayed, or {@link Manifest#NOTHING_COVERED}. */
+  long lastIndex() {
+    return lastIndex;
   }
 
   void sync() {
     appender.sync();
   }
 
-  /** Reads the span detail at {@code offset} inside the document at {@code index}. */
-  SpanDetail readDetail(long index, int offset) {
+  /** A copy of the document at {@code index}. */
+  byte[] readDocument(long index) {
     if (closed) throw new IllegalStateException("storage is closed");
     ExcerptTailer tailer = tailers.poll();
     if (tailer == null) {
@@ -63,16 +96,17 @@ final class WriteAheadLog implements Closeable {
       if (!tailer.moveToIndex(index)) throw new IllegalStateException("WAL document " + Long.toHexString(index) + " is gone");
       try (DocumentContext dc = tailer.readingDocument()) {
         Bytes<?> bytes = dc.wire().bytes();
-        bytes.readSkip(offset);
-        return SpanCodec.readDetailAt(bytes);
+        byte[] copy = new byte[Math.toIntExact(bytes.readRemaining())];
+        bytes.read(copy);
+        return copy;
       }
     } finally {
       tailers.offer(tailer);
     }
   }
 
-  /** Feeds every document from the start to the consumer with its index, in order; returns how many. */
-  long replay(DocumentConsumer consumer) {
+  /** Feeds every document after {@code afterIndex} to the consumer with its index, in order; returns how many. */
+  long replay(long afterIndex, DocumentConsumer consumer) {
     long n = 0;
     try (ExcerptTailer tailer = queue.createTailer()) {
       tailer.singleThreadedCheckDisabled(true);
@@ -80,9 +114,12 @@ final class WriteAheadLog implements Closeable {
       while (true) {
         try (DocumentContext dc = tailer.readingDocument()) {
           if (!dc.isPresent()) break;
+          long index = dc.index();
           Bytes<?> bytes = dc.wire().bytes();
-          bytesWritten += bytes.readRemaining();
-          consumer.accept(dc.index(), bytes);
+          lastIndex = index;
+          bytesPerCycle.merge(rollCycle.toCycle(index), bytes.readRemaining(), Long::sum);
+          if (index <= afterIndex) continue; // already in a segment
+          consumer.accept(index, bytes);
           n++;
         }
       }
@@ -90,13 +127,52 @@ final class WriteAheadLog implements Closeable {
     return n;
   }
 
-  /** Payload bytes held in the log (document bodies, not the sparse pre-allocated file size). */
-  long bytes() {
-    return bytesWritten;
-  }
-
   interface DocumentConsumer {
     void accept(long index, Bytes<?> bytes);
+  }
+
+  /**
+   * Deletes every cycle file older than the cycle holding {@code keepFromIndex}; the current
+   * cycle is never deleted. Returns the number of files removed.
+   */
+  int deleteCyclesBefore(long keepFromIndex) throws IOException {
+    int keepCycle = Math.min(rollCycle.toCycle(keepFromIndex), queue.cycle());
+    // Pooled tailers may hold a cycle file open; new ones are made on demand.
+    for (ExcerptTailer t; (t = tailers.poll()) != null; ) t.close();
+    int deleted = 0;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.cq4")) {
+      for (Path f : files) {
+        Integer cycle = cycleOf(f);
+        if (cycle != null && cycle < keepCycle) {
+          Files.deleteIfExists(f);
+          bytesPerCycle.remove(cycle);
+          deleted++;
+        }
+      }
+    }
+    if (deleted > 0) {
+      queue.refreshDirectoryListing();
+      LOG.fine(() -> "deleted WAL cycles before " + keepCycle);
+    }
+    return deleted;
+  }
+
+  private Integer cycleOf(Path file) {
+    String name = file.getFileName().toString();
+    String stem = name.substring(0, name.length() - ".cq4".length());
+    try {
+      long ms = LocalDateTime.parse(stem, cycleFormat).toInstant(ZoneOffset.UTC).toEpochMilli();
+      return (int) (ms / rollCycle.lengthInMillis());
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** WAL payload bytes in the cycle files still on disk. */
+  long bytes() {
+    long n = 0;
+    for (Map.Entry<Integer, Long> e : bytesPerCycle.entrySet()) n += e.getValue();
+    return n;
   }
 
   @Override

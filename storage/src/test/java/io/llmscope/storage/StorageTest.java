@@ -104,7 +104,7 @@ class StorageTest {
 
   @Test
   void snapshotIsStableWhileAppending() throws Exception {
-    try (Storage st = Storage.open(new StorageConfig(dir, FsyncPolicy.ALWAYS, 1000, 100))) {
+    try (Storage st = Storage.open(StorageConfig.builder(dir).fsync(FsyncPolicy.ALWAYS).maxSpansPerWalDocument(100).build())) {
       st.append("t", List.of(span(0, "a"), span(1, "b")));
       StoreSnapshot snap = st.snapshot("t");
       st.append("t", List.of(span(2, "c")));

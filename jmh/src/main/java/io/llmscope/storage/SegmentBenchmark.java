@@ -1,0 +1,86 @@
+package io.llmscope.storage;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Sealing throughput (rows/s written into a segment) and column read throughput (rows/s
+ * decompressed from one column file of a sealed segment), on {@value #ROWS} rows of the test
+ * span shape. Run: {@code java -jar jmh/target/benchmarks.jar SegmentBenchmark}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-Dchronicle.analytics.disable=true", "-Dchronicle.announcer.disable=true"})
+@Warmup(iterations = 2, time = 5)
+@Measurement(iterations = 3, time = 5)
+public class SegmentBenchmark {
+  static final int ROWS = 262_144;
+
+  private Path dir;
+  private Storage storage;
+  private List<ColumnBatch> head;
+  private SegmentReader sealed;
+  private int written;
+
+  @Setup(Level.Trial)
+  public void setup() throws Exception {
+    dir = Files.createTempDirectory("llmscope-jmh");
+    storage = Storage.open(StorageConfig.builder(dir.resolve("store")).sealAgeMs(3_600_000).sealRows(10_000_000).build());
+    Random rnd = new Random(42);
+    int rows = 0;
+    while (rows < ROWS) {
+      List<LlmSpan> spans = TestSpans.traces(rnd, 1000, System.currentTimeMillis() - 60_000, 60_000);
+      storage.append("t", spans);
+      rows += spans.size();
+    }
+    head = storage.snapshot("t").batches();
+    Path seg = dir.resolve("sealed");
+    SegmentWriter.write(seg, "t", head);
+    sealed = SegmentReader.open(seg);
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() throws Exception {
+    sealed.close();
+    storage.close();
+    Segment.deleteRecursively(dir);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(ROWS)
+  public SegmentInfo seal() throws Exception {
+    Path out = dir.resolve("bench-" + (written++));
+    SegmentInfo info = SegmentWriter.write(out, "t", head);
+    Segment.deleteRecursively(out);
+    return info;
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(ROWS)
+  public double[] readDurationColumn() {
+    return sealed.batch().measure(Measure.DURATION_MS);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(ROWS)
+  public int[] readModelColumn() {
+    return sealed.batch().dimIds(Dim.MODEL);
+  }
+}

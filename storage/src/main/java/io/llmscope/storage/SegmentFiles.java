@@ -1,0 +1,207 @@
+package io.llmscope.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+
+/**
+ * The framing shared by a segment's own files ({@code index.bin}, {@code detail.bin}), in the
+ * Lucene manner: every file starts with a header and ends with a checksummed footer.
+ *
+ * <pre>
+ * header := magic:i32 (0x47534C4C, "LLSG") nameLength:u8 name:ascii version:i32
+ * footer := footerMagic:i32 (~magic) algorithm:i32 (0 = CRC32) checksum:i64
+ * </pre>
+ *
+ * The checksum is the CRC32 of every byte of the file before the checksum field (so it covers
+ * the footer magic and algorithm too). All integers are little-endian. Arrow column files are
+ * standard Arrow IPC files and carry no extra framing: their length and whole-file CRC32 are
+ * recorded in {@code index.bin} and checked when a column is read.
+ */
+final class SegmentFiles {
+  static final int MAGIC = 0x47534C4C;
+  static final int FOOTER_MAGIC = ~MAGIC;
+  static final int FOOTER_LENGTH = 16;
+  static final String INDEX_FILE = "index.bin";
+  static final String DETAIL_FILE = "detail.bin";
+  static final String INDEX_NAME = "llmscope.segment.index";
+  static final String DETAIL_NAME = "llmscope.segment.detail";
+  /** Format name written into each Arrow column file's schema metadata. */
+  static final String COLUMN_NAME = "llmscope.segment.column";
+  static final int VERSION = 1;
+
+  /** Parent of every allocator the segment code uses; tests assert it is empty after close. */
+  static final BufferAllocator ROOT = new RootAllocator(Long.MAX_VALUE);
+
+  private SegmentFiles() {}
+
+  static BufferAllocator newAllocator(String name) {
+    return ROOT.newChildAllocator(name, 0, Long.MAX_VALUE);
+  }
+
+  static int headerLength(String name) {
+    return 4 + 1 + name.length() + 4;
+  }
+
+  static void writeHeader(SegmentBytes.Out out, String name) {
+    out.i32(MAGIC).u8(name.length());
+    byte[] b = name.getBytes(StandardCharsets.US_ASCII);
+    out.bytes(b, 0, b.length).i32(VERSION);
+  }
+
+  /** Checks the header at the cursor and leaves it after the header. */
+  static void checkHeader(Path file, SegmentBytes.In in, String name) throws CorruptSegmentException {
+    try {
+      int magic = in.i32();
+      if (magic != MAGIC) throw new CorruptSegmentException(file, "bad magic " + Integer.toHexString(magic));
+      int n = in.u8();
+      String actual = new String(in.buf, in.pos, Math.min(n, in.end - in.pos), StandardCharsets.US_ASCII);
+      in.pos += n;
+      if (!actual.equals(name)) throw new CorruptSegmentException(file, "format '" + actual + "', expected '" + name + "'");
+      int version = in.i32();
+      if (version != VERSION) throw new CorruptSegmentException(file, "unsupported version " + version);
+    } catch (IndexOutOfBoundsException e) {
+      throw new CorruptSegmentException(file, "truncated header", e);
+    }
+  }
+
+  /** Checks footer magic and checksum of a file held whole in memory. */
+  static void checkFooter(Path file, byte[] whole) throws CorruptSegmentException {
+    if (whole.length < FOOTER_LENGTH) throw new CorruptSegmentException(file, "too short for a footer");
+    SegmentBytes.In in = new SegmentBytes.In(whole, whole.length - FOOTER_LENGTH, FOOTER_LENGTH);
+    int magic = in.i32();
+    int algorithm = in.i32();
+    long expected = in.i64();
+    if (magic != FOOTER_MAGIC || algorithm != 0) throw new CorruptSegmentException(file, "bad footer");
+    CRC32 crc = new CRC32();
+    crc.update(whole, 0, whole.length - 8);
+    if (crc.getValue() != expected) {
+      throw new CorruptSegmentException(file, "checksum mismatch: stored " + Long.toHexString(expected)
+          + ", computed " + Long.toHexString(crc.getValue()));
+    }
+  }
+
+  static void fsyncDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+
+  /**
+   * A new file written sequentially through a buffer, counting its bytes and their CRC32. Also a
+   * {@link WritableByteChannel} so Arrow's writer can write through it ({@code close()} of the
+   * channel view is a no-op; {@link #finish} syncs and closes).
+   */
+  static final class Output implements WritableByteChannel {
+    private final Path path;
+    private final FileChannel ch;
+    private final ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+    private final CRC32 crc = new CRC32();
+    private long length;
+
+    Output(Path path) throws IOException {
+      this.path = path;
+      this.ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    }
+
+    Path path() {
+      return path;
+    }
+
+    long position() {
+      return length;
+    }
+
+    void write(byte[] b, int off, int len) throws IOException {
+      crc.update(b, off, len);
+      length += len;
+      while (len > 0) {
+        int n = Math.min(len, buf.remaining());
+        buf.put(b, off, n);
+        off += n;
+        len -= n;
+        if (!buf.hasRemaining()) flush();
+      }
+    }
+
+    void write(SegmentBytes.Out out) throws IOException {
+      write(out.buf, 0, out.pos);
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+      int n = src.remaining();
+      if (src.hasArray()) {
+        write(src.array(), src.arrayOffset() + src.position(), n);
+        src.position(src.limit());
+      } else {
+        byte[] tmp = new byte[Math.min(n, 1 << 16)];
+        while (src.hasRemaining()) {
+          int k = Math.min(tmp.length, src.remaining());
+          src.get(tmp, 0, k);
+          write(tmp, 0, k);
+        }
+      }
+      return n;
+    }
+
+    private void flush() throws IOException {
+      buf.flip();
+      while (buf.hasRemaining()) ch.write(buf);
+      buf.clear();
+    }
+
+    /** Appends the checksummed footer; returns the checksum it stores. */
+    long writeFooter() throws IOException {
+      SegmentBytes.Out f = new SegmentBytes.Out(16);
+      f.i32(FOOTER_MAGIC).i32(0);
+      write(f);
+      long sum = crc.getValue();
+      f.pos = 0;
+      f.i64(sum);
+      write(f);
+      return sum;
+    }
+
+    /** Flushes, fsyncs and closes; returns the whole-file CRC32. */
+    long finish() throws IOException {
+      flush();
+      ch.force(true);
+      ch.close();
+      return crc.getValue();
+    }
+
+    long crc() {
+      return crc.getValue();
+    }
+
+    long length() {
+      return length;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return ch.isOpen();
+    }
+
+    @Override
+    public void close() {
+      // Arrow's writer closes its channel; the file is closed by finish() or abort().
+    }
+
+    void abort() {
+      try {
+        ch.close();
+      } catch (IOException ignored) {
+        // the write already failed; the caller reports that
+      }
+    }
+  }
+}
