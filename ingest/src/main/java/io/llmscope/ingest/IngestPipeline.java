@@ -1,5 +1,6 @@
 package io.llmscope.ingest;
 
+import io.llmscope.storage.LlmSpan;
 import io.llmscope.storage.Storage;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -17,12 +18,14 @@ final class IngestPipeline {
   private final AtomicInteger inflight = new AtomicInteger();
   private final int maxInflight;
   private final int maxBodyBytes;
+  private final ContentPolicy content;
 
   IngestPipeline(Storage storage, IngestMetrics metrics, IngestConfig config) {
     this.storage = storage;
     this.metrics = metrics;
     this.maxInflight = config.maxInflightRequests();
     this.maxBodyBytes = config.maxBodyBytes();
+    this.content = new ContentPolicy(config.captureContent(), config.maxContentChars());
   }
 
   /** Reserves a slot for one request; false when the server is saturated (answer 503). */
@@ -58,6 +61,7 @@ final class IngestPipeline {
   ExportTraceServiceResponse ingest(String tenant, ExportTraceServiceRequest request) {
     metrics.requests.increment();
     NormalisedBatch batch = normaliser.normalise(request);
+    for (LlmSpan span : batch.spans()) content.apply(span);
     storage.append(tenant, batch.spans());
     metrics.spansAccepted.add(batch.spans().size());
     if (batch.rejected() == 0) return ExportTraceServiceResponse.getDefaultInstance();
@@ -67,6 +71,10 @@ final class IngestPipeline {
             .setRejectedSpans(batch.rejected())
             .setErrorMessage(batch.rejectionMessage()))
         .build();
+  }
+
+  void countThrottled() {
+    metrics.requestsThrottled.increment();
   }
 
   void countRejectedRequest() {

@@ -1,5 +1,6 @@
 package io.llmscope.ingest;
 
+import io.llmscope.storage.StorageBusyException;
 import io.llmscope.storage.TenantResolver;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
@@ -80,6 +81,9 @@ final class OtlpGrpcServer {
         pipeline.release();
         if (ar.succeeded()) {
           call.response().send(ar.result());
+        } else if (ar.cause() instanceof StorageBusyException busy) {
+          pipeline.countThrottled();
+          fail(call, GrpcStatus.UNAVAILABLE, "server is busy: " + busy.getMessage() + "; retry later");
         } else if (ar.cause() instanceof BadPayloadException e) {
           fail(call, e.tooLarge() ? GrpcStatus.RESOURCE_EXHAUSTED : GrpcStatus.INVALID_ARGUMENT, e.getMessage());
         } else {

@@ -3,6 +3,7 @@ package io.llmscope.ingest;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.llmscope.storage.StorageBusyException;
 import io.llmscope.storage.TenantResolver;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
@@ -102,7 +103,11 @@ final class OtlpHttpServer {
       }
     }, false).onComplete(ar -> {
       pipeline.release();
-      if (ar.failed()) {
+      if (ar.failed() && ar.cause() instanceof StorageBusyException busy) {
+        pipeline.countThrottled();
+        ctx.response().putHeader("Retry-After", "1");
+        sendError(ctx, 503, json, "server is busy: " + busy.getMessage() + "; retry later");
+      } else if (ar.failed()) {
         LOG.log(Level.WARNING, "ingest failed", ar.cause());
         sendError(ctx, 503, json, "could not store spans: " + ar.cause().getMessage());
         return;

@@ -48,7 +48,7 @@ public final class LlmScopeServer implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     TenantResolver tenants = tenants(config);
     IngestConfig ic = new IngestConfig(config.host, grpcPort, otlpHttpPort, config.limits.maxBodyBytes,
-        config.limits.maxInflightRequests);
+        config.limits.maxInflightRequests, config.content.capture, config.content.maxChars);
     OtlpIngest ingest = new OtlpIngest(vertx, storage, ic, tenants);
     QueryEngine queries = new QueryEngine(storage, System::currentTimeMillis, new QueryLimits(
         config.limits.queryDefaultLimit, config.limits.queryMaxLimit, config.limits.queryMaxBuckets, config.limits.queryMaxGroups));

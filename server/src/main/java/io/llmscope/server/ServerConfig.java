@@ -26,6 +26,7 @@ import java.util.List;
  *   fsyncIntervalMs: 1000
  *   sealRows: 262144         # a head is sealed into a segment at this many rows...
  *   sealAgeMs: 60000         # ...or this long after its first row
+ *   maxHeadRows: 1048576     # beyond, ingest answers 503 until sealing catches up
  *   compactBelowRows: 65536  # smaller segments of the same day are merged
  *   compactMaxRows: 1048576  # largest merged segment
  * limits:
@@ -35,6 +36,9 @@ import java.util.List;
  *   queryMaxLimit: 100000
  *   queryMaxBuckets: 100000
  *   queryMaxGroups: 1000000  # (group values x buckets) per query
+ * content:
+ *   capture: true            # false: prompt/completion text is dropped at ingest
+ *   maxChars: 32768          # longer prompt/completion values are cut
  * auth:
  *   keys: [{key: secret, tenant: acme}]
  * </pre>
@@ -46,6 +50,13 @@ public final class ServerConfig {
   public Storage storage = new Storage();
   public Limits limits = new Limits();
   public Auth auth = new Auth();
+  public Content content = new Content();
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public static final class Content {
+    public boolean capture = true;
+    public int maxChars = IngestConfig.DEFAULT_MAX_CONTENT_CHARS;
+  }
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   public static final class Storage {
@@ -54,6 +65,7 @@ public final class ServerConfig {
     public int maxSpansPerWalDocument = StorageConfig.DEFAULT_MAX_SPANS_PER_WAL_DOCUMENT;
     public int sealRows = StorageConfig.DEFAULT_SEAL_ROWS;
     public long sealAgeMs = StorageConfig.DEFAULT_SEAL_AGE_MS;
+    public int maxHeadRows = StorageConfig.DEFAULT_MAX_HEAD_ROWS;
     public int compactBelowRows = StorageConfig.DEFAULT_COMPACT_BELOW_ROWS;
     public int compactMaxRows = StorageConfig.DEFAULT_COMPACT_MAX_ROWS;
   }
@@ -91,6 +103,7 @@ public final class ServerConfig {
 
   ServerConfig validate() {
     storageConfig(java.nio.file.Path.of("."));
+    if (content.maxChars <= 0) throw new IllegalArgumentException("content.maxChars must be > 0");
     for (ApiKey k : auth.keys) {
       if (k.key == null || k.key.isBlank()) throw new IllegalArgumentException("auth.keys: every entry needs a non-empty 'key'");
       if (k.tenant == null || k.tenant.isBlank()) throw new IllegalArgumentException("auth.keys: key entries need a 'tenant'");
@@ -106,6 +119,7 @@ public final class ServerConfig {
         .maxSpansPerWalDocument(storage.maxSpansPerWalDocument)
         .sealRows(storage.sealRows)
         .sealAgeMs(storage.sealAgeMs)
+        .maxHeadRows(storage.maxHeadRows)
         .compactBelowRows(storage.compactBelowRows)
         .compactMaxRows(storage.compactMaxRows)
         .retentionMs(durationMs(retention, "retention"))

@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import net.openhft.chronicle.bytes.Bytes;
@@ -136,9 +137,15 @@ public final class Storage implements Closeable {
    * Appends spans for a tenant. When this returns the spans are in the WAL (synced per the
    * fsync policy) and visible to new snapshots. The caller may reuse the {@link LlmSpan}
    * instances afterwards.
+   *
+   * @throws StorageBusyException when sealing has fallen behind; nothing was appended
    */
   public void append(String tenant, List<LlmSpan> spans) {
     if (spans.isEmpty()) return;
+    long waiting = unsealedRows();
+    if (waiting > config.maxHeadRows()) {
+      throw new StorageBusyException(waiting + " rows are waiting to be sealed (limit " + config.maxHeadRows() + ")");
+    }
     Bytes<?> buf = ENCODE_BUFFER.get();
     int max = config.maxSpansPerWalDocument();
     int[] offsets = new int[Math.min(max, spans.size())];
@@ -157,6 +164,15 @@ public final class Storage implements Closeable {
         }
       }
     }
+  }
+
+  /** Rows in heads, active or being sealed, over all tenants. */
+  private long unsealedRows() {
+    State s = state;
+    long n = 0;
+    for (HeadBlock h : s.active().values()) n += h.rows();
+    for (HeadBlock h : s.sealing()) n += h.rows();
+    return n;
   }
 
   /** Under writeLock. */
@@ -204,9 +220,11 @@ public final class Storage implements Closeable {
   /** A stable view of the tenant's spans for one query: every row exactly once. */
   public StoreSnapshot snapshot(String tenant) {
     Acquired a = acquire(tenant);
-    List<ColumnBatch> batches = new ArrayList<>();
-    for (Segment seg : a.segments()) batches.add(seg.reader.batch());
-    for (HeadBlock h : a.heads()) batches.addAll(h.snapshot());
+    List<Supplier<ColumnBatch>> batches = new ArrayList<>();
+    for (Segment seg : a.segments()) batches.add(seg.reader::batch);
+    for (HeadBlock h : a.heads()) {
+      for (ColumnBatch b : h.snapshot()) batches.add(() -> b);
+    }
     return new StoreSnapshot(batches, a.release());
   }
 

@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param maxSpansPerWalDocument large batches are split into WAL documents of at most this many spans
  * @param sealRows a tenant's head is sealed into a segment once it holds this many rows...
  * @param sealAgeMs ...or once its oldest row was appended this long ago
+ * @param maxHeadRows appends are refused ({@link StorageBusyException}) while more rows than this
+ *     wait in heads, active or being sealed; bounds head memory when sealing falls behind
  * @param retentionMs segments whose newest span started longer ago than this are dropped
  * @param compactBelowRows segments smaller than this are merged with their neighbours of the same day
  * @param compactMaxRows a merged segment holds at most this many rows (bounds the memory a merge needs)
@@ -25,6 +27,7 @@ public record StorageConfig(
     int maxSpansPerWalDocument,
     int sealRows,
     long sealAgeMs,
+    int maxHeadRows,
     long retentionMs,
     int compactBelowRows,
     int compactMaxRows,
@@ -35,6 +38,7 @@ public record StorageConfig(
   public static final int DEFAULT_MAX_SPANS_PER_WAL_DOCUMENT = 4096;
   public static final int DEFAULT_SEAL_ROWS = 256 * 1024;
   public static final long DEFAULT_SEAL_AGE_MS = 60_000;
+  public static final int DEFAULT_MAX_HEAD_ROWS = 1024 * 1024;
   public static final long DEFAULT_RETENTION_MS = 30L * 86_400_000L;
   public static final int DEFAULT_COMPACT_BELOW_ROWS = 64 * 1024;
   public static final int DEFAULT_COMPACT_MAX_ROWS = 1024 * 1024;
@@ -49,6 +53,7 @@ public record StorageConfig(
     positive(maxSpansPerWalDocument, "maxSpansPerWalDocument");
     positive(sealRows, "sealRows");
     positive(sealAgeMs, "sealAgeMs");
+    positive(maxHeadRows, "maxHeadRows");
     positive(retentionMs, "retentionMs");
     positive(compactBelowRows, "compactBelowRows");
     positive(compactMaxRows, "compactMaxRows");
@@ -80,6 +85,7 @@ public record StorageConfig(
     private int maxSpansPerWalDocument = DEFAULT_MAX_SPANS_PER_WAL_DOCUMENT;
     private int sealRows = DEFAULT_SEAL_ROWS;
     private long sealAgeMs = DEFAULT_SEAL_AGE_MS;
+    private int maxHeadRows = DEFAULT_MAX_HEAD_ROWS;
     private long retentionMs = DEFAULT_RETENTION_MS;
     private int compactBelowRows = DEFAULT_COMPACT_BELOW_ROWS;
     private int compactMaxRows = DEFAULT_COMPACT_MAX_ROWS;
@@ -95,6 +101,7 @@ public record StorageConfig(
     public Builder maxSpansPerWalDocument(int v) { maxSpansPerWalDocument = v; return this; }
     public Builder sealRows(int v) { sealRows = v; return this; }
     public Builder sealAgeMs(long v) { sealAgeMs = v; return this; }
+    public Builder maxHeadRows(int v) { maxHeadRows = v; return this; }
     public Builder retentionMs(long v) { retentionMs = v; return this; }
     public Builder compactBelowRows(int v) { compactBelowRows = v; return this; }
     public Builder compactMaxRows(int v) { compactMaxRows = v; return this; }
@@ -103,7 +110,7 @@ public record StorageConfig(
 
     public StorageConfig build() {
       return new StorageConfig(dataDir, fsync, fsyncIntervalMs, maxSpansPerWalDocument, sealRows, sealAgeMs,
-          retentionMs, compactBelowRows, compactMaxRows, maintenanceIntervalMs, walRollCycle);
+          maxHeadRows, retentionMs, compactBelowRows, compactMaxRows, maintenanceIntervalMs, walRollCycle);
     }
   }
 }

@@ -1,28 +1,45 @@
 package io.llmscope.storage;
 
+import java.util.AbstractList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * A point-in-time view of one tenant's spans: every batch a query must read, each row exactly
  * once. Close it when done so storage can release what it pins.
+ *
+ * <p>{@link #batches()} makes segment views on demand: each {@code get(i)} returns a fresh view
+ * whose decoded columns live only as long as the caller holds it, so a query that walks the list
+ * keeps one segment's columns in memory at a time.
  */
 public final class StoreSnapshot implements AutoCloseable {
-  private final List<ColumnBatch> batches;
+  private final List<Supplier<ColumnBatch>> batches;
   private final Runnable release;
-  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
 
-  StoreSnapshot(List<ColumnBatch> batches, Runnable release) {
+  StoreSnapshot(List<Supplier<ColumnBatch>> batches, Runnable release) {
     this.batches = List.copyOf(batches);
     this.release = release;
   }
 
   public List<ColumnBatch> batches() {
-    return batches;
+    return new AbstractList<>() {
+      @Override
+      public ColumnBatch get(int index) {
+        return batches.get(index).get();
+      }
+
+      @Override
+      public int size() {
+        return batches.size();
+      }
+    };
   }
 
   public long rows() {
     long n = 0;
-    for (ColumnBatch b : batches) n += b.size();
+    for (ColumnBatch b : batches()) n += b.size();
     return n;
   }
 

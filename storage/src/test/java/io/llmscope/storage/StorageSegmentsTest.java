@@ -181,6 +181,23 @@ class StorageSegmentsTest {
   }
 
   @Test
+  void appendsAreRefusedWhileTooManyRowsWaitForSealing() throws Exception {
+    Random rnd = new Random(8);
+    try (Storage st = Storage.open(config().maxHeadRows(1000).build())) {
+      List<LlmSpan> first = TestSpans.traces(rnd, 400, NOW - 600_000, 600_000); // > 1000 rows
+      st.append("t", first);
+      List<LlmSpan> refused = TestSpans.traces(rnd, 10, NOW, 1000);
+      assertThrows(StorageBusyException.class, () -> st.append("t", refused));
+      assertArrayEquals(TestSpans.checksum(first), sums(st, "t", false), "a refused batch leaves no trace");
+      st.sealNow();
+      st.append("t", refused);
+      List<LlmSpan> all = new ArrayList<>(first);
+      all.addAll(refused);
+      assertArrayEquals(TestSpans.checksum(all), sums(st, "t", false));
+    }
+  }
+
+  @Test
   void concurrentQueriesSeeEveryRowOnceWhileSealingAndCompacting() throws Exception {
     Random rnd = new Random(7);
     try (Storage st = Storage.open(config().build())) {

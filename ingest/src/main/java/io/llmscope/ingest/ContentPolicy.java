@@ -1,0 +1,86 @@
+package io.llmscope.ingest;
+
+import io.llmscope.storage.LlmSpan;
+import io.llmscope.storage.SpanDetail;
+import io.llmscope.storage.SpanEvent;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What happens to prompt and completion text: kept, capped at {@code maxChars} characters per
+ * value, or dropped ({@code capture=false}). Everything else in a span's detail is kept as sent.
+ * Content is recognised by attribute key in every supported dialect and by the GenAI message
+ * event names.
+ */
+final class ContentPolicy {
+  static final String TRUNCATED_SUFFIX = "…[truncated]";
+  private static final Set<String> KEYS = Set.of(
+      "gen_ai.input.messages", "gen_ai.output.messages", "gen_ai.system_instructions", "gen_ai.prompt",
+      "gen_ai.completion", "gen_ai.tool.call.arguments", "gen_ai.tool.call.result", "input.value", "output.value",
+      "langfuse.observation.input", "langfuse.observation.output", "langfuse.trace.input", "langfuse.trace.output",
+      "traceloop.entity.input", "traceloop.entity.output", "content", "message", "body");
+  private static final List<String> PREFIXES = List.of(
+      "llm.input_messages.", "llm.output_messages.", "gen_ai.prompt.", "gen_ai.completion.", "llm.prompts.");
+  private static final Set<String> MESSAGE_EVENTS = Set.of(
+      "gen_ai.content.prompt", "gen_ai.content.completion", "gen_ai.system.message", "gen_ai.user.message",
+      "gen_ai.assistant.message", "gen_ai.tool.message", "gen_ai.choice", "gen_ai.client.inference.operation.details");
+
+  private final boolean capture;
+  private final int maxChars;
+
+  ContentPolicy(boolean capture, int maxChars) {
+    this.capture = capture;
+    this.maxChars = maxChars;
+  }
+
+  static boolean isContentKey(String key, boolean inMessageEvent) {
+    if (KEYS.contains(key) && (inMessageEvent || !(key.equals("content") || key.equals("message") || key.equals("body")))) {
+      return true;
+    }
+    for (String p : PREFIXES) if (key.startsWith(p)) return true;
+    return false;
+  }
+
+  /** Applies the policy to the span's detail in place (a new detail when anything changed). */
+  void apply(LlmSpan span) {
+    SpanDetail d = span.detail;
+    Map<String, Object> attributes = filter(d.attributes(), false);
+    List<SpanEvent> events = d.events();
+    List<SpanEvent> changed = null;
+    for (int i = 0; i < events.size(); i++) {
+      SpanEvent e = events.get(i);
+      Map<String, Object> attrs = filter(e.attributes(), MESSAGE_EVENTS.contains(e.name()));
+      if (attrs != e.attributes()) {
+        if (changed == null) changed = new ArrayList<>(events);
+        changed.set(i, new SpanEvent(e.timeNanos(), e.name(), attrs));
+      }
+    }
+    if (attributes != d.attributes() || changed != null) {
+      span.detail = new SpanDetail(attributes, d.resource(), d.scopeName(), d.scopeVersion(), d.traceState(),
+          d.statusMessage(), changed == null ? events : List.copyOf(changed), d.links());
+    }
+  }
+
+  /** The same map when nothing needs changing (the common case), else a filtered copy. */
+  private Map<String, Object> filter(Map<String, Object> attrs, boolean messageEvent) {
+    Map<String, Object> out = null;
+    for (Map.Entry<String, Object> e : attrs.entrySet()) {
+      if (!isContentKey(e.getKey(), messageEvent)) continue;
+      Object v = e.getValue();
+      Object replacement;
+      if (!capture) {
+        replacement = null;
+      } else if (v instanceof String s && s.length() > maxChars) {
+        replacement = s.substring(0, maxChars) + TRUNCATED_SUFFIX;
+      } else {
+        continue;
+      }
+      if (out == null) out = new LinkedHashMap<>(attrs);
+      if (replacement == null) out.remove(e.getKey()); else out.put(e.getKey(), replacement);
+    }
+    return out == null ? attrs : out;
+  }
+}
