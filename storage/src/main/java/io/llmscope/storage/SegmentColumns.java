@@ -161,8 +161,8 @@ final class SegmentColumns {
         });
   }
 
-  /** A float64 column; NaN is written as null. */
-  static FileEntry writeDoubles(Path dir, String column, double[] v, List<ColumnStats> stats) throws IOException {
+  /** Null count (NaN) and min/max of a float64 column. */
+  private static ColumnStats doubleStats(String column, double[] v) {
     double min = Double.POSITIVE_INFINITY;
     double max = Double.NEGATIVE_INFINITY;
     int nulls = 0;
@@ -174,7 +174,12 @@ final class SegmentColumns {
       if (d < min) min = d;
       if (d > max) max = d;
     }
-    stats.add(new ColumnStats(column, KIND_DOUBLE, nulls, Double.doubleToLongBits(min), Double.doubleToLongBits(max)));
+    return new ColumnStats(column, KIND_DOUBLE, nulls, Double.doubleToLongBits(min), Double.doubleToLongBits(max));
+  }
+
+  /** A float64 column; NaN is written as null. */
+  static FileEntry writeDoubles(Path dir, String column, double[] v, List<ColumnStats> stats) throws IOException {
+    stats.add(doubleStats(column, v));
     Field f = new Field(column, new FieldType(true, new ArrowType.FloatingPoint(
         org.apache.arrow.vector.types.FloatingPointPrecision.DOUBLE), null), null);
     return write(dir, column, new Schema(List.of(f), metadata(Map.of())), new DictionaryProvider.MapDictionaryProvider(),
@@ -193,20 +198,9 @@ final class SegmentColumns {
    */
   static FileEntry writeDictDoubles(Path dir, String column, double[] v, double[] values, long dictionaryId,
       List<ColumnStats> stats) throws IOException {
-    double min = Double.POSITIVE_INFINITY;
-    double max = Double.NEGATIVE_INFINITY;
-    int nulls = 0;
     java.util.HashMap<Long, Integer> index = new java.util.HashMap<>();
     for (int i = 0; i < values.length; i++) index.put(Double.doubleToRawLongBits(values[i]), i);
-    for (double d : v) {
-      if (Double.isNaN(d)) {
-        nulls++;
-        continue;
-      }
-      if (d < min) min = d;
-      if (d > max) max = d;
-    }
-    stats.add(new ColumnStats(column, KIND_DOUBLE, nulls, Double.doubleToLongBits(min), Double.doubleToLongBits(max)));
+    stats.add(doubleStats(column, v));
     DictionaryEncoding enc = new DictionaryEncoding(dictionaryId, false, new ArrowType.Int(8, true));
     Field f = new Field(column, new FieldType(true, enc.getIndexType(), enc), null);
     try (BufferAllocator alloc = SegmentFiles.newAllocator("dict-" + column);
