@@ -2,11 +2,14 @@ package io.llmscope.dashboards;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmscope.query.QueryEngine;
 import io.llmscope.query.QueryException;
 import io.llmscope.query.QueryResult;
+import io.llmscope.storage.Dim;
 import io.llmscope.storage.Ids;
+import io.llmscope.storage.Measure;
 import io.llmscope.storage.Storage;
 import io.llmscope.storage.StorageStatus;
 import io.llmscope.storage.TenantResolver;
@@ -19,6 +22,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
@@ -70,6 +74,9 @@ public final class HttpApi {
     router.post("/api/v1/query").handler(this::handleQuery);
     router.get("/api/v1/status").handler(this::handleStatus);
     router.get("/api/v1/traces/:traceId").handler(this::handleTrace);
+    router.get("/api/v1/spans").handler(this::handleSpans);
+    router.get("/api/v1/fields").handler(this::handleFields);
+    router.get("/api/v1/values/:field").handler(this::handleValues);
     router.route("/api/*").failureHandler(ctx -> sendError(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500,
         ctx.statusCode() == 413 ? "request body too large" : String.valueOf(ctx.failure())));
     HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(true);
@@ -114,11 +121,8 @@ public final class HttpApi {
     vertx.executeBlocking(() -> queries.query(tenant, body), false).onComplete(ar -> {
       if (ar.succeeded()) {
         sendJson(ctx, 200, toJson(ar.result()));
-      } else if (ar.cause() instanceof QueryException e) {
-        sendError(ctx, 400, e.getMessage());
       } else {
-        LOG.log(Level.WARNING, "query failed", ar.cause());
-        sendError(ctx, 500, "query failed: " + ar.cause());
+        queryFailed(ctx, ar.cause());
       }
     });
   }
@@ -154,6 +158,78 @@ public final class HttpApi {
         sendJson(ctx, 200, TraceJson.trace(JSON, ar.result()));
       }
     });
+  }
+
+  private void handleSpans(RoutingContext ctx) {
+    String tenant = tenant(ctx);
+    if (tenant == null) return;
+    Map<String, String> params = new LinkedHashMap<>();
+    ctx.queryParams().forEach(e -> params.put(e.getKey(), e.getValue()));
+    vertx.executeBlocking(() -> queries.spans(tenant, params), false).onComplete(ar -> {
+      if (ar.succeeded()) {
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode arr = out.putArray("spans");
+        ar.result().forEach(s -> arr.add(TraceJson.fields(JSON, s)));
+        sendJson(ctx, 200, out);
+      } else {
+        queryFailed(ctx, ar.cause());
+      }
+    });
+  }
+
+  private void handleFields(RoutingContext ctx) {
+    if (tenant(ctx) == null) return;
+    ObjectNode out = JSON.createObjectNode();
+    ArrayNode arr = out.putArray("fields");
+    for (Dim d : Dim.values()) arr.addObject().put("name", d.fieldName()).put("type", "string");
+    for (String id : List.of("trace_id", "span_id", "parent_span_id")) arr.addObject().put("name", id).put("type", "string");
+    for (Measure m : Measure.values()) arr.addObject().put("name", m.fieldName()).put("type", "number");
+    arr.addObject().put("name", "attr.KEY").put("type", "string").put("pattern", true);
+    arr.addObject().put("name", "resource.KEY").put("type", "string").put("pattern", true);
+    sendJson(ctx, 200, out);
+  }
+
+  /** Distinct values of a field in a time range, most frequent first (for pickers): a grouped count query. */
+  private void handleValues(RoutingContext ctx) {
+    String tenant = tenant(ctx);
+    if (tenant == null) return;
+    String field = ctx.pathParam("field");
+    ObjectNode q = JSON.createObjectNode();
+    String from = ctx.queryParams().get("from");
+    String to = ctx.queryParams().get("to");
+    q.put("from", from == null ? "now-24h" : from);
+    q.put("to", to == null ? "now" : to);
+    q.putArray("groupBy").add(field);
+    q.putArray("metrics").add("count");
+    q.putArray("orderBy").addObject().put("column", "count").put("desc", true);
+    String limit = ctx.queryParams().get("limit");
+    try {
+      q.put("limit", limit == null ? 1000 : Integer.parseInt(limit));
+    } catch (NumberFormatException e) {
+      q.put("limit", limit); // the query parser names the problem
+    }
+    q.put("llmOnly", false);
+    vertx.executeBlocking(() -> queries.query(tenant, q), false).onComplete(ar -> {
+      if (ar.failed()) {
+        queryFailed(ctx, ar.cause());
+        return;
+      }
+      ObjectNode out = JSON.createObjectNode().put("field", field);
+      ArrayNode values = out.putArray("values");
+      for (List<Object> row : ar.result().rows()) {
+        if (row.get(0) != null) values.addObject().putPOJO("value", row.get(0)).putPOJO("count", row.get(1));
+      }
+      sendJson(ctx, 200, out);
+    });
+  }
+
+  private void queryFailed(RoutingContext ctx, Throwable cause) {
+    if (cause instanceof QueryException e) {
+      sendError(ctx, 400, e.getMessage());
+    } else {
+      LOG.log(Level.WARNING, "query failed", cause);
+      sendError(ctx, 500, "query failed: " + cause);
+    }
   }
 
   private void handleStatus(RoutingContext ctx) {

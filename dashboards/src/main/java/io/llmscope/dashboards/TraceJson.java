@@ -25,7 +25,8 @@ final class TraceJson {
     return out;
   }
 
-  static ObjectNode span(ObjectMapper json, LlmSpan s) {
+  /** Canonical fields only (the span list). */
+  static ObjectNode fields(ObjectMapper json, LlmSpan s) {
     ObjectNode o = json.createObjectNode();
     o.put("trace_id", s.traceIdHex());
     o.put("span_id", s.spanIdHex());
@@ -41,6 +42,12 @@ final class TraceJson {
       else o.put(m.fieldName(), v);
     }
     o.put("cost_reported", s.costReported);
+    return o;
+  }
+
+  /** Canonical fields and the full detail (the trace view). */
+  static ObjectNode span(ObjectMapper json, LlmSpan s) {
+    ObjectNode o = fields(json, s);
     o.set("attributes", json.valueToTree(s.detail.attributes()));
     o.set("resource", json.valueToTree(s.detail.resource()));
     o.put("scope_name", s.detail.scopeName());

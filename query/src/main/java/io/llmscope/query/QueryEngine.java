@@ -2,10 +2,14 @@ package io.llmscope.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmscope.storage.ColumnBatch;
+import io.llmscope.storage.Dim;
+import io.llmscope.storage.LlmSpan;
 import io.llmscope.storage.Storage;
 import io.llmscope.storage.StoreSnapshot;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -27,6 +31,41 @@ public final class QueryEngine {
     this.clockMs = clockMs;
     this.limits = limits;
     this.parser = new QueryParser(limits.defaultLimit(), limits.maxLimit(), limits.maxBuckets());
+  }
+
+  /**
+   * The newest {@code limit} spans (model calls and the rest) that started in [from, to) with
+   * the given dimension values; {@code params} are the URL parameters of {@code GET /api/v1/spans}
+   * ({@code from}, {@code to}, {@code limit}, and any dimension name such as {@code service}).
+   */
+  public List<LlmSpan> spans(String tenant, Map<String, String> params) {
+    long now = clockMs.getAsLong();
+    long from = TimeExpr.parseTime(params.getOrDefault("from", "now-24h"), now, "from");
+    long to = TimeExpr.parseTime(params.getOrDefault("to", "now"), now, "to");
+    int limit = 100;
+    Map<Dim, String> equals = new EnumMap<>(Dim.class);
+    for (Map.Entry<String, String> e : params.entrySet()) {
+      switch (e.getKey()) {
+        case "from", "to" -> { }
+        case "limit" -> {
+          try {
+            limit = Integer.parseInt(e.getValue());
+          } catch (NumberFormatException ex) {
+            limit = -1;
+          }
+          if (limit <= 0) throw new QueryException("'limit' must be a positive integer, got '" + e.getValue() + "'");
+          limit = Math.min(limit, limits.maxLimit());
+        }
+        default -> {
+          Dim d = Dim.byName(e.getKey());
+          if (d == null) throw new QueryException("unknown span filter '" + e.getKey() + "'; use from, to, limit or a dimension such as service, model, status, user");
+          equals.put(d, e.getValue());
+        }
+      }
+    }
+    try (StoreSnapshot snap = storage.snapshot(tenant)) {
+      return SpanSearch.newest(snap, from, to, equals, limit);
+    }
   }
 
   /** Parses and runs a query for a tenant; throws {@link QueryException} for a bad query. */

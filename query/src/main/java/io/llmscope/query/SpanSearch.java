@@ -1,0 +1,77 @@
+package io.llmscope.query;
+
+import io.llmscope.storage.ColumnBatch;
+import io.llmscope.storage.Dim;
+import io.llmscope.storage.LlmSpan;
+import io.llmscope.storage.Measure;
+import io.llmscope.storage.StoreSnapshot;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+
+/**
+ * {@code GET /api/v1/spans}: the newest spans in a time range whose dimensions equal the given
+ * values, canonical fields only. Batches whose newest span cannot beat the current top N are
+ * skipped without reading their columns.
+ */
+final class SpanSearch {
+  private SpanSearch() {}
+
+  static List<LlmSpan> newest(StoreSnapshot snap, long fromMs, long toMs, Map<Dim, String> equals, int limit) {
+    long from = fromMs * 1_000_000L;
+    long to = toMs * 1_000_000L;
+    // Min-heap on start time: the root is the oldest of the current top N.
+    PriorityQueue<LlmSpan> top = new PriorityQueue<>(Comparator.comparingLong((LlmSpan s) -> s.startNanos)
+        .thenComparingLong(s -> s.spanId));
+    List<ColumnBatch> batches = new ArrayList<>(snap.batches());
+    batches.sort(Comparator.comparingLong(ColumnBatch::maxStartNanos).reversed());
+    for (int i = 0; i < batches.size(); i++) {
+      ColumnBatch b = batches.get(i);
+      batches.set(i, null); // let its decoded columns go once scanned
+      if (b.size() == 0 || b.maxStartNanos() < from || b.minStartNanos() >= to) continue;
+      if (top.size() == limit && b.maxStartNanos() < top.peek().startNanos) break; // sorted: nothing newer follows
+      int[][] ids = new int[equals.size()][];
+      int[] want = new int[equals.size()];
+      int k = 0;
+      boolean possible = true;
+      for (Map.Entry<Dim, String> e : equals.entrySet()) {
+        ids[k] = b.dimIds(e.getKey());
+        want[k] = b.dictionary(e.getKey()).idOf(e.getValue());
+        possible &= want[k] > 0;
+        k++;
+      }
+      if (!possible) continue;
+      long[] start = b.startNanos();
+      rows:
+      for (int r = 0; r < b.size(); r++) {
+        long t = start[r];
+        if (t < from || t >= to) continue;
+        if (top.size() == limit && t < top.peek().startNanos) continue;
+        for (int f = 0; f < ids.length; f++) if (ids[f][r] != want[f]) continue rows;
+        top.add(row(b, r));
+        if (top.size() > limit) top.poll();
+      }
+    }
+    List<LlmSpan> out = new ArrayList<>(top);
+    out.sort(Comparator.comparingLong((LlmSpan s) -> s.startNanos).reversed().thenComparingLong(s -> s.spanId));
+    return out;
+  }
+
+  private static LlmSpan row(ColumnBatch b, int r) {
+    LlmSpan s = new LlmSpan();
+    s.traceIdHi = b.traceIdHi()[r];
+    s.traceIdLo = b.traceIdLo()[r];
+    s.spanId = b.spanIds()[r];
+    s.parentSpanId = b.parentSpanIds()[r];
+    s.startNanos = b.startNanos()[r];
+    s.endNanos = b.endNanos()[r];
+    for (Dim d : Dim.values()) s.dims[d.ordinal()] = b.dictionary(d).value(b.dimIds(d)[r]);
+    for (Measure m : Measure.values()) s.measures[m.ordinal()] = b.measure(m)[r];
+    int flags = b.flags()[r];
+    s.llm = (flags & ColumnBatch.FLAG_LLM) != 0;
+    s.costReported = (flags & ColumnBatch.FLAG_COST_REPORTED) != 0;
+    return s;
+  }
+}

@@ -1,0 +1,89 @@
+package io.llmscope.server.it;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmscope.server.loadgen.TrafficGenerator;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code /api/v1/spans}, {@code /api/v1/fields} and {@code /api/v1/values/{field}} on the jar. */
+class BrowseApiIT {
+  @TempDir static Path dir;
+  static ServerProcess server;
+  static TrafficGenerator.Totals totals;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = ServerProcess.start(dir.resolve("data"));
+    long now = System.currentTimeMillis();
+    TrafficGenerator gen = new TrafficGenerator(31, now - 3_600_000L, now, 3000);
+    while (gen.hasNext()) assertEquals(200, server.postOtlp(gen.nextBatch(512).toByteArray(), "application/x-protobuf", null).statusCode());
+    totals = gen.totals();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (server != null) server.close();
+  }
+
+  static HttpResponse<String> raw(String path) throws Exception {
+    return server.http.send(HttpRequest.newBuilder(URI.create(server.apiUrl(path))).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void spansAreNewestFirstAndFiltered() throws Exception {
+    JsonNode spans = server.get("/api/v1/spans?from=now-2h&limit=50").get("spans");
+    assertEquals(50, spans.size());
+    for (int i = 1; i < spans.size(); i++) {
+      assertTrue(spans.get(i - 1).get("start_time_unix_nano").asLong() >= spans.get(i).get("start_time_unix_nano").asLong());
+    }
+    // The newest 50 are newer than any span left out: compare with the 51st via a bigger page.
+    JsonNode more = server.get("/api/v1/spans?from=now-2h&limit=51").get("spans");
+    assertEquals(spans.get(49).get("span_id"), more.get(49).get("span_id"));
+
+    String model = spans.get(0).get("model").isNull() ? "gpt-4o" : spans.get(0).get("model").asText();
+    JsonNode byModel = server.get("/api/v1/spans?from=now-2h&limit=1000&model=" + model).get("spans");
+    long expected = server.count("{\"from\":\"now-2h\",\"llmOnly\":false,\"filters\":[{\"field\":\"model\",\"op\":\"=\",\"value\":\"" + model + "\"}],\"metrics\":[\"count\"]}");
+    assertEquals(Math.min(1000, expected), byModel.size());
+    for (JsonNode s : byModel) assertEquals(model, s.get("model").asText());
+
+    assertEquals(400, raw("/api/v1/spans?colour=red").statusCode());
+    assertEquals(400, raw("/api/v1/spans?limit=zero").statusCode());
+    assertEquals(0, server.get("/api/v1/spans?user=nobody-at-all").get("spans").size());
+  }
+
+  @Test
+  void fieldsListTheCatalogue() throws Exception {
+    Map<String, String> types = new TreeMap<>();
+    for (JsonNode f : server.get("/api/v1/fields").get("fields")) types.put(f.get("name").asText(), f.get("type").asText());
+    assertEquals("string", types.get("model"));
+    assertEquals("number", types.get("cost_usd"));
+    assertEquals("string", types.get("trace_id"));
+    assertTrue(types.containsKey("attr.KEY"));
+  }
+
+  @Test
+  void valuesAreDistinctWithCounts() throws Exception {
+    JsonNode values = server.get("/api/v1/values/model?from=now-2h").get("values");
+    List<String> models = new ArrayList<>();
+    long sum = 0;
+    for (JsonNode v : values) {
+      models.add(v.get("value").asText());
+      sum += v.get("count").asLong();
+    }
+    assertEquals(totals.llmSpansByModel().keySet().stream().sorted().toList(), models.stream().sorted().toList());
+    assertEquals(totals.llmSpans(), sum);
+    assertEquals(400, raw("/api/v1/values/nope").statusCode());
+  }
+}
