@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * Executes one query: filters each batch's rows, groups them by (group values, time bucket)
@@ -67,11 +68,18 @@ final class Aggregation {
     boolean[][] accept = new boolean[nf][];
     int[][] filterIds = new int[nf][];
     double[][] filterNums = new double[nf][];
+    RoaringBitmap candidates = null; // rows that pass every filter answered by postings
     for (int f = 0; f < nf; f++) {
       Filter filter = q.filters().get(f);
       if (filter.field().numeric()) {
         filterNums[f] = b.measure(filter.field().measure());
       } else {
+        RoaringBitmap posted = postingsFor(b, filter);
+        if (posted != null) {
+          if (posted.isEmpty()) return; // no row of this batch can match
+          candidates = candidates == null ? posted : RoaringBitmap.and(candidates, posted);
+          continue; // answered without reading the column
+        }
         KeyColumn kc = KeyColumn.of(b, filter.field());
         Dictionary d = kc.dictionary();
         boolean[] acc = new boolean[d.size()];
@@ -101,15 +109,18 @@ final class Aggregation {
     for (MetricState s : states) s.bind(b);
     long step = q.stepMs();
 
+    int[] rowList = candidates == null ? null : candidates.toArray();
+    int count = rowList == null ? n : rowList.length;
     rows:
-    for (int r = 0; r < n; r++) {
+    for (int i = 0; i < count; i++) {
+      int r = rowList == null ? i : rowList[i];
       long t = start[r];
       if (t < fromNanos || t >= toNanos) continue;
       if (llmOnly && (flags[r] & ColumnBatch.FLAG_LLM) == 0) continue;
       for (int f = 0; f < nf; f++) {
         if (accept[f] != null) {
           if (!accept[f][filterIds[f][r]]) continue rows;
-        } else if (!q.filters().get(f).matches(filterNums[f][r])) {
+        } else if (filterNums[f] != null && !q.filters().get(f).matches(filterNums[f][r])) {
           continue rows;
         }
       }
@@ -137,6 +148,28 @@ final class Aggregation {
         s.accept(group, r);
       }
     }
+  }
+
+  /** Most dictionary ids whose postings a filter may OR together before a scan is cheaper. */
+  private static final int MAX_POSTINGS_PER_FILTER = 64;
+
+  /**
+   * The rows matching a dimension filter, from the batch's postings; null when the batch keeps
+   * none for the dimension or the filter accepts too many values (the caller scans instead).
+   */
+  private static RoaringBitmap postingsFor(ColumnBatch b, Filter filter) {
+    if (filter.field().kind() != FieldRef.Kind.DIM || filter.op() == Filter.Op.EXISTS) return null;
+    Dictionary d = b.dictionary(filter.field().dim());
+    RoaringBitmap rows = new RoaringBitmap();
+    int accepted = 0;
+    for (int id = 1; id < d.size(); id++) {
+      if (!filter.matches(d.value(id))) continue;
+      if (++accepted > MAX_POSTINGS_PER_FILTER) return null;
+      RoaringBitmap p = b.postings(filter.field().dim(), id);
+      if (p == null) return null;
+      rows.or(p);
+    }
+    return rows;
   }
 
   private int globalId(int g, String value) {

@@ -128,6 +128,25 @@ class QueryEngineTest {
   }
 
   @Test
+  void sealedSegmentsAnswerLikeTheHead() throws Exception {
+    List<String> queries = List.of(
+        "{\"from\":" + T0 + ",\"groupBy\":[\"model\"],\"metrics\":[\"count\",\"sum(input_tokens)\",\"max(duration_ms)\",\"error_count\"]}",
+        "{\"from\":" + T0 + ",\"filters\":[{\"field\":\"service\",\"op\":\"=\",\"value\":\"chat-api\"}],\"groupBy\":[\"model\"],\"metrics\":[\"count\",\"sum(input_tokens)\"]}",
+        "{\"from\":" + T0 + ",\"filters\":[{\"field\":\"model\",\"op\":\"in\",\"value\":[\"claude\",\"gpt-4o\"]},{\"field\":\"status\",\"op\":\"!=\",\"value\":\"ok\"}],\"step\":\"10m\",\"metrics\":[\"count\"],\"llmOnly\":false}",
+        "{\"from\":" + T0 + ",\"filters\":[{\"field\":\"model\",\"op\":\"contains\",\"value\":\"gpt\"},{\"field\":\"input_tokens\",\"op\":\">=\",\"value\":50}],\"groupBy\":[\"service\"],\"metrics\":[\"count\",\"min(input_tokens)\"]}",
+        "{\"from\":" + T0 + ",\"filters\":[{\"field\":\"model\",\"op\":\"=\",\"value\":\"absent-model\"}],\"metrics\":[\"count\"]}");
+    List<List<List<Object>>> before = new ArrayList<>();
+    for (String query : queries) before.add(q(query).rows());
+    storage.sealNow();
+    assertEquals(0, storage.status("default").headRows());
+    for (int i = 0; i < queries.size(); i++) {
+      QueryResult r = q(queries.get(i));
+      assertEquals(before.get(i), r.rows(), queries.get(i));
+      assertEquals(1, r.stats().segmentsScanned() + r.stats().segmentsPruned(), queries.get(i));
+    }
+  }
+
+  @Test
   void badQueriesNameTheProblem() {
     assertBad("{\"from\":\"yesterday\",\"metrics\":[\"count\"]}", "'from' is not a valid time");
     assertBad("{\"from\":\"now-1h\",\"metrics\":[\"count\"],\"groupBy\":[\"modle\"]}", "unknown field 'modle'");
