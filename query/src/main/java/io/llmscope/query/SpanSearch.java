@@ -3,7 +3,6 @@ package io.llmscope.query;
 import io.llmscope.storage.ColumnBatch;
 import io.llmscope.storage.Dim;
 import io.llmscope.storage.LlmSpan;
-import io.llmscope.storage.Measure;
 import io.llmscope.storage.StoreSnapshot;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -50,28 +49,12 @@ final class SpanSearch {
         if (t < from || t >= to) continue;
         if (top.size() == limit && t < top.peek().startNanos) continue;
         for (int f = 0; f < ids.length; f++) if (ids[f][r] != want[f]) continue rows;
-        top.add(row(b, r));
+        top.add(b.span(r));
         if (top.size() > limit) top.poll();
       }
     }
     List<LlmSpan> out = new ArrayList<>(top);
     out.sort(Comparator.comparingLong((LlmSpan s) -> s.startNanos).reversed().thenComparingLong(s -> s.spanId));
     return out;
-  }
-
-  private static LlmSpan row(ColumnBatch b, int r) {
-    LlmSpan s = new LlmSpan();
-    s.traceIdHi = b.traceIdHi()[r];
-    s.traceIdLo = b.traceIdLo()[r];
-    s.spanId = b.spanIds()[r];
-    s.parentSpanId = b.parentSpanIds()[r];
-    s.startNanos = b.startNanos()[r];
-    s.endNanos = b.endNanos()[r];
-    for (Dim d : Dim.values()) s.dims[d.ordinal()] = b.dictionary(d).value(b.dimIds(d)[r]);
-    for (Measure m : Measure.values()) s.measures[m.ordinal()] = b.measure(m)[r];
-    int flags = b.flags()[r];
-    s.llm = (flags & ColumnBatch.FLAG_LLM) != 0;
-    s.costReported = (flags & ColumnBatch.FLAG_COST_REPORTED) != 0;
-    return s;
   }
 }

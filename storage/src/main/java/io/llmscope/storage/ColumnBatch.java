@@ -50,6 +50,23 @@ public interface ColumnBatch {
     return null;
   }
 
+  /** One row's canonical fields as a span; its {@link LlmSpan#detail} is left empty (see {@link #detail}). */
+  default LlmSpan span(int row) {
+    LlmSpan s = new LlmSpan();
+    s.traceIdHi = traceIdHi()[row];
+    s.traceIdLo = traceIdLo()[row];
+    s.spanId = spanIds()[row];
+    s.parentSpanId = parentSpanIds()[row];
+    s.startNanos = startNanos()[row];
+    s.endNanos = endNanos()[row];
+    for (Dim d : Dim.values()) s.dims[d.ordinal()] = dictionary(d).value(dimIds(d)[row]);
+    for (Measure m : Measure.values()) s.measures[m.ordinal()] = measure(m)[row];
+    int f = flags()[row];
+    s.llm = (f & FLAG_LLM) != 0;
+    s.costReported = (f & FLAG_COST_REPORTED) != 0;
+    return s;
+  }
+
   /** True for a sealed segment, false for head rows. */
   default boolean sealed() {
     return false;

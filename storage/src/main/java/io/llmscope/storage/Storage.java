@@ -242,14 +242,14 @@ public final class Storage implements Closeable {
         int[] rows = seg.reader.rowsOfTrace(traceIdHi, traceIdLo);
         if (rows.length == 0) continue;
         ColumnBatch b = seg.reader.batch();
-        for (int row : rows) out.add(Rows.span(b, row));
+        for (int row : rows) out.add(withDetail(b, row));
       }
       for (HeadBlock h : a.heads()) {
         for (ColumnBatch b : h.snapshot()) {
           long[] hi = b.traceIdHi();
           long[] lo = b.traceIdLo();
           for (int row = 0; row < b.size(); row++) {
-            if (hi[row] == traceIdHi && lo[row] == traceIdLo) out.add(Rows.span(b, row));
+            if (hi[row] == traceIdHi && lo[row] == traceIdLo) out.add(withDetail(b, row));
           }
         }
       }
@@ -257,6 +257,12 @@ public final class Storage implements Closeable {
     } finally {
       a.release().run();
     }
+  }
+
+  private static LlmSpan withDetail(ColumnBatch b, int row) {
+    LlmSpan s = b.span(row);
+    s.detail = b.detail(row);
+    return s;
   }
 
   /** How many segments trace lookups have read so far (the rest were skipped by their filters). */
