@@ -2,9 +2,12 @@ package io.llmscope.ingest;
 
 import io.llmscope.storage.LlmSpan;
 import io.llmscope.storage.Storage;
+import io.llmscope.storage.StorageBusyException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,8 +31,31 @@ final class IngestPipeline {
     this.content = new ContentPolicy(config.captureContent(), config.maxContentChars());
   }
 
-  /** Reserves a slot for one request; false when the server is saturated (answer 503). */
-  boolean tryAdmit() {
+  /**
+   * The whole export on a worker thread: admission, decode, normalise, append. Fails with
+   * {@link IngestRejected} for the client's fault or an overload, with anything else when the
+   * spans could not be stored.
+   */
+  Future<ExportTraceServiceResponse> export(Vertx vertx, String tenant, byte[] body, boolean gzip, boolean json) {
+    if (!tryAdmit()) {
+      return Future.failedFuture(new IngestRejected(IngestRejected.Reason.BUSY, "server is busy"));
+    }
+    return vertx.executeBlocking(() -> {
+      try {
+        return ingest(tenant, decode(body, gzip, json));
+      } catch (BadPayloadException e) {
+        metrics.requestsRejected.increment();
+        throw new IngestRejected(e.tooLarge() ? IngestRejected.Reason.TOO_LARGE : IngestRejected.Reason.BAD_PAYLOAD,
+            e.getMessage());
+      } catch (StorageBusyException e) {
+        metrics.requestsThrottled.increment();
+        throw new IngestRejected(IngestRejected.Reason.BUSY, "server is busy: " + e.getMessage());
+      }
+    }, false).onComplete(ar -> release());
+  }
+
+  /** Reserves a slot for one request; false when the server is saturated. */
+  private boolean tryAdmit() {
     if (inflight.incrementAndGet() > maxInflight) {
       inflight.decrementAndGet();
       metrics.requestsThrottled.increment();
@@ -38,7 +64,7 @@ final class IngestPipeline {
     return true;
   }
 
-  void release() {
+  private void release() {
     inflight.decrementAndGet();
   }
 
@@ -51,14 +77,14 @@ final class IngestPipeline {
   }
 
   /** Body as sent (maybe gzip) → request, per encoding. */
-  ExportTraceServiceRequest decode(byte[] body, boolean gzip, boolean json) throws BadPayloadException {
+  private ExportTraceServiceRequest decode(byte[] body, boolean gzip, boolean json) throws BadPayloadException {
     metrics.bytesReceived.add(body.length);
     byte[] plain = gzip ? Payloads.gunzip(body, maxBodyBytes) : body;
     return json ? TraceDecoder.decodeJson(plain) : TraceDecoder.decodeProtobuf(plain);
   }
 
   /** Normalises and durably appends; the response carries the spans rejected. */
-  ExportTraceServiceResponse ingest(String tenant, ExportTraceServiceRequest request) {
+  private ExportTraceServiceResponse ingest(String tenant, ExportTraceServiceRequest request) {
     metrics.requests.increment();
     NormalisedBatch batch = normaliser.normalise(request);
     for (LlmSpan span : batch.spans()) content.apply(span);
@@ -71,10 +97,6 @@ final class IngestPipeline {
             .setRejectedSpans(batch.rejected())
             .setErrorMessage(batch.rejectionMessage()))
         .build();
-  }
-
-  void countThrottled() {
-    metrics.requestsThrottled.increment();
   }
 
   void countRejectedRequest() {

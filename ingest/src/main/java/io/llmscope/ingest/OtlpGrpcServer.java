@@ -1,8 +1,6 @@
 package io.llmscope.ingest;
 
-import io.llmscope.storage.StorageBusyException;
 import io.llmscope.storage.TenantResolver;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -64,28 +62,16 @@ final class OtlpGrpcServer {
         fail(call, GrpcStatus.UNAUTHENTICATED, "missing or invalid API key: send metadata authorization: Bearer KEY");
         return;
       }
-      if (!pipeline.tryAdmit()) {
-        fail(call, GrpcStatus.UNAVAILABLE, "server is busy; retry later");
-        return;
-      }
-      byte[] body = message.getBytes();
-      vertx.executeBlocking(() -> {
-        try {
-          ExportTraceServiceRequest request = pipeline.decode(body, false, false);
-          return pipeline.ingest(tenant, request);
-        } catch (BadPayloadException e) {
-          pipeline.countRejectedRequest();
-          throw e;
-        }
-      }, false).onComplete(ar -> {
-        pipeline.release();
+      pipeline.export(vertx, tenant, message.getBytes(), false, false).onComplete(ar -> {
         if (ar.succeeded()) {
           call.response().send(ar.result());
-        } else if (ar.cause() instanceof StorageBusyException busy) {
-          pipeline.countThrottled();
-          fail(call, GrpcStatus.UNAVAILABLE, "server is busy: " + busy.getMessage() + "; retry later");
-        } else if (ar.cause() instanceof BadPayloadException e) {
-          fail(call, e.tooLarge() ? GrpcStatus.RESOURCE_EXHAUSTED : GrpcStatus.INVALID_ARGUMENT, e.getMessage());
+        } else if (ar.cause() instanceof IngestRejected r) {
+          GrpcStatus status = switch (r.reason) {
+            case BAD_PAYLOAD -> GrpcStatus.INVALID_ARGUMENT;
+            case TOO_LARGE -> GrpcStatus.RESOURCE_EXHAUSTED;
+            case BUSY -> GrpcStatus.UNAVAILABLE;
+          };
+          fail(call, status, r.reason == IngestRejected.Reason.BUSY ? r.getMessage() + "; retry later" : r.getMessage());
         } else {
           LOG.log(Level.WARNING, "ingest failed", ar.cause());
           fail(call, GrpcStatus.UNAVAILABLE, "could not store spans: " + ar.cause().getMessage());

@@ -3,9 +3,7 @@ package io.llmscope.ingest;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
-import io.llmscope.storage.StorageBusyException;
 import io.llmscope.storage.TenantResolver;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -87,41 +85,24 @@ final class OtlpHttpServer {
       sendError(ctx, 401, json, "missing or invalid API key: send Authorization: Bearer KEY");
       return;
     }
-    if (!pipeline.tryAdmit()) {
-      ctx.response().putHeader("Retry-After", "1");
-      sendError(ctx, 503, json, "server is busy; retry later");
-      return;
-    }
     byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-    vertx.executeBlocking(() -> {
-      try {
-        ExportTraceServiceRequest request = pipeline.decode(body, gzip, json);
-        return new Outcome(200, pipeline.ingest(tenant, request), null);
-      } catch (BadPayloadException e) {
-        pipeline.countRejectedRequest();
-        return new Outcome(e.tooLarge() ? 413 : 400, null, e.getMessage());
-      }
-    }, false).onComplete(ar -> {
-      pipeline.release();
-      if (ar.failed() && ar.cause() instanceof StorageBusyException busy) {
-        pipeline.countThrottled();
-        ctx.response().putHeader("Retry-After", "1");
-        sendError(ctx, 503, json, "server is busy: " + busy.getMessage() + "; retry later");
-      } else if (ar.failed()) {
+    pipeline.export(vertx, tenant, body, gzip, json).onComplete(ar -> {
+      if (ar.succeeded()) {
+        sendResponse(ctx, json, ar.result());
+      } else if (ar.cause() instanceof IngestRejected r) {
+        int status = switch (r.reason) {
+          case BAD_PAYLOAD -> 400;
+          case TOO_LARGE -> 413;
+          case BUSY -> 503;
+        };
+        if (status == 503) ctx.response().putHeader("Retry-After", "1");
+        sendError(ctx, status, json, status == 503 ? r.getMessage() + "; retry later" : r.getMessage());
+      } else {
         LOG.log(Level.WARNING, "ingest failed", ar.cause());
         sendError(ctx, 503, json, "could not store spans: " + ar.cause().getMessage());
-        return;
-      }
-      Outcome o = ar.result();
-      if (o.response() != null) {
-        sendResponse(ctx, json, o.response());
-      } else {
-        sendError(ctx, o.status(), json, o.message());
       }
     });
   }
-
-  private record Outcome(int status, ExportTraceServiceResponse response, String message) {}
 
   private void handleFailure(RoutingContext ctx) {
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
