@@ -185,6 +185,11 @@ final class Aggregation {
   }
 
   List<List<Object>> rows() {
+    if (groupWidth == 0 && table.size() == 0) {
+      // Like SQL without GROUP BY: an empty selection is one row (count 0, other metrics null).
+      table.findOrAdd(probe);
+      for (MetricState s : states) s.grow(1);
+    }
     List<List<Object>> rows = new ArrayList<>(table.size());
     int ng = q.groupBy().size();
     boolean stepped = q.stepMs() > 0;

@@ -11,6 +11,7 @@ import io.llmscope.storage.Storage;
 import io.llmscope.storage.StorageConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -117,6 +118,11 @@ class QueryEngineTest {
 
     QueryResult none = q("{\"from\":" + T0 + ",\"filters\":[{\"field\":\"model\",\"op\":\"=\",\"value\":\"nope\"}],\"groupBy\":[\"model\"],\"metrics\":[\"count\"]}");
     assertTrue(none.rows().isEmpty());
+
+    // Without groupBy or step an empty selection is still one row, as in SQL.
+    QueryResult zero = q("{\"from\":" + T0 + ",\"filters\":[{\"field\":\"model\",\"op\":\"=\",\"value\":\"nope\"}],"
+        + "\"metrics\":[\"count\",\"error_count\",\"error_rate\",\"sum(input_tokens)\",\"p95(duration_ms)\",\"count_distinct(user)\"]}");
+    assertEquals(List.of(Arrays.asList(0L, 0L, null, null, null, 0L)), zero.rows());
   }
 
   @Test
