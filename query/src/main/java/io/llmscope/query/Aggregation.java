@@ -132,15 +132,7 @@ final class Aggregation {
         if (global < 0) global = toGlobal[g][local] = globalId(g, groupDicts[g].value(local));
         probe[k++] = global;
       }
-      int group = table.findOrAdd(probe);
-      if (group >= counts.length) {
-        counts = Arrays.copyOf(counts, counts.length * 2);
-        errors = Arrays.copyOf(errors, errors.length * 2);
-      }
-      if (group >= maxGroups) {
-        throw new QueryException("query makes more than " + maxGroups
-            + " groups; filter more, group by fewer fields or use a larger step");
-      }
+      int group = groupFor(probe);
       counts[group]++;
       if (status[r] == errorId) errors[group]++;
       for (MetricState s : states) {
@@ -170,6 +162,45 @@ final class Aggregation {
       rows.or(p);
     }
     return rows;
+  }
+
+  /** Adds another partial aggregation of the same query (from another scan worker) into this one. */
+  void merge(Aggregation o) {
+    rowsScanned += o.rowsScanned;
+    int ng = q.groupBy().size();
+    int[][] toThis = new int[ng][];
+    for (int g = 0; g < ng; g++) {
+      List<String> values = o.globalValues.get(g);
+      toThis[g] = new int[values.size()];
+      for (int id = 0; id < values.size(); id++) toThis[g][id] = globalId(g, values.get(id));
+    }
+    boolean stepped = q.stepMs() > 0;
+    for (int og = 0; og < o.table.size(); og++) {
+      int k = 0;
+      if (stepped) probe[k] = o.table.key(og, k++);
+      for (int g = 0; g < ng; g++, k++) probe[k] = toThis[g][(int) o.table.key(og, k)];
+      int group = groupFor(probe);
+      counts[group] += o.counts[og];
+      errors[group] += o.errors[og];
+      for (int i = 0; i < states.length; i++) {
+        states[i].grow(group + 1);
+        states[i].merge(group, o.states[i], og);
+      }
+    }
+  }
+
+  /** The group of a key, added when new; enforces the group limit. */
+  private int groupFor(long[] key) {
+    int group = table.findOrAdd(key);
+    if (group >= counts.length) {
+      counts = Arrays.copyOf(counts, counts.length * 2);
+      errors = Arrays.copyOf(errors, errors.length * 2);
+    }
+    if (group >= maxGroups) {
+      throw new QueryException("query makes more than " + maxGroups
+          + " groups; filter more, group by fewer fields or use a larger step");
+    }
+    return group;
   }
 
   private int globalId(int g, String value) {

@@ -47,6 +47,9 @@ abstract class MetricState {
 
   void accept(int group, int row) {}
 
+  /** Adds {@code other}'s state of {@code otherGroup} (the same metric, another scan worker) into {@code group}. */
+  abstract void merge(int group, MetricState other, int otherGroup);
+
   abstract Object value(int group, long count, long errors);
 
   private interface CountFn {
@@ -59,6 +62,9 @@ abstract class MetricState {
     Counted(CountFn fn) {
       this.fn = fn;
     }
+
+    @Override
+    void merge(int group, MetricState other, int otherGroup) {} // counts live in the executor
 
     @Override
     Object value(int group, long count, long errors) {
@@ -106,6 +112,19 @@ abstract class MetricState {
     }
 
     @Override
+    void merge(int group, MetricState other, int otherGroup) {
+      Numeric o = (Numeric) other;
+      if (o.n[otherGroup] == 0) return;
+      n[group] += o.n[otherGroup];
+      double v = o.acc[otherGroup];
+      switch (metric.kind()) {
+        case MIN -> acc[group] = Math.min(acc[group], v);
+        case MAX -> acc[group] = Math.max(acc[group], v);
+        default -> acc[group] += v;
+      }
+    }
+
+    @Override
     Object value(int group, long count, long errors) {
       if (n[group] == 0) return null;
       return metric.kind() == Metric.Kind.AVG ? acc[group] / n[group] : acc[group];
@@ -117,6 +136,9 @@ abstract class MetricState {
     private final FieldRef field;
     private DDSketch[] sketches = new DDSketch[0];
     private double[] column;
+    private double[] quantiles = new double[0];
+    private int answeredGroup = -1;
+    private double[] answers;
 
     Sketches(FieldRef field) {
       this.field = field;
@@ -138,9 +160,29 @@ abstract class MetricState {
       s.accept(v);
     }
 
+    void merge(int group, Sketches other, int otherGroup) {
+      DDSketch o = otherGroup < other.sketches.length ? other.sketches[otherGroup] : null;
+      if (o == null || o.isEmpty()) return;
+      if (sketches[group] == null) sketches[group] = o;
+      else sketches[group].mergeWith(o);
+    }
+
+    /** Registers a quantile this sketch will be asked for, so one pass over its bins answers all. */
+    void want(double q) {
+      quantiles = Arrays.copyOf(quantiles, quantiles.length + 1);
+      quantiles[quantiles.length - 1] = q;
+      answeredGroup = -1;
+    }
+
     Object quantile(int group, double q) {
       DDSketch s = group < sketches.length ? sketches[group] : null;
-      return s == null || s.isEmpty() ? null : s.getValueAtQuantile(q);
+      if (s == null || s.isEmpty()) return null;
+      if (group != answeredGroup) {
+        answers = s.getValuesAtQuantiles(quantiles);
+        answeredGroup = group;
+      }
+      for (int i = 0; i < quantiles.length; i++) if (quantiles[i] == q) return answers[i];
+      return s.getValueAtQuantile(q);
     }
   }
 
@@ -153,6 +195,7 @@ abstract class MetricState {
       this.sketches = sketches;
       this.q = q;
       this.feeds = feeds;
+      sketches.want(q);
     }
 
     @Override
@@ -168,6 +211,11 @@ abstract class MetricState {
     @Override
     void accept(int group, int row) {
       if (feeds) sketches.accept(group, row);
+    }
+
+    @Override
+    void merge(int group, MetricState other, int otherGroup) {
+      if (feeds) sketches.merge(group, ((Quantile) other).sketches, otherGroup);
     }
 
     @Override
@@ -220,6 +268,14 @@ abstract class MetricState {
       Set<Object> s = sets[group];
       if (s == null) sets[group] = s = new HashSet<>();
       s.add(v);
+    }
+
+    @Override
+    void merge(int group, MetricState other, int otherGroup) {
+      Set<Object> o = ((Distinct) other).sets[otherGroup];
+      if (o == null) return;
+      if (sets[group] == null) sets[group] = o;
+      else sets[group].addAll(o);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.llmscope.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.llmscope.storage.ColumnBatch;
 import io.llmscope.storage.Dim;
 import io.llmscope.storage.LlmSpan;
 import io.llmscope.storage.Storage;
@@ -10,6 +9,8 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.function.LongSupplier;
 
 /**
@@ -72,18 +73,12 @@ public final class QueryEngine {
   public QueryResult query(String tenant, JsonNode body) {
     long t0 = System.nanoTime();
     QuerySpec spec = parser.parse(body, clockMs.getAsLong());
-    Aggregation agg = new Aggregation(spec, limits.maxGroups());
-    int scanned = 0;
-    int pruned = 0;
+    Aggregation agg;
+    ParallelScan.Counts counts;
     try (StoreSnapshot snap = storage.snapshot(tenant)) {
-      for (ColumnBatch b : snap.batches()) {
-        if (agg.overlaps(b)) {
-          agg.add(b);
-          if (b.sealed()) scanned++;
-        } else if (b.sealed()) {
-          pruned++;
-        }
-      }
+      ParallelScan scan = new ParallelScan(snap.batches(), limits.scanThreads(), SCAN_POOL);
+      agg = scan.run(() -> new Aggregation(spec, limits.maxGroups()));
+      counts = scan.counts();
     }
     List<String> columns = new ArrayList<>();
     if (spec.stepMs() > 0) columns.add("time");
@@ -91,6 +86,16 @@ public final class QueryEngine {
     for (Metric m : spec.metrics()) columns.add(m.label());
     List<List<Object>> rows = agg.rows();
     long took = (System.nanoTime() - t0) / 1_000_000L;
-    return new QueryResult(columns, rows, new QueryResult.Stats(agg.rowsScanned(), scanned, pruned, took));
+    return new QueryResult(columns, rows, new QueryResult.Stats(agg.rowsScanned(), counts.scanned(), counts.pruned(), took));
   }
+
+  /**
+   * Scan workers shared by every engine in the process; daemon threads, so nothing has to shut
+   * them down. The calling thread always scans too, so a query progresses even when all are busy.
+   */
+  private static final Executor SCAN_POOL = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "llmscope-query-scan");
+    t.setDaemon(true);
+    return t;
+  });
 }

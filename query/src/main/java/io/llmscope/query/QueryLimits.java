@@ -7,12 +7,14 @@ package io.llmscope.query;
  * @param maxLimit largest {@code limit} honoured
  * @param maxBuckets most time buckets a {@code step} may create over the range
  * @param maxGroups most (group values × bucket) combinations one query may aggregate
+ * @param scanThreads threads one query scans segments with (the calling thread is one of them)
  */
-public record QueryLimits(int defaultLimit, int maxLimit, int maxBuckets, int maxGroups) {
-  public static final QueryLimits DEFAULTS = new QueryLimits(1000, 100_000, 100_000, 1_000_000);
+public record QueryLimits(int defaultLimit, int maxLimit, int maxBuckets, int maxGroups, int scanThreads) {
+  public static final QueryLimits DEFAULTS =
+      new QueryLimits(1000, 100_000, 100_000, 1_000_000, Runtime.getRuntime().availableProcessors());
 
   public QueryLimits {
-    if (defaultLimit <= 0 || maxLimit <= 0 || maxBuckets <= 0 || maxGroups <= 0) {
+    if (defaultLimit <= 0 || maxLimit <= 0 || maxBuckets <= 0 || maxGroups <= 0 || scanThreads <= 0) {
       throw new IllegalArgumentException("query limits must be positive: " + this);
     }
   }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class QueryEngineTest {
-  static final long T0 = 1_764_288_000_000L; // 2025-11-28T00:00:00Z
+  // Yesterday 00:00 UTC: recent enough that the store's 30-day retention never drops the test data.
+  static final long T0 = (System.currentTimeMillis() / 86_400_000L - 1) * 86_400_000L;
   static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
@@ -36,7 +37,7 @@ class QueryEngineTest {
   @BeforeEach
   void load() throws Exception {
     storage = Storage.open(StorageConfig.defaults(dir));
-    engine = new QueryEngine(storage, () -> T0 + 3_600_000L, new QueryLimits(1000, 100_000, 100_000, 5));
+    engine = new QueryEngine(storage, () -> T0 + 3_600_000L, new QueryLimits(1000, 100_000, 100_000, 5, 3));
     List<LlmSpan> batch = new ArrayList<>();
     String[] models = {"gpt-4o", "gpt-4o-mini", "claude"};
     for (int i = 0; i < 10_000; i++) {

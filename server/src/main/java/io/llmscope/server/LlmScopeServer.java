@@ -51,7 +51,8 @@ public final class LlmScopeServer implements AutoCloseable {
         config.limits.maxInflightRequests, config.content.capture, config.content.maxChars);
     OtlpIngest ingest = new OtlpIngest(vertx, storage, ic, tenants);
     QueryEngine queries = new QueryEngine(storage, System::currentTimeMillis, new QueryLimits(
-        config.limits.queryDefaultLimit, config.limits.queryMaxLimit, config.limits.queryMaxBuckets, config.limits.queryMaxGroups));
+        config.limits.queryDefaultLimit, config.limits.queryMaxLimit, config.limits.queryMaxBuckets, config.limits.queryMaxGroups,
+        config.limits.queryScanThreads));
     LlmScopeServer server = new LlmScopeServer(storage, vertx, ingest, null);
     HttpApi api = new HttpApi(vertx, storage, queries, tenants, server.ready::get)
         .metric("llmscope_ingest_requests_total", () -> ingest.metrics().requests())

@@ -36,6 +36,7 @@ import java.util.List;
  *   queryMaxLimit: 100000
  *   queryMaxBuckets: 100000
  *   queryMaxGroups: 1000000  # (group values x buckets) per query
+ *   queryScanThreads: 2      # default: the number of cores
  * content:
  *   capture: true            # false: prompt/completion text is dropped at ingest
  *   maxChars: 32768          # longer prompt/completion values are cut
@@ -78,6 +79,7 @@ public final class ServerConfig {
     public int queryMaxLimit = QueryLimits.DEFAULTS.maxLimit();
     public int queryMaxBuckets = QueryLimits.DEFAULTS.maxBuckets();
     public int queryMaxGroups = QueryLimits.DEFAULTS.maxGroups();
+    public int queryScanThreads = QueryLimits.DEFAULTS.scanThreads();
   }
 
   @JsonIgnoreProperties(ignoreUnknown = true)

@@ -1,0 +1,69 @@
+package io.llmscope.query;
+
+import io.llmscope.storage.ColumnBatch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Feeds a snapshot's batches to several partial {@link Aggregation}s at once, then merges them.
+ * Workers pull the next batch from a shared counter, so one large segment does not leave the
+ * others idle; each worker holds one segment's decoded columns at a time.
+ */
+final class ParallelScan {
+  record Counts(int scanned, int pruned) {}
+
+  private final List<ColumnBatch> batches;
+  private final int threads;
+  private final Executor pool;
+  private final AtomicInteger next = new AtomicInteger();
+  private final AtomicInteger scanned = new AtomicInteger();
+  private final AtomicInteger pruned = new AtomicInteger();
+
+  ParallelScan(List<ColumnBatch> batches, int threads, Executor pool) {
+    this.batches = batches;
+    this.threads = Math.max(1, Math.min(threads, batches.size()));
+    this.pool = pool;
+  }
+
+  Aggregation run(Supplier<Aggregation> newPart) {
+    List<CompletableFuture<Aggregation>> helpers = new ArrayList<>();
+    for (int i = 1; i < threads; i++) helpers.add(CompletableFuture.supplyAsync(() -> work(newPart.get()), pool));
+    Aggregation result = work(newPart.get());
+    for (CompletableFuture<Aggregation> h : helpers) {
+      try {
+        result.merge(h.join());
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException re) throw re;
+        throw e;
+      }
+    }
+    return result;
+  }
+
+  Counts counts() {
+    return new Counts(scanned.get(), pruned.get());
+  }
+
+  private Aggregation work(Aggregation part) {
+    try {
+      for (int i = next.getAndIncrement(); i < batches.size(); i = next.getAndIncrement()) {
+        ColumnBatch b = batches.get(i);
+        if (part.overlaps(b)) {
+          part.add(b);
+          if (b.sealed()) scanned.incrementAndGet();
+        } else if (b.sealed()) {
+          pruned.incrementAndGet();
+        }
+      }
+      return part;
+    } catch (RuntimeException e) {
+      next.set(batches.size()); // a failed query (e.g. too many groups) stops every worker
+      throw e;
+    }
+  }
+}
