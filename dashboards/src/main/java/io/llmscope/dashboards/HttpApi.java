@@ -133,6 +133,7 @@ public final class HttpApi {
     out.set("rows", JSON.valueToTree(r.rows()));
     ObjectNode stats = out.putObject("stats");
     stats.put("rowsScanned", r.stats().rowsScanned());
+    stats.put("rollupCells", r.stats().rollupCells());
     stats.put("segmentsScanned", r.stats().segmentsScanned());
     stats.put("segmentsPruned", r.stats().segmentsPruned());
     stats.put("tookMs", r.stats().tookMs());

@@ -3,6 +3,7 @@ package io.llmscope.query;
 import io.llmscope.storage.ColumnBatch;
 import io.llmscope.storage.Dictionary;
 import io.llmscope.storage.Dim;
+import io.llmscope.storage.Rollup;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -31,6 +32,7 @@ final class Aggregation {
   private long[] errors = new long[64];
   private final int maxGroups;
   private long rowsScanned;
+  private long cellsRead;
 
   Aggregation(QuerySpec q, int maxGroups) {
     this.q = q;
@@ -142,6 +144,74 @@ final class Aggregation {
     }
   }
 
+  /**
+   * A rollup of {@code b} whose cells answer this query exactly, or null: the batch lies wholly in
+   * the time range, the step is whole minutes, every group and filter field is a key of the
+   * rollup, and every metric is kept per cell (quantiles only for sketched measures).
+   */
+  Rollup rollupFor(ColumnBatch b) {
+    if (b.minStartNanos() < fromNanos || b.maxStartNanos() >= toNanos || q.stepMs() % 60_000L != 0) return null;
+    for (Rollup r : b.rollups()) {
+      if (answers(r)) return r;
+    }
+    return null;
+  }
+
+  private boolean answers(Rollup r) {
+    for (FieldRef g : q.groupBy()) if (g.kind() != FieldRef.Kind.DIM || !r.keys().contains(g.dim())) return false;
+    for (Filter f : q.filters()) if (f.field().kind() != FieldRef.Kind.DIM || !r.keys().contains(f.field().dim())) return false;
+    for (Metric m : q.metrics()) {
+      switch (m.kind()) {
+        case COUNT, ERROR_COUNT, ERROR_RATE, SUM, AVG, MIN, MAX -> { }
+        case QUANTILE -> {
+          if (!r.sketched(m.field().measure())) return false;
+        }
+        case COUNT_DISTINCT -> {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Feeds the cells of a rollup that {@link #rollupFor} chose, in place of its batch's rows. */
+  void add(Rollup r) {
+    cellsRead += r.cells();
+    int nf = q.filters().size();
+    boolean[][] accept = new boolean[nf][];
+    int[] filterKey = new int[nf];
+    for (int f = 0; f < nf; f++) {
+      Filter filter = q.filters().get(f);
+      int k = filterKey[f] = r.keys().indexOf(filter.field().dim());
+      accept[f] = new boolean[r.valueIds(k)];
+      for (int id = 0; id < accept[f].length; id++) accept[f][id] = filter.matches(r.value(k, id));
+    }
+    int ng = q.groupBy().size();
+    int[] groupKey = new int[ng];
+    int[][] toGlobal = new int[ng][];
+    for (int g = 0; g < ng; g++) {
+      int k = groupKey[g] = r.keys().indexOf(q.groupBy().get(g).dim());
+      toGlobal[g] = new int[r.valueIds(k)];
+      for (int id = 0; id < toGlobal[g].length; id++) toGlobal[g][id] = globalId(g, r.value(k, id));
+    }
+    long step = q.stepMs();
+    cells:
+    for (int c = 0; c < r.cells(); c++) {
+      if (q.llmOnly() && !r.llm(c)) continue;
+      for (int f = 0; f < nf; f++) if (!accept[f][r.keyId(filterKey[f], c)]) continue cells;
+      int k = 0;
+      if (step > 0) probe[k++] = Math.floorDiv(r.minuteMs(c), step) * step;
+      for (int g = 0; g < ng; g++) probe[k++] = toGlobal[g][r.keyId(groupKey[g], c)];
+      int group = groupFor(probe);
+      counts[group] += r.count(c);
+      errors[group] += r.errors(c);
+      for (MetricState s : states) {
+        s.grow(group + 1);
+        s.accept(group, r, c);
+      }
+    }
+  }
+
   /** Most dictionary ids whose postings a filter may OR together before a scan is cheaper. */
   private static final int MAX_POSTINGS_PER_FILTER = 64;
 
@@ -167,6 +237,7 @@ final class Aggregation {
   /** Adds another partial aggregation of the same query (from another scan worker) into this one. */
   void merge(Aggregation o) {
     rowsScanned += o.rowsScanned;
+    cellsRead += o.cellsRead;
     int ng = q.groupBy().size();
     int[][] toThis = new int[ng][];
     for (int g = 0; g < ng; g++) {
@@ -213,6 +284,11 @@ final class Aggregation {
 
   long rowsScanned() {
     return rowsScanned;
+  }
+
+  /** Rollup cells read in place of rows. */
+  long cellsRead() {
+    return cellsRead;
   }
 
   List<List<Object>> rows() {

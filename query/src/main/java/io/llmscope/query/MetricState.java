@@ -1,8 +1,9 @@
 package io.llmscope.query;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
-import com.datadoghq.sketch.ddsketch.DDSketches;
 import io.llmscope.storage.ColumnBatch;
+import io.llmscope.storage.Measure;
+import io.llmscope.storage.Rollup;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -13,12 +14,6 @@ import java.util.Set;
  * executor and are passed to {@link #value}.
  */
 abstract class MetricState {
-  /** Relative accuracy of quantile sketches: half the 1% the API promises. */
-  static final double SKETCH_ACCURACY = 0.005;
-
-  /** Bins per quantile sketch; beyond, the lowest bins collapse (tail quantiles stay exact-ish). */
-  static final int SKETCH_MAX_BINS = 2048;
-
   /**
    * The state of metric {@code m}. Quantiles of the same field share one sketch per group:
    * {@code sketches} holds it, and only its first user feeds it rows.
@@ -47,6 +42,11 @@ abstract class MetricState {
 
   void accept(int group, int row) {}
 
+  /** Feeds one rollup cell; only metrics {@link Aggregation#rollupFor} admits are asked. */
+  void accept(int group, Rollup r, int cell) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " is not kept in rollups");
+  }
+
   /** Adds {@code other}'s state of {@code otherGroup} (the same metric, another scan worker) into {@code group}. */
   abstract void merge(int group, MetricState other, int otherGroup);
 
@@ -65,6 +65,9 @@ abstract class MetricState {
 
     @Override
     void merge(int group, MetricState other, int otherGroup) {} // counts live in the executor
+
+    @Override
+    void accept(int group, Rollup r, int cell) {}
 
     @Override
     Object value(int group, long count, long errors) {
@@ -114,9 +117,25 @@ abstract class MetricState {
     @Override
     void merge(int group, MetricState other, int otherGroup) {
       Numeric o = (Numeric) other;
-      if (o.n[otherGroup] == 0) return;
-      n[group] += o.n[otherGroup];
-      double v = o.acc[otherGroup];
+      add(group, o.n[otherGroup], o.acc[otherGroup]);
+    }
+
+    @Override
+    void accept(int group, Rollup r, int cell) {
+      Measure m = metric.field().measure();
+      long k = r.valueCount(m, cell);
+      if (k == 0) return;
+      add(group, k, switch (metric.kind()) {
+        case MIN -> r.min(m, cell);
+        case MAX -> r.max(m, cell);
+        default -> r.sum(m, cell);
+      });
+    }
+
+    /** Adds {@code k} values summarised by {@code v} (their sum, or their min or max). */
+    private void add(int group, long k, double v) {
+      if (k == 0) return;
+      n[group] += k;
       switch (metric.kind()) {
         case MIN -> acc[group] = Math.min(acc[group], v);
         case MAX -> acc[group] = Math.max(acc[group], v);
@@ -156,8 +175,15 @@ abstract class MetricState {
       double v = column[row];
       if (Double.isNaN(v)) return;
       DDSketch s = sketches[group];
-      if (s == null) sketches[group] = s = DDSketches.collapsingLowestDense(SKETCH_ACCURACY, SKETCH_MAX_BINS);
+      if (s == null) sketches[group] = s = Rollup.newSketch();
       s.accept(v);
+    }
+
+    void accept(int group, Rollup r, int cell) {
+      if (r.valueCount(field.measure(), cell) == 0) return;
+      DDSketch s = sketches[group];
+      if (s == null) sketches[group] = s = Rollup.newSketch();
+      r.addTo(s, field.measure(), cell);
     }
 
     void merge(int group, Sketches other, int otherGroup) {
@@ -216,6 +242,11 @@ abstract class MetricState {
     @Override
     void merge(int group, MetricState other, int otherGroup) {
       if (feeds) sketches.merge(group, ((Quantile) other).sketches, otherGroup);
+    }
+
+    @Override
+    void accept(int group, Rollup r, int cell) {
+      if (feeds) sketches.accept(group, r, cell);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.llmscope.query;
 
 import io.llmscope.storage.ColumnBatch;
+import io.llmscope.storage.Rollup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -54,7 +55,9 @@ final class ParallelScan {
       for (int i = next.getAndIncrement(); i < batches.size(); i = next.getAndIncrement()) {
         ColumnBatch b = batches.get(i);
         if (part.overlaps(b)) {
-          part.add(b);
+          Rollup r = part.rollupFor(b);
+          if (r != null) part.add(r);
+          else part.add(b);
           if (b.sealed()) scanned.incrementAndGet();
         } else if (b.sealed()) {
           pruned.incrementAndGet();

@@ -4,5 +4,9 @@ import java.util.List;
 
 /** The answer to a query: named columns and rows of values (String, Long, Double or null). */
 public record QueryResult(List<String> columns, List<List<Object>> rows, Stats stats) {
-  public record Stats(long rowsScanned, int segmentsScanned, int segmentsPruned, long tookMs) {}
+  /**
+   * @param rowsScanned rows read from the head and segments
+   * @param rollupCells pre-aggregated cells read in place of rows (see storage's Rollup)
+   */
+  public record Stats(long rowsScanned, long rollupCells, int segmentsScanned, int segmentsPruned, long tookMs) {}
 }

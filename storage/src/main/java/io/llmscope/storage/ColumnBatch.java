@@ -1,5 +1,6 @@
 package io.llmscope.storage;
 
+import java.util.List;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -65,6 +66,11 @@ public interface ColumnBatch {
     s.llm = (f & FLAG_LLM) != 0;
     s.costReported = (f & FLAG_COST_REPORTED) != 0;
     return s;
+  }
+
+  /** Pre-aggregated cells of this batch's rows (sealed segments only); see {@link Rollup}. */
+  default List<Rollup> rollups() {
+    return List.of();
   }
 
   /** True for a sealed segment, false for head rows. */

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.CRC32;
@@ -282,6 +283,17 @@ final class SegmentReader implements Closeable {
 
   int traceCount() {
     return traceCount;
+  }
+
+  private List<Rollup> rollups;
+
+  /** The segment's rollups, decoded once and kept while the segment is open; empty for older segments. */
+  synchronized List<Rollup> rollups() throws IOException {
+    if (rollups == null) {
+      rollups = files.containsKey(RollupFile.NAME)
+          ? RollupFile.decode(dir.resolve(RollupFile.NAME), readFile(RollupFile.NAME)) : List.of();
+    }
+    return rollups;
   }
 
   /** A fresh lazy view for one query (see class javadoc). */
@@ -714,6 +726,15 @@ final class SegmentReader implements Closeable {
         return bm;
       } catch (IndexOutOfBoundsException e) {
         throw new UncheckedIOException(new CorruptSegmentException(file, "bad postings of " + dim.fieldName(), e));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public List<Rollup> rollups() {
+      try {
+        return SegmentReader.this.rollups();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

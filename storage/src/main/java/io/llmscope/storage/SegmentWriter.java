@@ -180,17 +180,22 @@ final class SegmentWriter {
     SegmentColumns.writeLongs(dir, "start_offset_ns", tmp, null, Map.of("llmscope.base", Long.toString(minStart)),
         SegmentColumns.ZSTD_LEVEL_RANDOM, stats).addTo(files);
     end = null;
-    start = null;
     byte[][] flagsB = new byte[batches.length][];
     for (int b = 0; b < batches.length; b++) flagsB[b] = batches[b].flags();
     for (int i = 0; i < n; i++) tmp[i] = flagsB[batchOf[order[i]]][rowOf[order[i]]];
     SegmentColumns.writeLongs(dir, "flags", tmp, null, Map.of(), stats).addTo(files);
+
+    DimIndex[] dims = new DimIndex[Dim.COUNT];
+    for (Dim d : Dim.values()) dims[d.ordinal()] = writeDim(d);
+    RollupBuilder rollups = rollupKeys(start, tmp, dims);
+    start = null;
     tmp = null;
 
     double[] input = null;
     double[] output = null;
     for (Measure m : Measure.values()) {
       double[] v = permute(gatherDoubles(m));
+      rollups.measure(m, v);
       if (m == Measure.DURATION_MS) {
         boolean same = true;
         for (int i = 0; i < n && same; i++) same = Double.compare(v[i], derivedDuration[i]) == 0;
@@ -208,10 +213,8 @@ final class SegmentWriter {
       writeMeasure(m.fieldName(), v);
     }
     derivedDuration = null;
-
-    DimIndex[] dims = new DimIndex[Dim.COUNT];
-    for (Dim d : Dim.values()) dims[d.ordinal()] = writeDim(d);
     Arrays.fill(dimColumns, null);
+    writeRollups(rollups.build());
 
     long[] detailTable = writeDetail();
     writeIndex(dims, detailTable);
@@ -221,6 +224,55 @@ final class SegmentWriter {
       for (Path p : (Iterable<Path>) list::iterator) bytes += Files.size(p);
     }
     return new SegmentInfo(tenant, n, minStart, maxStart, bytes);
+  }
+
+  /** A rollup builder over the written rows, keyed by each of the default key sets. */
+  private RollupBuilder rollupKeys(long[] start, long[] flags, DimIndex[] dims) {
+    int[] status = idsOf(Dim.STATUS, dims);
+    int errorId = Arrays.binarySearch(valuesOf(Dim.STATUS, dims), 1, valuesOf(Dim.STATUS, dims).length, "error");
+    boolean[] error = new boolean[n];
+    if (errorId > 0) for (int i = 0; i < n; i++) error[i] = status[i] == errorId;
+    RollupBuilder b = new RollupBuilder(start, flags, error);
+    for (List<Dim> keys : RollupBuilder.DEFAULT_KEYS) {
+      int[][] ids = new int[keys.size()][];
+      String[][] values = new String[keys.size()][];
+      for (int k = 0; k < keys.size(); k++) {
+        ids[k] = idsOf(keys.get(k), dims);
+        values[k] = valuesOf(keys.get(k), dims);
+      }
+      b.key(keys, ids, values);
+    }
+    return b;
+  }
+
+  /** Row ids of a written dim (following an alias to the column it shares). */
+  private int[] idsOf(Dim d, DimIndex[] dims) {
+    int alias = dims[d.ordinal()].aliasOf();
+    return dimColumns[alias >= 0 ? alias : d.ordinal()];
+  }
+
+  /** Values of a written dim by id, with id 0 (absent) as null. */
+  private String[] valuesOf(Dim d, DimIndex[] dims) {
+    int alias = dims[d.ordinal()].aliasOf();
+    String[] v = dimValues[alias >= 0 ? alias : d.ordinal()];
+    String[] out = new String[v.length + 1];
+    System.arraycopy(v, 0, out, 1, v.length);
+    return out;
+  }
+
+  private void writeRollups(List<Rollup> rollups) throws IOException {
+    if (rollups.isEmpty()) return;
+    byte[] bytes = RollupFile.encode(rollups);
+    SegmentFiles.Output out = new SegmentFiles.Output(dir.resolve(RollupFile.NAME));
+    boolean ok = false;
+    try {
+      out.write(bytes, 0, bytes.length);
+      long crc = out.finish();
+      ok = true;
+      files.add(new SegmentColumns.FileEntry(RollupFile.NAME, bytes.length, crc, List.of()));
+    } finally {
+      if (!ok) out.abort();
+    }
   }
 
   /** The ingest rule for duration_ms (SpanNormaliser): (end - start) / 1e6 when start &gt; 0 and end ≥ start. */

@@ -1,0 +1,138 @@
+package io.llmscope.storage;
+
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import com.datadoghq.sketch.ddsketch.DDSketches;
+import com.datadoghq.sketch.ddsketch.store.Store;
+import java.util.List;
+
+/**
+ * Pre-aggregated cells of one sealed segment, written with it: one cell per (minute, model-call
+ * flag, values of the key dimensions) holding the row count, the error count, and per measure the
+ * count, sum, min and max of its values, plus quantile-sketch bins for latency measures.
+ *
+ * <p>A query that groups and filters only on the key dimensions, at a step of whole minutes, over
+ * a segment lying wholly in its time range, reads the cells instead of the rows: the common
+ * dashboard panels then cost per minute and key, not per span. The answers are the ones a scan
+ * gives: counts and integer sums are exact, and the sketch bins are the very bins the rows would
+ * fill ({@link #newSketch()} is the query's sketch too).
+ */
+public final class Rollup {
+  /** Relative accuracy of quantile sketches: half the 1% the API promises. */
+  public static final double SKETCH_ACCURACY = 0.005;
+
+  /** Bins per quantile sketch; beyond, the lowest bins collapse (tail quantiles stay exact-ish). */
+  public static final int SKETCH_MAX_BINS = 2048;
+
+  /** The quantile sketch every query and rollup uses, so their bins line up. */
+  public static DDSketch newSketch() {
+    return DDSketches.collapsingLowestDense(SKETCH_ACCURACY, SKETCH_MAX_BINS);
+  }
+
+  final List<Dim> keys;
+  final String[][] values; // per key: values by id; id 0 is absent (null)
+  final int cells;
+  final long[] minuteMs;
+  final boolean[] llm;
+  final int[][] keyIds; // per key, per cell
+  final long[] count;
+  final long[] errors;
+  final long[][] valueCount; // per measure ordinal, per cell; null when no cell has the measure
+  final double[][] sum;
+  final double[][] min;
+  final double[][] max;
+  final Bins[] bins; // per measure ordinal; null when not sketched
+
+  /** Sketch bins of every cell of one measure, flattened: cell c owns [start[c], start[c + 1]). */
+  record Bins(int[] start, int[] index, long[] count, long[] zeros) {}
+
+  Rollup(List<Dim> keys, String[][] values, int cells, long[] minuteMs, boolean[] llm, int[][] keyIds, long[] count,
+      long[] errors, long[][] valueCount, double[][] sum, double[][] min, double[][] max, Bins[] bins) {
+    this.keys = List.copyOf(keys);
+    this.values = values;
+    this.cells = cells;
+    this.minuteMs = minuteMs;
+    this.llm = llm;
+    this.keyIds = keyIds;
+    this.count = count;
+    this.errors = errors;
+    this.valueCount = valueCount;
+    this.sum = sum;
+    this.min = min;
+    this.max = max;
+    this.bins = bins;
+  }
+
+  /** The key dimensions, in cell key order. */
+  public List<Dim> keys() {
+    return keys;
+  }
+
+  public int cells() {
+    return cells;
+  }
+
+  /** Number of distinct values of key {@code k}, plus one for id 0 (absent). */
+  public int valueIds(int k) {
+    return values[k].length;
+  }
+
+  /** The value of key {@code k} with id {@code id}; null for id 0 (the span lacks it). */
+  public String value(int k, int id) {
+    return values[k][id];
+  }
+
+  public int keyId(int k, int cell) {
+    return keyIds[k][cell];
+  }
+
+  /** Start of the cell's minute, epoch ms. */
+  public long minuteMs(int cell) {
+    return minuteMs[cell];
+  }
+
+  /** True when the cell's rows are model calls ({@link ColumnBatch#FLAG_LLM}). */
+  public boolean llm(int cell) {
+    return llm[cell];
+  }
+
+  public long count(int cell) {
+    return count[cell];
+  }
+
+  public long errors(int cell) {
+    return errors[cell];
+  }
+
+  /** Rows of the cell that carry measure {@code m}. */
+  public long valueCount(Measure m, int cell) {
+    long[] n = valueCount[m.ordinal()];
+    return n == null ? 0 : n[cell];
+  }
+
+  /** Sum, min and max of {@code m} over the cell: meaningful only when {@link #valueCount} &gt; 0. */
+  public double sum(Measure m, int cell) {
+    return sum[m.ordinal()][cell];
+  }
+
+  public double min(Measure m, int cell) {
+    return min[m.ordinal()][cell];
+  }
+
+  public double max(Measure m, int cell) {
+    return max[m.ordinal()][cell];
+  }
+
+  /** True when the cells keep sketch bins for {@code m}, so its quantiles come from the rollup. */
+  public boolean sketched(Measure m) {
+    return valueCount[m.ordinal()] == null || bins[m.ordinal()] != null;
+  }
+
+  /** Adds the cell's values of {@code m} to a sketch made by {@link #newSketch()}. */
+  public void addTo(DDSketch sketch, Measure m, int cell) {
+    Bins b = bins[m.ordinal()];
+    if (b == null) return;
+    Store store = sketch.getPositiveValueStore();
+    for (int k = b.start()[cell]; k < b.start()[cell + 1]; k++) store.add(b.index()[k], b.count()[k]);
+    if (b.zeros()[cell] > 0) sketch.accept(0.0, b.zeros()[cell]);
+  }
+}
