@@ -93,6 +93,15 @@ public class AggregationBenchmark {
     // Fixed timestamps in the past: retention must not drop them whatever the wall clock says.
     storage = Storage.open(StorageConfig.builder(dir.resolve("store")).retentionMs(100L * 365 * DAY_MS).build());
     engine = new QueryEngine(storage, () -> T0 + DAY_MS, QueryLimits.DEFAULTS);
+    try {
+      load();
+    } catch (Throwable e) {
+      tearDown(); // JMH does not run @TearDown after a failed @Setup: do not leave ~300 MB in the temp dir
+      throw e;
+    }
+  }
+
+  private void load() throws Exception {
     Expected expected = Dataset.load(storage, TENANT, SEED, SPANS);
 
     StorageStatus status = storage.status(TENANT);
