@@ -12,6 +12,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -263,6 +265,19 @@ public final class Storage implements Closeable {
     LlmSpan s = b.span(row);
     s.detail = b.detail(row);
     return s;
+  }
+
+  /**
+   * Every tenant with stored spans, sealed or still in a head, sorted. Lets offline tools (e.g.
+   * the peer benchmark's export) walk all data without knowing the server's auth config.
+   */
+  public SortedSet<String> tenants() {
+    State s = state;
+    SortedSet<String> out = new TreeSet<>();
+    for (HeadBlock h : s.active().values()) if (h.rows() > 0) out.add(h.tenant);
+    for (HeadBlock h : s.sealing()) out.add(h.tenant);
+    for (Segment seg : s.segments()) out.add(seg.info.tenant());
+    return out;
   }
 
   /** How many segments trace lookups have read so far (the rest were skipped by their filters). */

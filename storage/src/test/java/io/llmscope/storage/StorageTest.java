@@ -103,6 +103,20 @@ class StorageTest {
   }
 
   @Test
+  void tenantsListsHeadAndSegmentTenants() throws Exception {
+    try (Storage st = Storage.open(StorageConfig.defaults(dir))) {
+      assertEquals(List.of(), List.copyOf(st.tenants()));
+      st.append("default", List.of(span(0, "a")));
+      st.sealNow();
+      st.append("acme", List.of(span(1, "b")));
+      assertEquals(List.of("acme", "default"), List.copyOf(st.tenants()));
+    }
+    try (Storage st = Storage.open(StorageConfig.defaults(dir))) {
+      assertEquals(List.of("acme", "default"), List.copyOf(st.tenants()), "after replay and reopen");
+    }
+  }
+
+  @Test
   void snapshotIsStableWhileAppending() throws Exception {
     try (Storage st = Storage.open(StorageConfig.builder(dir).fsync(FsyncPolicy.ALWAYS).maxSpansPerWalDocument(100).build())) {
       st.append("t", List.of(span(0, "a"), span(1, "b")));
