@@ -146,13 +146,13 @@ final class Aggregation {
 
   /**
    * A rollup of {@code b} whose cells answer this query exactly, or null: the batch lies wholly in
-   * the time range, the step is whole minutes, every group and filter field is a key of the
+   * the time range, the step is a multiple of the rollup's time slot, every group and filter field is a key of the
    * rollup, and every metric is kept per cell (quantiles only for sketched measures).
    */
   Rollup rollupFor(ColumnBatch b) {
-    if (b.minStartNanos() < fromNanos || b.maxStartNanos() >= toNanos || q.stepMs() % 60_000L != 0) return null;
+    if (b.minStartNanos() < fromNanos || b.maxStartNanos() >= toNanos) return null;
     for (Rollup r : b.rollups()) {
-      if (answers(r)) return r;
+      if (q.stepMs() % r.cellMs() == 0 && answers(r)) return r;
     }
     return null;
   }
@@ -200,7 +200,7 @@ final class Aggregation {
       if (q.llmOnly() && !r.llm(c)) continue;
       for (int f = 0; f < nf; f++) if (!accept[f][r.keyId(filterKey[f], c)]) continue cells;
       int k = 0;
-      if (step > 0) probe[k++] = Math.floorDiv(r.minuteMs(c), step) * step;
+      if (step > 0) probe[k++] = Math.floorDiv(r.startMs(c), step) * step;
       for (int g = 0; g < ng; g++) probe[k++] = toGlobal[g][r.keyId(groupKey[g], c)];
       int group = groupFor(probe);
       counts[group] += r.count(c);

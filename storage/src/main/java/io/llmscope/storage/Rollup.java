@@ -6,13 +6,14 @@ import com.datadoghq.sketch.ddsketch.store.Store;
 import java.util.List;
 
 /**
- * Pre-aggregated cells of one sealed segment, written with it: one cell per (minute, model-call
- * flag, values of the key dimensions) holding the row count, the error count, and per measure the
- * count, sum, min and max of its values, plus quantile-sketch bins for latency measures.
+ * Pre-aggregated cells of one sealed segment, written with it: one cell per (time slot of
+ * {@link #cellMs()}, model-call flag, values of the key dimensions) holding the row count, the
+ * error count, and per measure the count, sum, min and max of its values, plus quantile-sketch
+ * bins for latency measures.
  *
- * <p>A query that groups and filters only on the key dimensions, at a step of whole minutes, over
- * a segment lying wholly in its time range, reads the cells instead of the rows: the common
- * dashboard panels then cost per minute and key, not per span. The answers are the ones a scan
+ * <p>A query that groups and filters only on the key dimensions, at a step that is a multiple of
+ * the slot, over a segment lying wholly in its time range, reads the cells instead of the rows:
+ * the common dashboard panels then cost per slot and key, not per span. The answers are the ones a scan
  * gives: counts and integer sums are exact, and the sketch bins are the very bins the rows would
  * fill ({@link #newSketch()} is the query's sketch too).
  */
@@ -29,9 +30,10 @@ public final class Rollup {
   }
 
   final List<Dim> keys;
+  final long cellMs;
   final String[][] values; // per key: values by id; id 0 is absent (null)
   final int cells;
-  final long[] minuteMs;
+  final long[] startMs;
   final boolean[] llm;
   final int[][] keyIds; // per key, per cell
   final long[] count;
@@ -45,12 +47,13 @@ public final class Rollup {
   /** Sketch bins of every cell of one measure, flattened: cell c owns [start[c], start[c + 1]). */
   record Bins(int[] start, int[] index, long[] count, long[] zeros) {}
 
-  Rollup(List<Dim> keys, String[][] values, int cells, long[] minuteMs, boolean[] llm, int[][] keyIds, long[] count,
+  Rollup(List<Dim> keys, long cellMs, String[][] values, int cells, long[] startMs, boolean[] llm, int[][] keyIds, long[] count,
       long[] errors, long[][] valueCount, double[][] sum, double[][] min, double[][] max, Bins[] bins) {
     this.keys = List.copyOf(keys);
+    this.cellMs = cellMs;
     this.values = values;
     this.cells = cells;
-    this.minuteMs = minuteMs;
+    this.startMs = startMs;
     this.llm = llm;
     this.keyIds = keyIds;
     this.count = count;
@@ -85,9 +88,14 @@ public final class Rollup {
     return keyIds[k][cell];
   }
 
-  /** Start of the cell's minute, epoch ms. */
-  public long minuteMs(int cell) {
-    return minuteMs[cell];
+  /** Width of a cell's time slot, ms: a whole number of minutes, slots aligned to the epoch. */
+  public long cellMs() {
+    return cellMs;
+  }
+
+  /** Start of the cell's time slot, epoch ms. */
+  public long startMs(int cell) {
+    return startMs[cell];
   }
 
   /** True when the cell's rows are model calls ({@link ColumnBatch#FLAG_LLM}). */

@@ -13,10 +13,17 @@ import java.util.Map;
  * {@link SegmentWriter} has them in memory. Feed the keys first ({@link #key}), then each measure.
  */
 final class RollupBuilder {
-  /** The key sets written by default: the model and the service views of most dashboards. */
-  static final List<List<Dim>> DEFAULT_KEYS = List.of(
-      List.of(Dim.MODEL, Dim.PROVIDER, Dim.OPERATION),
-      List.of(Dim.SERVICE, Dim.ENVIRONMENT));
+  /** One rollup to write: its key dimensions and the minutes per cell. */
+  record Spec(List<Dim> keys, int cellMinutes) {}
+
+  /**
+   * The rollups written by default: the model and the service views of most dashboards. The
+   * service view has several times the cells of the model view, so it keeps 5-minute slots to
+   * stay near half a byte per span on disk.
+   */
+  static final List<Spec> DEFAULTS = List.of(
+      new Spec(List.of(Dim.MODEL, Dim.PROVIDER, Dim.OPERATION), 1),
+      new Spec(List.of(Dim.SERVICE, Dim.ENVIRONMENT), 5));
 
   /** Latency measures keep sketch bins; percentiles of the others are answered by scanning. */
   static final List<Measure> SKETCHED = List.of(Measure.DURATION_MS, Measure.TTFT_MS);
@@ -53,16 +60,21 @@ final class RollupBuilder {
    * Starts a rollup keyed by {@code keys}; {@code ids[k]} are key k's per-row ids into
    * {@code values[k]} (id 0 = absent). Skipped when the keys do not pack into a long.
    */
-  void key(List<Dim> keys, int[][] ids, String[][] values) {
+  void key(Spec spec, int[][] ids, String[][] values) {
+    List<Dim> keys = spec.keys();
+    int slotMinutes = spec.cellMinutes();
     int bits = MINUTE_BITS + 1;
     int[] width = new int[keys.size()];
     for (int k = 0; k < keys.size(); k++) bits += width[k] = 32 - Integer.numberOfLeadingZeros(values[k].length);
     if (bits > 63) return;
     Map<Long, Integer> cellOfKey = new HashMap<>();
     int[] cellOf = new int[n];
+    long[] slotOf = new long[n];
     for (int i = 0; i < n; i++) {
       if (minute[i] < 0) return;
-      long key = ((long) minute[i] << 1) | (llm[i] ? 1 : 0);
+      long slot = Math.floorDiv(baseMinute + minute[i], slotMinutes); // aligned to the epoch, like query steps
+      slotOf[i] = slot;
+      long key = ((slot - Math.floorDiv(baseMinute, slotMinutes)) << 1) | (llm[i] ? 1 : 0);
       for (int k = 0; k < keys.size(); k++) key = (key << width[k]) | ids[k][i];
       Integer c = cellOfKey.get(key);
       if (c == null) cellOfKey.put(key, c = cellOfKey.size());
@@ -70,11 +82,11 @@ final class RollupBuilder {
     }
     int cells = cellOfKey.size();
     if ((long) cells * MIN_ROWS_PER_CELL > n) return;
-    Partial p = new Partial(keys, values, cells, cellOf);
+    Partial p = new Partial(keys, slotMinutes * 60_000L, values, cells, cellOf);
     for (int i = 0; i < n; i++) {
       int c = cellOf[i];
       if (p.count[c]++ == 0) {
-        p.minuteMs[c] = (baseMinute + minute[i]) * 60_000L;
+        p.startMs[c] = slotOf[i] * slotMinutes * 60_000L;
         p.llm[c] = llm[i];
         for (int k = 0; k < keys.size(); k++) p.keyIds[k][c] = ids[k][i];
       }
@@ -97,10 +109,11 @@ final class RollupBuilder {
 
   private static final class Partial {
     final List<Dim> keys;
+    final long cellMs;
     final String[][] values;
     final int cells;
     final int[] cellOf;
-    final long[] minuteMs;
+    final long[] startMs;
     final boolean[] llm;
     final int[][] keyIds;
     final long[] count;
@@ -111,12 +124,13 @@ final class RollupBuilder {
     final double[][] max = new double[Measure.COUNT][];
     final Rollup.Bins[] bins = new Rollup.Bins[Measure.COUNT];
 
-    Partial(List<Dim> keys, String[][] values, int cells, int[] cellOf) {
+    Partial(List<Dim> keys, long cellMs, String[][] values, int cells, int[] cellOf) {
       this.keys = keys;
+      this.cellMs = cellMs;
       this.values = values;
       this.cells = cells;
       this.cellOf = cellOf;
-      minuteMs = new long[cells];
+      startMs = new long[cells];
       llm = new boolean[cells];
       keyIds = new int[keys.size()][cells];
       count = new long[cells];
@@ -195,7 +209,7 @@ final class RollupBuilder {
     }
 
     Rollup build() {
-      return new Rollup(keys, values, cells, minuteMs, llm, keyIds, count, errors, valueCount, sum, min, max, bins);
+      return new Rollup(keys, cellMs, values, cells, startMs, llm, keyIds, count, errors, valueCount, sum, min, max, bins);
     }
   }
 }

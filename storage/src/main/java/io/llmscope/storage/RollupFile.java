@@ -3,25 +3,31 @@ package io.llmscope.storage;
 import com.github.luben.zstd.Zstd;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * {@code rollup.bin}: a segment's {@link Rollup}s, ZSTD-compressed; its length and CRC32 are in
  * {@code index.bin} like every column file's. Segments written before rollups have none.
+ * Cell fields are stored column by column (it compresses better); a measure whose values are all
+ * whole numbers stores its sums and extremes as zigzag varints rather than doubles.
  *
  * <pre>
  * file    := rawLength:i32 zstd(payload)
  * payload := header("llmscope.segment.rollup") count:varint rollup*
- * rollup  := keys:u8 dim:u8* (values:varint utf8*)*  cells:varint baseMinute:i64
- *            minute:varint* llm:u8* (id:varint*)* count:varint* errors:varint*
- *            measureMask:varint (per measure in the mask: n:varint* then sum,min,max:f64 for cells with n &gt; 0)
- *            binsMask:varint (per measure in it: zeros:varint* bins:varint* (firstIndex:zigzag (delta:varint)* count:varint*)*)
+ * rollup  := keys:u8 dim:u8* (valueCount:varint utf8*)* cellMinutes:varint cells:varint baseSlot:i64
+ *            slot:varint* llm:u8* (id:varint*)* count:varint* errors:varint*
+ *            measureMask:varint integralMask:varint
+ *            (per measure in the mask: n:varint*, then for cells with n &gt; 0: sum*, min*, max*)
+ *            binsMask:varint (per measure in it: zeros:varint* binCount:varint*
+ *                             (firstIndex:zigzag delta:varint*)* binWeight:varint*)
  * </pre>
  */
 final class RollupFile {
   static final String NAME = "rollup.bin";
   private static final String FORMAT = "llmscope.segment.rollup";
   private static final int ZSTD_LEVEL = 9;
+  private static final double INTEGER_LIMIT = 0x1p53;
 
   private RollupFile() {}
 
@@ -29,49 +35,7 @@ final class RollupFile {
     SegmentBytes.Out out = new SegmentBytes.Out(1 << 16);
     SegmentFiles.writeHeader(out, FORMAT);
     out.varint(rollups.size());
-    for (Rollup r : rollups) {
-      out.u8(r.keys.size());
-      for (Dim d : r.keys) out.u8(d.ordinal());
-      for (String[] vs : r.values) {
-        out.varint(vs.length - 1);
-        for (int id = 1; id < vs.length; id++) out.utf8(vs[id]);
-      }
-      int cells = r.cells;
-      out.varint(cells);
-      long base = Long.MAX_VALUE;
-      for (long m : r.minuteMs) base = Math.min(base, m / 60_000L);
-      out.i64(base);
-      for (long m : r.minuteMs) out.varint(m / 60_000L - base);
-      for (boolean b : r.llm) out.u8(b ? 1 : 0);
-      for (int[] ids : r.keyIds) for (int id : ids) out.varint(id);
-      for (long c : r.count) out.varint(c);
-      for (long e : r.errors) out.varint(e);
-      out.varint(mask(r.valueCount));
-      for (int m = 0; m < Measure.COUNT; m++) {
-        long[] n = r.valueCount[m];
-        if (n == null) continue;
-        for (long v : n) out.varint(v);
-        for (int c = 0; c < cells; c++) {
-          if (n[c] == 0) continue;
-          out.i64(Double.doubleToRawLongBits(r.sum[m][c]));
-          out.i64(Double.doubleToRawLongBits(r.min[m][c]));
-          out.i64(Double.doubleToRawLongBits(r.max[m][c]));
-        }
-      }
-      out.varint(mask(r.bins));
-      for (Rollup.Bins b : r.bins) {
-        if (b == null) continue;
-        for (long z : b.zeros()) out.varint(z);
-        for (int c = 0; c < cells; c++) out.varint(b.start()[c + 1] - b.start()[c]);
-        for (int c = 0; c < cells; c++) {
-          for (int k = b.start()[c]; k < b.start()[c + 1]; k++) {
-            int idx = b.index()[k];
-            out.varint(k == b.start()[c] ? ((long) idx << 1) ^ (idx >> 31) : idx - b.index()[k - 1]); // zigzag, then deltas
-          }
-          for (int k = b.start()[c]; k < b.start()[c + 1]; k++) out.varint(b.count()[k]);
-        }
-      }
-    }
+    for (Rollup r : rollups) encodeOne(out, r);
     byte[] raw = out.toArray();
     byte[] z = Zstd.compress(raw, ZSTD_LEVEL);
     SegmentBytes.Out file = new SegmentBytes.Out(z.length + 4);
@@ -80,11 +44,73 @@ final class RollupFile {
     return file.toArray();
   }
 
+  private static void encodeOne(SegmentBytes.Out out, Rollup r) {
+    out.u8(r.keys.size());
+    for (Dim d : r.keys) out.u8(d.ordinal());
+    for (String[] vs : r.values) {
+      out.varint(vs.length - 1);
+      for (int id = 1; id < vs.length; id++) out.utf8(vs[id]);
+    }
+    int cells = r.cells;
+    out.varint(r.cellMs / 60_000L);
+    out.varint(cells);
+    long base = Long.MAX_VALUE;
+    for (long m : r.startMs) base = Math.min(base, m / r.cellMs);
+    out.i64(base);
+    for (long m : r.startMs) out.varint(m / r.cellMs - base);
+    for (boolean b : r.llm) out.u8(b ? 1 : 0);
+    for (int[] ids : r.keyIds) for (int id : ids) out.varint(id);
+    for (long c : r.count) out.varint(c);
+    for (long e : r.errors) out.varint(e);
+    long integral = 0;
+    for (int m = 0; m < Measure.COUNT; m++) {
+      if (r.valueCount[m] != null && integral(r, m)) integral |= 1L << m;
+    }
+    out.varint(mask(r.valueCount));
+    out.varint(integral);
+    for (int m = 0; m < Measure.COUNT; m++) {
+      long[] n = r.valueCount[m];
+      if (n == null) continue;
+      for (long v : n) out.varint(v);
+      boolean whole = (integral & (1L << m)) != 0;
+      for (double[] col : new double[][] {r.sum[m], r.min[m], r.max[m]}) {
+        for (int c = 0; c < cells; c++) {
+          if (n[c] == 0) continue;
+          if (whole) out.varint(zigzag((long) col[c]));
+          else out.i64(Double.doubleToRawLongBits(col[c]));
+        }
+      }
+    }
+    out.varint(mask(r.bins));
+    for (Rollup.Bins b : r.bins) {
+      if (b == null) continue;
+      for (long z : b.zeros()) out.varint(z);
+      for (int c = 0; c < cells; c++) out.varint(b.start()[c + 1] - b.start()[c]);
+      for (int c = 0; c < cells; c++) {
+        for (int k = b.start()[c]; k < b.start()[c + 1]; k++) {
+          out.varint(k == b.start()[c] ? zigzag(b.index()[k]) : b.index()[k] - b.index()[k - 1]);
+        }
+      }
+      for (long w : b.count()) out.varint(w);
+    }
+  }
+
+  /** True when every sum and extreme of measure {@code m} is a whole number a long holds exactly. */
+  private static boolean integral(Rollup r, int m) {
+    for (int c = 0; c < r.cells; c++) {
+      if (r.valueCount[m][c] == 0) continue;
+      for (double v : new double[] {r.sum[m][c], r.min[m][c], r.max[m][c]}) {
+        if (v != Math.rint(v) || Math.abs(v) >= INTEGER_LIMIT) return false;
+      }
+    }
+    return true;
+  }
+
   static List<Rollup> decode(Path file, byte[] bytes) throws CorruptSegmentException {
     try {
       SegmentBytes.In head = new SegmentBytes.In(bytes);
       int rawLength = head.i32();
-      byte[] raw = Zstd.decompress(java.util.Arrays.copyOfRange(bytes, 4, bytes.length), rawLength);
+      byte[] raw = Zstd.decompress(Arrays.copyOfRange(bytes, 4, bytes.length), rawLength);
       SegmentBytes.In in = new SegmentBytes.In(raw);
       SegmentFiles.checkHeader(file, in, FORMAT);
       int count = in.varint32();
@@ -106,10 +132,12 @@ final class RollupFile {
       values[k] = new String[in.varint32() + 1];
       for (int id = 1; id < values[k].length; id++) values[k][id] = in.utf8();
     }
+    long cellMs = in.varint32() * 60_000L;
+    if (cellMs <= 0) throw new CorruptSegmentException(file, "bad rollup slot");
     int cells = in.varint32();
     long base = in.i64();
-    long[] minuteMs = new long[cells];
-    for (int c = 0; c < cells; c++) minuteMs[c] = (base + in.varint()) * 60_000L;
+    long[] startMs = new long[cells];
+    for (int c = 0; c < cells; c++) startMs[c] = (base + in.varint()) * cellMs;
     boolean[] llm = new boolean[cells];
     for (int c = 0; c < cells; c++) llm[c] = in.u8() != 0;
     int[][] keyIds = new int[nk][cells];
@@ -127,17 +155,19 @@ final class RollupFile {
     double[][] min = new double[Measure.COUNT][];
     double[][] max = new double[Measure.COUNT][];
     long measures = in.varint();
+    long integral = in.varint();
     for (int m = 0; m < Measure.COUNT; m++) {
       if ((measures & (1L << m)) == 0) continue;
       n[m] = longs(in, cells);
+      boolean whole = (integral & (1L << m)) != 0;
       sum[m] = new double[cells];
       min[m] = new double[cells];
       max[m] = new double[cells];
-      for (int c = 0; c < cells; c++) {
-        if (n[m][c] == 0) continue;
-        sum[m][c] = Double.longBitsToDouble(in.i64());
-        min[m][c] = Double.longBitsToDouble(in.i64());
-        max[m][c] = Double.longBitsToDouble(in.i64());
+      for (double[] col : new double[][] {sum[m], min[m], max[m]}) {
+        for (int c = 0; c < cells; c++) {
+          if (n[m][c] == 0) continue;
+          col[c] = whole ? unzigzag(in.varint()) : Double.longBitsToDouble(in.i64());
+        }
       }
     }
     Rollup.Bins[] bins = new Rollup.Bins[Measure.COUNT];
@@ -146,24 +176,31 @@ final class RollupFile {
       if ((sketched & (1L << m)) == 0) continue;
       long[] zeros = longs(in, cells);
       int[] start = new int[cells + 1];
-      for (int c = 0; c < cells; c++) start[c + 1] = start[c] + in.varint32();
+      for (int c = 0; c < cells; c++) start[c + 1] = Math.addExact(start[c], in.varint32());
       int[] index = new int[start[cells]];
-      long[] binCount = new long[start[cells]];
       for (int c = 0; c < cells; c++) {
         for (int k = start[c]; k < start[c + 1]; k++) {
-          int v = in.varint32();
-          index[k] = k == start[c] ? (v >>> 1) ^ -(v & 1) : index[k - 1] + v;
+          long v = in.varint();
+          index[k] = k == start[c] ? (int) unzigzag(v) : index[k - 1] + (int) v;
         }
-        for (int k = start[c]; k < start[c + 1]; k++) binCount[k] = in.varint();
       }
-      bins[m] = new Rollup.Bins(start, index, binCount, zeros);
+      long[] weight = longs(in, index.length);
+      bins[m] = new Rollup.Bins(start, index, weight, zeros);
     }
-    return new Rollup(keys, values, cells, minuteMs, llm, keyIds, count, errors, n, sum, min, max, bins);
+    return new Rollup(keys, cellMs, values, cells, startMs, llm, keyIds, count, errors, n, sum, min, max, bins);
   }
 
-  private static long[] longs(SegmentBytes.In in, int cells) {
-    long[] v = new long[cells];
-    for (int c = 0; c < cells; c++) v[c] = in.varint();
+  private static long zigzag(long v) {
+    return (v << 1) ^ (v >> 63);
+  }
+
+  private static long unzigzag(long v) {
+    return (v >>> 1) ^ -(v & 1);
+  }
+
+  private static long[] longs(SegmentBytes.In in, int count) {
+    long[] v = new long[count];
+    for (int c = 0; c < count; c++) v[c] = in.varint();
     return v;
   }
 

@@ -233,14 +233,15 @@ final class SegmentWriter {
     boolean[] error = new boolean[n];
     if (errorId > 0) for (int i = 0; i < n; i++) error[i] = status[i] == errorId;
     RollupBuilder b = new RollupBuilder(start, flags, error);
-    for (List<Dim> keys : RollupBuilder.DEFAULT_KEYS) {
+    for (RollupBuilder.Spec spec : RollupBuilder.DEFAULTS) {
+      List<Dim> keys = spec.keys();
       int[][] ids = new int[keys.size()][];
       String[][] values = new String[keys.size()][];
       for (int k = 0; k < keys.size(); k++) {
         ids[k] = idsOf(keys.get(k), dims);
         values[k] = valuesOf(keys.get(k), dims);
       }
-      b.key(keys, ids, values);
+      b.key(spec, ids, values);
     }
     return b;
   }
