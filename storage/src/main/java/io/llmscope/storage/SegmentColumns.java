@@ -1,6 +1,7 @@
 package io.llmscope.storage;
 
 import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -273,11 +274,17 @@ final class SegmentColumns {
     void read(FieldVector vec, int firstRow, int rows) throws IOException;
   }
 
-  private static ArrowFileReader open(byte[] bytes, BufferAllocator alloc) {
-    return new ArrowFileReader(new ByteArrayReadableSeekableByteChannel(bytes), alloc, CommonsCompressionFactory.INSTANCE);
+  private static ArrowFileReader open(SeekableByteChannel ch, BufferAllocator alloc) {
+    return new ArrowFileReader(ch, alloc, CommonsCompressionFactory.INSTANCE);
   }
 
-  private static void readBatches(Path file, byte[] bytes, int rows, ArrowFileReader r, BatchReader each)
+  /** A whole column file held in memory. */
+  static SeekableByteChannel whole(byte[] bytes) {
+    return new ByteArrayReadableSeekableByteChannel(bytes);
+  }
+
+  /** Reads every record batch, or only batch {@code block} (rows at its start go to index 0) when it is ≥ 0. */
+  private static void readBatches(Path file, int rows, ArrowFileReader r, int block, BatchReader each)
       throws IOException {
     VectorSchemaRoot root = r.getVectorSchemaRoot();
     Map<String, String> meta = root.getSchema().getCustomMetadata();
@@ -286,6 +293,14 @@ final class SegmentColumns {
     }
     if (!Integer.toString(SegmentFiles.VERSION).equals(meta.get("llmscope.version"))) {
       throw new CorruptSegmentException(file, "unsupported column version " + meta.get("llmscope.version"));
+    }
+    if (block >= 0) {
+      if (block >= r.getRecordBlocks().size() || !r.loadRecordBatch(r.getRecordBlocks().get(block))) {
+        throw new CorruptSegmentException(file, "missing record batch " + block);
+      }
+      if (root.getRowCount() > rows) throw new CorruptSegmentException(file, "record batch larger than " + rows + " rows");
+      each.read(root.getVector(0), 0, root.getRowCount());
+      return;
     }
     int at = 0;
     for (ArrowBlock b : r.getRecordBlocks()) {
@@ -298,6 +313,39 @@ final class SegmentColumns {
     if (at != rows) throw new CorruptSegmentException(file, at + " rows, index says " + rows);
   }
 
+  /**
+   * Where a column file's parts lie: the schema and dictionaries before {@code headEnd}, the
+   * record batches, and the footer from {@code tailStart}. Lets one batch be read without the rest.
+   */
+  record Layout(long length, long headEnd, long tailStart, List<ArrowBlock> blocks) {}
+
+  static Layout layout(Path file, byte[] bytes) throws IOException {
+    try (BufferAllocator alloc = SegmentFiles.newAllocator("layout-" + file.getFileName());
+        ArrowFileReader r = open(whole(bytes), alloc)) {
+      List<ArrowBlock> blocks = List.copyOf(r.getRecordBlocks());
+      long headEnd = bytes.length;
+      long tailStart = 0;
+      for (ArrowBlock b : blocks) {
+        headEnd = Math.min(headEnd, b.getOffset());
+        tailStart = Math.max(tailStart, b.getOffset() + b.getMetadataLength() + b.getBodyLength());
+      }
+      for (ArrowBlock b : r.getDictionaryBlocks()) {
+        if (b.getOffset() + b.getMetadataLength() + b.getBodyLength() > headEnd) {
+          throw new CorruptSegmentException(file, "dictionary after a record batch");
+        }
+      }
+      return new Layout(bytes.length, blocks.isEmpty() ? 0 : headEnd, tailStart, blocks);
+    } catch (RuntimeException e) {
+      throw new CorruptSegmentException(file, "unreadable column file: " + e.getMessage(), e);
+    }
+  }
+
+  /** A channel over just the head, the tail and record batch {@code block} of a column file. */
+  static SeekableByteChannel blockRegions(Layout l, int block, byte[] head, byte[] body, byte[] tail) {
+    return new RegionChannel(l.length(), new long[] {0, l.blocks().get(block).getOffset(), l.tailStart()},
+        new byte[][] {head, body, tail});
+  }
+
   /** Schema metadata value of a column file, e.g. {@code llmscope.base}. */
   static String metadataOf(ArrowFileReader r, String key) throws IOException {
     Map<String, String> meta = r.getVectorSchemaRoot().getSchema().getCustomMetadata();
@@ -305,11 +353,11 @@ final class SegmentColumns {
   }
 
   /** An integer column as longs; nulls read as {@code nullValue}. Adds {@code llmscope.base} if present. */
-  static long[] readLongs(Path file, byte[] bytes, int rows, long nullValue) throws IOException {
+  static long[] readLongs(Path file, SeekableByteChannel ch, int rows, long nullValue, int block) throws IOException {
     long[] out = new long[rows];
     try (BufferAllocator alloc = SegmentFiles.newAllocator("read-" + file.getFileName());
-        ArrowFileReader r = open(bytes, alloc)) {
-      readBatches(file, bytes, rows, r, (vec, first, n) -> {
+        ArrowFileReader r = open(ch, alloc)) {
+      readBatches(file, rows, r, block, (vec, first, n) -> {
         if (!(vec instanceof BaseIntVector iv)) throw new CorruptSegmentException(file, "not an integer column");
         for (int i = 0; i < n; i++) out[first + i] = vec.isNull(i) ? nullValue : iv.getValueAsLong(i);
       });
@@ -323,11 +371,11 @@ final class SegmentColumns {
   }
 
   /** A measure column (integer, float64, or dictionary-encoded float64) as doubles, NaN for null. */
-  static double[] readDoubles(Path file, byte[] bytes, int rows) throws IOException {
+  static double[] readDoubles(Path file, SeekableByteChannel ch, int rows, int block) throws IOException {
     double[] out = new double[rows];
     try (BufferAllocator alloc = SegmentFiles.newAllocator("read-" + file.getFileName());
-        ArrowFileReader r = open(bytes, alloc)) {
-      readBatches(file, bytes, rows, r, (vec, first, n) -> {
+        ArrowFileReader r = open(ch, alloc)) {
+      readBatches(file, rows, r, block, (vec, first, n) -> {
         DictionaryEncoding enc = vec.getField().getDictionary();
         if (enc != null) {
           org.apache.arrow.vector.dictionary.Dictionary d = r.lookup(enc.getId());
@@ -356,8 +404,8 @@ final class SegmentColumns {
     return out;
   }
 
-  static byte[] readBytes(Path file, byte[] bytes, int rows) throws IOException {
-    long[] v = readLongs(file, bytes, rows, 0);
+  static byte[] readBytes(Path file, SeekableByteChannel ch, int rows, int block) throws IOException {
+    long[] v = readLongs(file, ch, rows, 0, block);
     byte[] out = new byte[rows];
     for (int i = 0; i < rows; i++) out[i] = (byte) v[i];
     return out;
@@ -368,8 +416,8 @@ final class SegmentColumns {
     long[] hi = new long[rows];
     long[] lo = new long[rows];
     try (BufferAllocator alloc = SegmentFiles.newAllocator("read-" + file.getFileName());
-        ArrowFileReader r = open(bytes, alloc)) {
-      readBatches(file, bytes, rows, r, (vec, first, n) -> {
+        ArrowFileReader r = open(whole(bytes), alloc)) {
+      readBatches(file, rows, r, -1, (vec, first, n) -> {
         if (!(vec instanceof FixedSizeBinaryVector fv) || fv.getByteWidth() != 16) {
           throw new CorruptSegmentException(file, "not a 16-byte id column");
         }
@@ -449,12 +497,12 @@ final class SegmentColumns {
   /** A dictionary column: ids (0 absent) and the dictionary. */
   record DictColumn(int[] ids, SegmentDictionary dictionary) {}
 
-  static DictColumn readDict(Path file, byte[] bytes, int rows) throws IOException {
+  static DictColumn readDict(Path file, SeekableByteChannel ch, int rows, int block) throws IOException {
     int[] ids = new int[rows];
     String[][] values = new String[1][];
     try (BufferAllocator alloc = SegmentFiles.newAllocator("read-" + file.getFileName());
-        ArrowFileReader r = open(bytes, alloc)) {
-      readBatches(file, bytes, rows, r, (vec, first, n) -> {
+        ArrowFileReader r = open(ch, alloc)) {
+      readBatches(file, rows, r, block, (vec, first, n) -> {
         if (!(vec instanceof BaseIntVector iv)) throw new CorruptSegmentException(file, "not a dictionary column");
         if (values[0] == null) {
           DictionaryEncoding enc = vec.getField().getDictionary();

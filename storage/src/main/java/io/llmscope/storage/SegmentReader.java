@@ -250,6 +250,34 @@ final class SegmentReader implements Closeable {
     return b;
   }
 
+  /** Layouts of column files whose whole-file CRC this reader has checked (Lucene-style: once per open). */
+  private final Map<String, SegmentColumns.Layout> checked = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Record batch {@code block} of a column file as a channel for Arrow. The first time, the file
+   * is read whole and its CRC checked; after that only its head, tail and that batch are read.
+   */
+  private java.nio.channels.SeekableByteChannel blockOf(String name, int block) throws IOException {
+    SegmentColumns.Layout l = checked.get(name);
+    if (l == null) {
+      byte[] whole = readFile(name);
+      checked.put(name, SegmentColumns.layout(dir.resolve(name), whole));
+      return SegmentColumns.whole(whole);
+    }
+    Path file = dir.resolve(name);
+    if (block >= l.blocks().size()) throw new CorruptSegmentException(file, "no record batch " + block);
+    var b = l.blocks().get(block);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      if (ch.size() != l.length()) throw new CorruptSegmentException(file, "size changed since it was checked");
+      byte[] head = readFully(ch, 0, (int) l.headEnd(), file);
+      byte[] body = readFully(ch, b.getOffset(), (int) (b.getMetadataLength() + b.getBodyLength()), file);
+      byte[] tail = readFully(ch, l.tailStart(), (int) (l.length() - l.tailStart()), file);
+      return SegmentColumns.blockRegions(l, block, head, body, tail);
+    } catch (NoSuchFileException e) {
+      throw new CorruptSegmentException(file, "missing", e);
+    }
+  }
+
   private void ensureOpen() {
     if (closed.get()) throw new IllegalStateException("segment reader closed: " + dir);
   }
@@ -501,7 +529,7 @@ final class SegmentReader implements Closeable {
     private long[] longs(String column) {
       try {
         String name = SegmentColumns.fileName(column);
-        return SegmentColumns.readLongs(file(column), readFile(name), rows, 0);
+        return SegmentColumns.readLongs(file(column), SegmentColumns.whole(readFile(name)), rows, 0, -1);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -584,7 +612,8 @@ final class SegmentReader implements Closeable {
       }
       try {
         String column = dim.fieldName();
-        SegmentColumns.DictColumn c = SegmentColumns.readDict(file(column), readFile(SegmentColumns.fileName(column)), rows);
+        SegmentColumns.DictColumn c = SegmentColumns.readDict(file(column),
+            SegmentColumns.whole(readFile(SegmentColumns.fileName(column))), rows, -1);
         if (c.dictionary().size() != dims[d].dictSize()) {
           throw new CorruptSegmentException(file(column), "dictionary size " + c.dictionary().size()
               + ", index says " + dims[d].dictSize());
@@ -631,7 +660,7 @@ final class SegmentReader implements Closeable {
           for (int i = 0; i < rows; i++) v[i] = SegmentWriter.derivedDurationMs(s[i], e[i]);
           measures[k] = v;
         } else {
-          measures[k] = SegmentColumns.readDoubles(file(m.fieldName()), readFile(name), rows);
+          measures[k] = SegmentColumns.readDoubles(file(m.fieldName()), SegmentColumns.whole(readFile(name)), rows, -1);
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -643,12 +672,108 @@ final class SegmentReader implements Closeable {
     public byte[] flags() {
       if (flags == null) {
         try {
-          flags = SegmentColumns.readBytes(file("flags"), readFile(SegmentColumns.fileName("flags")), rows);
+          flags = SegmentColumns.readBytes(file("flags"), SegmentColumns.whole(readFile(SegmentColumns.fileName("flags"))), rows, -1);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
       }
       return flags;
+    }
+
+    /**
+     * One row's canonical fields. Unless this view already decoded a column whole, it decodes
+     * just the record batch holding the row (kept for the next row), so a trace lookup or a
+     * span list costs a few batches per column rather than the whole segment.
+     */
+    @Override
+    public LlmSpan span(int row) {
+      java.util.Objects.checkIndex(row, rows);
+      LlmSpan s = new LlmSpan();
+      if (hi != null) {
+        s.traceIdHi = hi[row];
+        s.traceIdLo = lo[row];
+      } else {
+        long[][] t = (long[][]) point("trace_id", row / traceBatchRows, () -> readTraceBatch(row / traceBatchRows));
+        s.traceIdHi = t[0][row % traceBatchRows];
+        s.traceIdLo = t[1][row % traceBatchRows];
+      }
+      s.spanId = pointLong("span_id", span, row);
+      long delta = pointLong("parent_row_delta", null, row);
+      s.parentSpanId = parent != null ? parent[row]
+          : delta == 0 ? pointLong("parent_span_id", null, row) : pointLong("span_id", span, checkedRow(row - delta));
+      s.startNanos = pointLong("start_offset_ns", start, row);
+      s.endNanos = end != null ? end[row] : s.startNanos + pointLong("duration_ns", null, row);
+      for (Dim d : Dim.values()) s.dims[d.ordinal()] = pointDim(d, row);
+      for (Measure m : Measure.values()) s.measures[m.ordinal()] = pointMeasure(m, row, s);
+      int f = flags != null ? flags[row] : (int) pointLong("flags", null, row);
+      s.llm = (f & FLAG_LLM) != 0;
+      s.costReported = (f & FLAG_COST_REPORTED) != 0;
+      return s;
+    }
+
+    private final Map<String, Object> pointBlocks = new HashMap<>();
+
+    private interface BlockLoader {
+      Object load() throws IOException;
+    }
+
+    /** The decoded record batch {@code block} of a column, loading it once per view. */
+    private Object point(String column, int block, BlockLoader loader) {
+      String key = column + '#' + block;
+      Object v = pointBlocks.get(key);
+      if (v == null) {
+        try {
+          v = loader.load();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        pointBlocks.put(key, v);
+      }
+      return v;
+    }
+
+    private int checkedRow(long r) {
+      if (r < 0 || r >= rows) throw new UncheckedIOException(new CorruptSegmentException(file("parent_row_delta"), "parent row out of range"));
+      return (int) r;
+    }
+
+    private long pointLong(String column, long[] whole, int row) {
+      if (whole != null) return whole[row];
+      int block = row / SegmentColumns.BATCH_ROWS;
+      long[] v = (long[]) point(column, block, () -> SegmentColumns.readLongs(file(column),
+          blockOf(SegmentColumns.fileName(column), block), SegmentColumns.BATCH_ROWS, 0, block));
+      return v[row % SegmentColumns.BATCH_ROWS];
+    }
+
+    private String pointDim(Dim dim, int row) {
+      int d = dim.ordinal();
+      if (dimIds[d] != null) return dictionary(dim).value(dimIds[d][row]);
+      int alias = dims[d].aliasOf();
+      Dim stored = alias >= 0 ? Dim.of(alias) : dim;
+      int block = row / SegmentColumns.BATCH_ROWS;
+      SegmentColumns.DictColumn c = (SegmentColumns.DictColumn) point(stored.fieldName(), block, () ->
+          SegmentColumns.readDict(file(stored.fieldName()), blockOf(SegmentColumns.fileName(stored.fieldName()), block),
+              SegmentColumns.BATCH_ROWS, block));
+      int id = c.ids()[row % SegmentColumns.BATCH_ROWS];
+      // Same choice of dictionary as loadDim: the index's when the dim has postings.
+      Dictionary dict = dims[d].hasPostings() ? dims[d].dictionary()
+          : alias >= 0 && dims[alias].hasPostings() ? dims[alias].dictionary() : c.dictionary();
+      return dict.value(id);
+    }
+
+    private double pointMeasure(Measure m, int row, LlmSpan s) {
+      if (measures[m.ordinal()] != null) return measures[m.ordinal()][row];
+      String name = SegmentColumns.fileName(m.fieldName());
+      if (!files.containsKey(name)) {
+        if (m == Measure.DURATION_MS) return SegmentWriter.derivedDurationMs(s.startNanos, s.endNanos);
+        if (m == Measure.TOTAL_TOKENS) {
+          return SegmentWriter.derivedTotalTokens(s.measures[Measure.INPUT_TOKENS.ordinal()], s.measures[Measure.OUTPUT_TOKENS.ordinal()]);
+        }
+      }
+      int block = row / SegmentColumns.BATCH_ROWS;
+      double[] v = (double[]) point(m.fieldName(), block, () -> SegmentColumns.readDoubles(file(m.fieldName()),
+          blockOf(name, block), SegmentColumns.BATCH_ROWS, block));
+      return v[row % SegmentColumns.BATCH_ROWS];
     }
 
     @Override

@@ -32,6 +32,42 @@ class SegmentRoundTripTest {
   }
 
   @Test
+  void pointReadsOfRowsMatchWholeColumns() throws Exception {
+    // Over two record batches of rows, with explicit durations and totals, aliases and parents.
+    List<LlmSpan> spans = SegmentTestData.randomSpans(new Random(7), SegmentColumns.BATCH_ROWS + 9_000);
+    Path dir = tmp.resolve("seg-points");
+    SegmentWriter.write(dir, "t", SegmentTestData.batches(spans, 2));
+    try (SegmentReader r = SegmentReader.open(dir)) {
+      ColumnBatch whole = r.batch();
+      whole.startNanos();
+      whole.endNanos();
+      whole.traceIdHi();
+      whole.parentSpanIds();
+      whole.flags();
+      for (Dim d : Dim.values()) whole.dimIds(d);
+      for (Measure m : Measure.values()) whole.measure(m);
+      for (int pass = 0; pass < 2; pass++) { // the second pass reads regions of files already checked
+        ColumnBatch points = r.batch();
+        for (int row : new int[] {0, 1, 777, SegmentColumns.BATCH_ROWS - 1, SegmentColumns.BATCH_ROWS, whole.size() - 1, 5_000, 70_000}) {
+          LlmSpan a = whole.span(row);
+          LlmSpan b = points.span(row);
+          String at = "row " + row + " pass " + pass;
+          assertEquals(a.traceIdHi, b.traceIdHi, at);
+          assertEquals(a.traceIdLo, b.traceIdLo, at);
+          assertEquals(a.spanId, b.spanId, at);
+          assertEquals(a.parentSpanId, b.parentSpanId, at);
+          assertEquals(a.startNanos, b.startNanos, at);
+          assertEquals(a.endNanos, b.endNanos, at);
+          assertArrayEquals(a.dims, b.dims, at);
+          assertArrayEquals(a.measures, b.measures, at);
+          assertEquals(a.llm, b.llm, at);
+          assertEquals(a.costReported, b.costReported, at);
+        }
+      }
+    }
+  }
+
+  @Test
   void everyRowEveryColumnRoundTrips() throws Exception {
     List<LlmSpan> spans = SegmentTestData.randomSpans(new Random(42), 50_000);
     Path dir = tmp.resolve("seg-1");
