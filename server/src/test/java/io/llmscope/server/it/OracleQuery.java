@@ -30,6 +30,8 @@ final class OracleQuery {
   /** How a metric column is compared. */
   enum Check { EXACT, RELATIVE, PERCENTILE }
 
+  /** Where in the matrix the query comes from, for messages. */
+  String label;
   long fromMs;
   long toMs;
   final List<Filter> filters = new ArrayList<>();
@@ -41,10 +43,22 @@ final class OracleQuery {
   boolean desc;
   Integer limit;
   boolean llmOnly = true;
+  OracleQuery limit(int n) {
+    limit = n;
+    return this;
+  }
+
+  /** Times as ISO-8601 text instead of epoch ms (API.md accepts both). */
+  boolean isoTimes;
 
   OracleQuery(long fromMs, long toMs) {
     this.fromMs = fromMs;
     this.toMs = toMs;
+  }
+
+  OracleQuery label(String text) {
+    label = text;
+    return this;
   }
 
   OracleQuery filter(String field, String op, Object value) {
@@ -78,6 +92,11 @@ final class OracleQuery {
     return this;
   }
 
+  OracleQuery isoTimes(boolean v) {
+    isoTimes = v;
+    return this;
+  }
+
   OracleQuery orderBy(String column, boolean descending, int n) {
     orderBy = column;
     desc = descending;
@@ -94,8 +113,13 @@ final class OracleQuery {
 
   String json() {
     ObjectNode q = ServerProcess.JSON.createObjectNode();
-    q.put("from", fromMs);
-    q.put("to", toMs);
+    if (isoTimes) {
+      q.put("from", java.time.Instant.ofEpochMilli(fromMs).toString());
+      q.put("to", java.time.Instant.ofEpochMilli(toMs).toString());
+    } else {
+      q.put("from", fromMs);
+      q.put("to", toMs);
+    }
     if (!filters.isEmpty()) {
       ArrayNode fs = q.putArray("filters");
       for (Filter f : filters) {
@@ -113,7 +137,8 @@ final class OracleQuery {
     if (orderBy != null) q.putArray("orderBy").addObject().put("column", orderBy).put("desc", desc);
     // Without an explicit limit the engine keeps 1000 rows; the matrix wants every group.
     q.put("limit", limit != null ? limit : QueryOracleIT.ALL_ROWS);
-    q.put("llmOnly", llmOnly);
+    // llmOnly is true by default: say so only when it is false, so the default is exercised too.
+    if (!llmOnly) q.put("llmOnly", false);
     return q.toString();
   }
 
@@ -197,15 +222,26 @@ final class OracleQuery {
       for (int i = 0; i < keys.size(); i++) sql.append(i > 0 ? ", " : "").append("k").append(i);
     }
     sql.append(")");
-    if (orderBy != null) {
+    if (limit != null) {
       // The engine: the requested order, then time and group values ascending; nulls last always.
-      int idx = metrics.indexOf(orderBy);
-      if (idx < 0 || check(orderBy) == Check.PERCENTILE) throw new IllegalArgumentException("order by a non-percentile metric: " + orderBy);
-      sql.append(" ORDER BY m").append(idx).append(desc ? " DESC" : " ASC").append(" NULLS LAST");
-      for (int i = 0; i < keys.size(); i++) sql.append(", k").append(i).append(" ASC NULLS LAST");
+      List<String> order = new ArrayList<>();
+      if (orderBy != null) order.add(orderColumn() + (desc ? " DESC" : " ASC") + " NULLS LAST");
+      for (int i = 0; i < keys.size(); i++) order.add("k" + i + " ASC NULLS LAST");
+      if (!order.isEmpty()) sql.append(" ORDER BY ").append(String.join(", ", order));
       sql.append(" LIMIT ").append(limit);
     }
     return sql.toString();
+  }
+
+  /** The SQL column of the orderBy column: a key (time, group field) or a non-percentile metric. */
+  private String orderColumn() {
+    if (orderBy.equals("time") && stepMs > 0) return "k0";
+    int g = groupBy.indexOf(orderBy);
+    if (g >= 0) return "k" + (g + (stepMs > 0 ? 1 : 0));
+    int m = metrics.indexOf(orderBy);
+    // A sketch's percentile is approximate, so its order is not comparable with exact values.
+    if (m < 0 || check(orderBy) == Check.PERCENTILE) throw new IllegalArgumentException("cannot order by " + orderBy);
+    return "m" + m;
   }
 
   private static String sortedList(String col) {
@@ -225,6 +261,13 @@ final class OracleQuery {
   private static String condition(Filter f) {
     String col = OracleTable.column(f.field()).sql();
     boolean num = OracleTable.numeric(f.field());
+    // Ids are hex: a user may write them in any case (the column holds lower case).
+    if (f.field().endsWith("_id") && !f.field().contains(".") && !f.op().equals("exists")) {
+      col = "upper(" + col + ")";
+      f = new Filter(f.field(), f.op(), f.value() instanceof List<?> l
+          ? l.stream().map(v -> v.toString().toUpperCase(java.util.Locale.ROOT)).toList()
+          : f.value().toString().toUpperCase(java.util.Locale.ROOT));
+    }
     return switch (f.op()) {
       case "exists" -> col + (Boolean.FALSE.equals(f.value()) ? " IS NULL" : " IS NOT NULL");
       case "=", "!=", ">", ">=", "<", "<=" -> col + " " + (f.op().equals("!=") ? "<>" : f.op()) + " " + literal(f.value(), num);

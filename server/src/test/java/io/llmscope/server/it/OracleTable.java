@@ -1,5 +1,6 @@
 package io.llmscope.server.it;
 
+import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -12,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,13 +43,14 @@ final class OracleTable implements AutoCloseable {
       dim("service"), dim("environment"), dim("operation"), dim("provider"), dim("model"),
       dim("request_model"), dim("response_model"), dim("status"), dim("error_type"), dim("finish_reason"),
       dim("user"), dim("session"), dim("prompt_name"), dim("prompt_version"), dim("agent"), dim("tool"),
-      dim("span_name"), dim("span_kind"),
+      dim("span_name"), dim("span_kind"), dim("trace_id"), dim("parent_span_id"),
       measure("duration_ms"), measure("input_tokens"), measure("output_tokens"), measure("total_tokens"),
       measure("cache_read_tokens"), measure("cache_write_tokens"), measure("reasoning_tokens"),
       measure("temperature"), measure("max_tokens"),
       // Raw attributes for attr.KEY / resource.KEY queries, as text (API.md: any attribute).
       new Column("attr.gen_ai.prompt.name", "attr_prompt_name", "VARCHAR"),
       new Column("attr.gen_ai.request.max_tokens", "attr_max_tokens", "VARCHAR"),
+      new Column("attr.gen_ai.request.temperature", "attr_temperature", "VARCHAR"),
       new Column("attr.http.route", "attr_http_route", "VARCHAR"),
       new Column("resource.telemetry.sdk.language", "res_sdk_language", "VARCHAR"),
       new Column("resource.service.version", "res_service_version", "VARCHAR"));
@@ -204,10 +207,25 @@ final class OracleTable implements AutoCloseable {
       start, llm,
       service, environment, operation, provider, model, requestModel, responseModel, status, errorType, finishReason,
       user, session, promptName, promptVersion, agent, tool, span.getName().isEmpty() ? null : span.getName(), spanKind,
+      hex(span.getTraceId()), parentSpanId(span),
       duration, input, output, total, cacheRead, cacheWrite, reasoning, temperature, maxTokens,
-      rawText(raw.get("gen_ai.prompt.name")), rawText(raw.get("gen_ai.request.max_tokens")), rawText(raw.get("http.route")),
+      rawText(raw.get("gen_ai.prompt.name")), rawText(raw.get("gen_ai.request.max_tokens")),
+      rawText(raw.get("gen_ai.request.temperature")), rawText(raw.get("http.route")),
       rawText(resRaw.get("telemetry.sdk.language")), rawText(resRaw.get("service.version")),
     };
+  }
+
+  /** Ids as lower-case hex (API.md: trace_id, span_id, parent_span_id). */
+  static String hex(ByteString id) {
+    return HexFormat.of().formatHex(id.toByteArray());
+  }
+
+  /** The parent span id; absent for a root ("parent 0 when absent"). */
+  private static String parentSpanId(Span span) {
+    ByteString p = span.getParentSpanId();
+    if (p.size() != 8) return null;
+    for (int i = 0; i < 8; i++) if (p.byteAt(i) != 0) return hex(p);
+    return null;
   }
 
   private static String exceptionType(Span span) {
@@ -303,13 +321,6 @@ final class OracleTable implements AutoCloseable {
 
   private static double orZero(Double d) {
     return d == null ? 0 : d;
-  }
-
-  /** Column names, for messages. */
-  static List<String> sqlNames() {
-    List<String> out = new ArrayList<>();
-    for (Column c : COLUMNS) out.add(c.sql());
-    return out;
   }
 
   @Override
