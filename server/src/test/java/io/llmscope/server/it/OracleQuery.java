@@ -166,8 +166,8 @@ final class OracleQuery {
     if (!Double.isNaN(quantile(p[0]))) return Check.PERCENTILE;
     return switch (p[0]) {
       case "error_rate", "avg" -> Check.RELATIVE;
-      // Sums of fractional doubles depend on the order of addition; integer sums are exact anyway.
-      case "sum" -> Check.RELATIVE;
+      // A sum of fractional doubles depends on the order of addition; token counts sum exactly.
+      case "sum" -> OracleTable.FRACTIONAL.contains(p[1]) ? Check.RELATIVE : Check.EXACT;
       default -> Check.EXACT;
     };
   }
@@ -261,7 +261,7 @@ final class OracleQuery {
   private static String condition(Filter f) {
     String col = OracleTable.column(f.field()).sql();
     boolean num = OracleTable.numeric(f.field());
-    // Ids are hex: a user may write them in any case (the column holds lower case).
+    // Ids are hex, which users may write in any case: the engine lower-cases the filter values.
     if (f.field().endsWith("_id") && !f.field().contains(".") && !f.op().equals("exists")) {
       col = "upper(" + col + ")";
       f = new Filter(f.field(), f.op(), f.value() instanceof List<?> l

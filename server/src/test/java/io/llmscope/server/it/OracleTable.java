@@ -62,6 +62,9 @@ final class OracleTable implements AutoCloseable {
     for (Column c : COLUMNS) if (c.field() != null) BY_FIELD.put(c.field(), c);
   }
 
+  /** Measures that are not whole numbers (the generator's token counts and max_tokens are). */
+  static final Set<String> FRACTIONAL = Set.of("duration_ms", "temperature");
+
   /** API.md llmOnly: these operations are model calls. */
   private static final Set<String> MODEL_CALL_OPERATIONS = Set.of("chat", "text_completion", "generate_content", "embeddings");
 
