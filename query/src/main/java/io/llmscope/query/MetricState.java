@@ -150,10 +150,17 @@ abstract class MetricState {
     }
   }
 
-  /** One DDSketch per group over one measure. */
+  /**
+   * One DDSketch per group over one measure, with the group's value count and how many of its
+   * values fell at or below the sketch's smallest positive bin: when none did (latencies, tokens),
+   * the quantiles come from one pass over the positive bins alone.
+   */
   static final class Sketches {
+    private static final double MIN_POSITIVE = Rollup.newSketch().getIndexMapping().minIndexableValue();
     private final FieldRef field;
     private DDSketch[] sketches = new DDSketch[0];
+    private long[] values = new long[0];
+    private long[] notPositive = new long[0];
     private double[] column;
     private double[] quantiles = new double[0];
     private int answeredGroup = -1;
@@ -164,7 +171,11 @@ abstract class MetricState {
     }
 
     void grow(int groups) {
-      if (groups > sketches.length) sketches = Arrays.copyOf(sketches, Math.max(groups, sketches.length * 2));
+      if (groups <= sketches.length) return;
+      int cap = Math.max(groups, sketches.length * 2);
+      sketches = Arrays.copyOf(sketches, cap);
+      values = Arrays.copyOf(values, cap);
+      notPositive = Arrays.copyOf(notPositive, cap);
     }
 
     void bind(ColumnBatch batch) {
@@ -174,23 +185,32 @@ abstract class MetricState {
     void accept(int group, int row) {
       double v = column[row];
       if (Double.isNaN(v)) return;
-      DDSketch s = sketches[group];
-      if (s == null) sketches[group] = s = Rollup.newSketch();
-      s.accept(v);
+      sketch(group).accept(v);
+      values[group]++;
+      if (v <= MIN_POSITIVE) notPositive[group]++;
     }
 
     void accept(int group, Rollup r, int cell) {
-      if (r.valueCount(field.measure(), cell) == 0) return;
+      long n = r.valueCount(field.measure(), cell);
+      if (n == 0) return;
+      r.addTo(sketch(group), field.measure(), cell);
+      values[group] += n;
+      notPositive[group] += r.zeros(field.measure(), cell);
+    }
+
+    private DDSketch sketch(int group) {
       DDSketch s = sketches[group];
       if (s == null) sketches[group] = s = Rollup.newSketch();
-      r.addTo(s, field.measure(), cell);
+      return s;
     }
 
     void merge(int group, Sketches other, int otherGroup) {
       DDSketch o = otherGroup < other.sketches.length ? other.sketches[otherGroup] : null;
-      if (o == null || o.isEmpty()) return;
+      if (o == null) return;
       if (sketches[group] == null) sketches[group] = o;
       else sketches[group].mergeWith(o);
+      values[group] += other.values[otherGroup];
+      notPositive[group] += other.notPositive[otherGroup];
     }
 
     /** Registers a quantile this sketch will be asked for, so one pass over its bins answers all. */
@@ -202,13 +222,14 @@ abstract class MetricState {
 
     Object quantile(int group, double q) {
       DDSketch s = group < sketches.length ? sketches[group] : null;
-      if (s == null || s.isEmpty()) return null;
+      if (s == null || values[group] == 0) return null;
       if (group != answeredGroup) {
-        answers = s.getValuesAtQuantiles(quantiles);
+        answers = notPositive[group] == 0
+            ? SketchQuantiles.ofPositive(s, values[group], quantiles) : SketchQuantiles.of(s, quantiles);
         answeredGroup = group;
       }
       for (int i = 0; i < quantiles.length; i++) if (quantiles[i] == q) return answers[i];
-      return s.getValueAtQuantile(q);
+      throw new IllegalStateException("quantile " + q + " was not registered");
     }
   }
 

@@ -135,12 +135,24 @@ public final class Rollup {
     return valueCount[m.ordinal()] == null || bins[m.ordinal()] != null;
   }
 
+  /** Values of {@code m} in the cell too small for a positive sketch bin (zero durations). */
+  public long zeros(Measure m, int cell) {
+    Bins b = bins[m.ordinal()];
+    return b == null ? 0 : b.zeros()[cell];
+  }
+
   /** Adds the cell's values of {@code m} to a sketch made by {@link #newSketch()}. */
   public void addTo(DDSketch sketch, Measure m, int cell) {
     Bins b = bins[m.ordinal()];
     if (b == null) return;
     Store store = sketch.getPositiveValueStore();
-    for (int k = b.start()[cell]; k < b.start()[cell + 1]; k++) store.add(b.index()[k], b.count()[k]);
+    int first = b.start()[cell];
+    int last = b.start()[cell + 1] - 1;
+    if (last >= first) {
+      // The two ends first, so the store sizes its range once rather than growing bin by bin.
+      store.add(b.index()[last], b.count()[last]);
+      for (int k = first; k < last; k++) store.add(b.index()[k], b.count()[k]);
+    }
     if (b.zeros()[cell] > 0) sketch.accept(0.0, b.zeros()[cell]);
   }
 }

@@ -164,7 +164,7 @@ final class RollupBuilder {
         if (sketches == null) continue;
         if (x < 0) { // only positive bins and zeros are kept: leave this measure's quantiles to scans
           sketches = null;
-        } else if (x < mapping.minIndexableValue()) {
+        } else if (x <= mapping.minIndexableValue()) { // DDSketch's zero bucket
           zeros[c]++;
         } else {
           if (sketches[c] == null) sketches[c] = Rollup.newSketch();
