@@ -136,6 +136,7 @@ public final class HttpApi {
     stats.put("rollupCells", r.stats().rollupCells());
     stats.put("segmentsScanned", r.stats().segmentsScanned());
     stats.put("segmentsPruned", r.stats().segmentsPruned());
+    stats.put("totalRows", r.stats().totalRows());
     stats.put("tookMs", r.stats().tookMs());
     return out;
   }

@@ -261,9 +261,11 @@ final class AttributeMapping {
       row("traceloop.association.properties.session_id", Source.SPAN, Target.SESSION, 80, Conv.STRING, Dialect.TRACELOOP),
 
       // Prompts.
+      row("gen_ai.prompt.name", Source.SPAN, Target.PROMPT_NAME, 105, Conv.STRING, Dialect.GENAI),
       row("langfuse.observation.prompt.name", Source.SPAN, Target.PROMPT_NAME, 100, Conv.STRING, Dialect.LANGFUSE),
       row("traceloop.prompt.key", Source.SPAN, Target.PROMPT_NAME, 90, Conv.STRING, Dialect.TRACELOOP),
       row("llm.prompt_template.name", Source.SPAN, Target.PROMPT_NAME, 80, Conv.STRING, Dialect.OPENINFERENCE),
+      row("gen_ai.prompt.version", Source.SPAN, Target.PROMPT_VERSION, 105, Conv.STRING, Dialect.GENAI),
       row("langfuse.observation.prompt.version", Source.SPAN, Target.PROMPT_VERSION, 100, Conv.STRING, Dialect.LANGFUSE),
       row("traceloop.prompt.version", Source.SPAN, Target.PROMPT_VERSION, 90, Conv.STRING, Dialect.TRACELOOP),
       row("llm.prompt_template.version", Source.SPAN, Target.PROMPT_VERSION, 80, Conv.STRING, Dialect.OPENINFERENCE),

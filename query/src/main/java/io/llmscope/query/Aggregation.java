@@ -33,6 +33,7 @@ final class Aggregation {
   private final int maxGroups;
   private long rowsScanned;
   private long cellsRead;
+  private long resultRows;
 
   Aggregation(QuerySpec q, int maxGroups) {
     this.q = q;
@@ -61,8 +62,6 @@ final class Aggregation {
   void add(ColumnBatch b) {
     int n = b.size();
     rowsScanned += n;
-    long[] start = b.startNanos();
-    byte[] flags = b.flags();
     boolean llmOnly = q.llmOnly();
 
     // Filters on string fields become a per-id accept table; numeric filters are checked per row.
@@ -71,17 +70,27 @@ final class Aggregation {
     int[][] filterIds = new int[nf][];
     double[][] filterNums = new double[nf][];
     RoaringBitmap candidates = null; // rows that pass every filter answered by postings
+    boolean[] posted = new boolean[nf];
+    for (int f = 0; f < nf; f++) {
+      RoaringBitmap rows = postingsFor(b, q.filters().get(f));
+      if (rows == null) continue;
+      if (rows.isEmpty()) return; // no row of this batch can match
+      candidates = candidates == null ? rows : RoaringBitmap.and(candidates, rows);
+      posted[f] = true; // answered without reading the column
+    }
+    if (candidates != null) {
+      if (candidates.isEmpty()) return;
+      // Few candidates: decode only the parts of columns that hold them.
+      if (candidates.getCardinality() < n / SPARSE_FRACTION) b = b.only(candidates);
+    }
+    long[] start = b.startNanos();
+    byte[] flags = b.flags();
     for (int f = 0; f < nf; f++) {
       Filter filter = q.filters().get(f);
+      if (posted[f]) continue;
       if (filter.field().numeric()) {
         filterNums[f] = b.measure(filter.field().measure());
       } else {
-        RoaringBitmap posted = postingsFor(b, filter);
-        if (posted != null) {
-          if (posted.isEmpty()) return; // no row of this batch can match
-          candidates = candidates == null ? posted : RoaringBitmap.and(candidates, posted);
-          continue; // answered without reading the column
-        }
         KeyColumn kc = KeyColumn.of(b, filter.field());
         Dictionary d = kc.dictionary();
         boolean[] acc = new boolean[d.size()];
@@ -212,6 +221,9 @@ final class Aggregation {
     }
   }
 
+  /** Candidate rows below size / this make a batch decode only the column parts holding them. */
+  private static final int SPARSE_FRACTION = 4;
+
   /** Most dictionary ids whose postings a filter may OR together before a scan is cheaper. */
   private static final int MAX_POSTINGS_PER_FILTER = 64;
 
@@ -286,6 +298,11 @@ final class Aggregation {
     return rowsScanned;
   }
 
+  /** Rows of the answer before the limit; set by {@link #rows()}. */
+  long resultRows() {
+    return resultRows;
+  }
+
   /** Rollup cells read in place of rows. */
   long cellsRead() {
     return cellsRead;
@@ -309,6 +326,7 @@ final class Aggregation {
       rows.add(row);
     }
     rows.sort(comparator());
+    resultRows = rows.size();
     return rows.size() > q.limit() ? new ArrayList<>(rows.subList(0, q.limit())) : rows;
   }
 

@@ -86,7 +86,8 @@ public final class QueryEngine {
     for (Metric m : spec.metrics()) columns.add(m.label());
     List<List<Object>> rows = agg.rows();
     long took = (System.nanoTime() - t0) / 1_000_000L;
-    return new QueryResult(columns, rows, new QueryResult.Stats(agg.rowsScanned(), agg.cellsRead(), counts.scanned(), counts.pruned(), took));
+    return new QueryResult(columns, rows, new QueryResult.Stats(agg.rowsScanned(), agg.cellsRead(), counts.scanned(), counts.pruned(),
+        agg.resultRows(), took));
   }
 
   /**

@@ -7,6 +7,8 @@ public record QueryResult(List<String> columns, List<List<Object>> rows, Stats s
   /**
    * @param rowsScanned rows read from the head and segments
    * @param rollupCells pre-aggregated cells read in place of rows (see storage's Rollup)
+   * @param totalRows result rows before {@code limit}: more than {@code rows().size()} when cut
    */
-  public record Stats(long rowsScanned, long rollupCells, int segmentsScanned, int segmentsPruned, long tookMs) {}
+  public record Stats(long rowsScanned, long rollupCells, int segmentsScanned, int segmentsPruned, long totalRows,
+      long tookMs) {}
 }

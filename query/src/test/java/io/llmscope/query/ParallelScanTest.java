@@ -96,6 +96,14 @@ class ParallelScanTest {
   }
 
   @Test
+  void theLimitCutsRowsAndStatsSayHowManyThereWere() throws Exception {
+    QueryResult top = engine(2).query("default", JSON.readTree("{\"from\":" + T0 + ",\"groupBy\":[\"user\"],"
+        + "\"metrics\":[\"count\"],\"orderBy\":[{\"column\":\"count\",\"desc\":true}],\"limit\":10,\"llmOnly\":false}"));
+    assertEquals(10, top.rows().size());
+    assertEquals(300, top.stats().totalRows());
+  }
+
+  @Test
   void tooManyGroupsFailsWhicheverWorkerHitsTheLimit() {
     QueryEngine engine = new QueryEngine(storage, () -> T0 + 7 * 3_600_000L, new QueryLimits(1000, 100_000, 100_000, 50, 4));
     QueryException e = assertThrows(QueryException.class,

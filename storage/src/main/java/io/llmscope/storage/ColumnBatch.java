@@ -68,6 +68,14 @@ public interface ColumnBatch {
     return s;
   }
 
+  /**
+   * This batch, for a reader that will look only at {@code rows}: a segment may then decode just
+   * the parts of each column that hold them. Values of other rows are undefined in the result.
+   */
+  default ColumnBatch only(RoaringBitmap rows) {
+    return this;
+  }
+
   /** Pre-aggregated cells of this batch's rows (sealed segments only); see {@link Rollup}. */
   default List<Rollup> rollups() {
     return List.of();

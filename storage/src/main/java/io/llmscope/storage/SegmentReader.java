@@ -488,9 +488,62 @@ final class SegmentReader implements Closeable {
 
   // ------------------------------------------------------------------------------------------
 
-  /** One query's view: columns load on first use and stay until the view is dropped. */
+  /**
+   * One query's view: columns load on first use and stay until the view is dropped. A view made
+   * by {@link #only} decodes just the record batches that hold the rows it was given.
+   */
   private final class View implements ColumnBatch {
     private final int rows = info.rows();
+    /** Record batches whose rows a restricted view needs; null: every batch. */
+    private final boolean[] needed;
+
+    View() {
+      this(null);
+    }
+
+    private View(boolean[] needed) {
+      this.needed = needed;
+    }
+
+    @Override
+    public ColumnBatch only(RoaringBitmap wanted) {
+      boolean[] blocks = new boolean[(rows + SegmentColumns.BATCH_ROWS - 1) / SegmentColumns.BATCH_ROWS];
+      int count = 0;
+      for (int b = 0; b < blocks.length; b++) {
+        long from = (long) b * SegmentColumns.BATCH_ROWS;
+        if (wanted.rangeCardinality(from, Math.min(rows, from + SegmentColumns.BATCH_ROWS)) > 0) {
+          blocks[b] = true;
+          count++;
+        }
+      }
+      if (count == 0) blocks[0] = true; // a column still needs its dictionary from some batch
+      return count == blocks.length ? this : new View(blocks);
+    }
+
+    private interface BlockReader<T> {
+      T read(java.nio.channels.SeekableByteChannel ch, int rowCapacity, int block) throws IOException;
+    }
+
+    /**
+     * A whole column, or in a restricted view a full-length one filled only in the needed record
+     * batches. {@code copy} moves one batch's values (from index 0) into the result at an offset.
+     */
+    private <T> T column(String column, BlockReader<T> reader, java.util.function.IntFunction<T> alloc,
+        CopyBlock<T> copy) throws IOException {
+      String name = SegmentColumns.fileName(column);
+      if (needed == null) return reader.read(SegmentColumns.whole(readFile(name)), rows, -1);
+      T out = alloc.apply(rows);
+      for (int b = 0; b < needed.length; b++) {
+        if (!needed[b]) continue;
+        int first = b * SegmentColumns.BATCH_ROWS;
+        copy.copy(reader.read(blockOf(name, b), SegmentColumns.BATCH_ROWS, b), out, first, Math.min(SegmentColumns.BATCH_ROWS, rows - first));
+      }
+      return out;
+    }
+
+    private interface CopyBlock<T> {
+      void copy(T block, T out, int at, int length);
+    }
     private long[] start;
     private long[] end;
     private long[] hi;
@@ -528,8 +581,8 @@ final class SegmentReader implements Closeable {
 
     private long[] longs(String column) {
       try {
-        String name = SegmentColumns.fileName(column);
-        return SegmentColumns.readLongs(file(column), SegmentColumns.whole(readFile(name)), rows, 0, -1);
+        return column(column, (ch, cap, b) -> SegmentColumns.readLongs(file(column), ch, cap, 0, b), long[]::new,
+            (v, out, at, n) -> System.arraycopy(v, 0, out, at, n));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -612,8 +665,11 @@ final class SegmentReader implements Closeable {
       }
       try {
         String column = dim.fieldName();
-        SegmentColumns.DictColumn c = SegmentColumns.readDict(file(column),
-            SegmentColumns.whole(readFile(SegmentColumns.fileName(column))), rows, -1);
+        SegmentColumns.DictColumn[] read = new SegmentColumns.DictColumn[1]; // every batch carries the file's dictionary
+        SegmentColumns.DictColumn c = column(column, (ch, cap, b) -> read[0] = SegmentColumns.readDict(file(column), ch, cap, b),
+            n -> new SegmentColumns.DictColumn(new int[n], null),
+            (v, out, at, n) -> System.arraycopy(v.ids(), 0, out.ids(), at, n));
+        if (c.dictionary() == null) c = new SegmentColumns.DictColumn(c.ids(), read[0].dictionary());
         if (c.dictionary().size() != dims[d].dictSize()) {
           throw new CorruptSegmentException(file(column), "dictionary size " + c.dictionary().size()
               + ", index says " + dims[d].dictSize());
@@ -660,7 +716,8 @@ final class SegmentReader implements Closeable {
           for (int i = 0; i < rows; i++) v[i] = SegmentWriter.derivedDurationMs(s[i], e[i]);
           measures[k] = v;
         } else {
-          measures[k] = SegmentColumns.readDoubles(file(m.fieldName()), SegmentColumns.whole(readFile(name)), rows, -1);
+          measures[k] = column(m.fieldName(), (ch, cap, b) -> SegmentColumns.readDoubles(file(m.fieldName()), ch, cap, b),
+              double[]::new, (v, out, at, n) -> System.arraycopy(v, 0, out, at, n));
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -672,7 +729,8 @@ final class SegmentReader implements Closeable {
     public byte[] flags() {
       if (flags == null) {
         try {
-          flags = SegmentColumns.readBytes(file("flags"), SegmentColumns.whole(readFile(SegmentColumns.fileName("flags"))), rows, -1);
+          flags = column("flags", (ch, cap, b) -> SegmentColumns.readBytes(file("flags"), ch, cap, b), byte[]::new,
+              (v, out, at, n) -> System.arraycopy(v, 0, out, at, n));
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }

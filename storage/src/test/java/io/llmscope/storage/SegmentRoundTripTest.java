@@ -68,6 +68,36 @@ class SegmentRoundTripTest {
   }
 
   @Test
+  void restrictedViewsDecodeTheRowsTheyWereGiven() throws Exception {
+    List<LlmSpan> spans = SegmentTestData.randomSpans(new Random(9), 3 * SegmentColumns.BATCH_ROWS + 100);
+    Path dir = tmp.resolve("seg-only");
+    SegmentWriter.write(dir, "t", SegmentTestData.batches(spans, 2));
+    try (SegmentReader r = SegmentReader.open(dir)) {
+      ColumnBatch whole = r.batch();
+      // Rows in the second and last record batches only.
+      org.roaringbitmap.RoaringBitmap wanted = org.roaringbitmap.RoaringBitmap.bitmapOf(
+          SegmentColumns.BATCH_ROWS, SegmentColumns.BATCH_ROWS + 5_000, 2 * SegmentColumns.BATCH_ROWS - 1, whole.size() - 1);
+      for (int pass = 0; pass < 2; pass++) { // the second pass reads regions of files already checked
+        ColumnBatch fresh = r.batch();
+        ColumnBatch part = fresh.only(wanted);
+        org.junit.jupiter.api.Assertions.assertNotSame(fresh, part, "a view restricted to 2 of 4 record batches");
+        for (int row : wanted) {
+          assertEquals(whole.startNanos()[row], part.startNanos()[row], "start " + row);
+          assertEquals(whole.endNanos()[row], part.endNanos()[row], "end " + row);
+          assertEquals(whole.flags()[row], part.flags()[row], "flags " + row);
+          for (Dim d : Dim.values()) {
+            assertEquals(whole.dictionary(d).value(whole.dimIds(d)[row]), part.dictionary(d).value(part.dimIds(d)[row]), d + " " + row);
+          }
+          for (Measure m : Measure.values()) assertEquals(whole.measure(m)[row], part.measure(m)[row], m + " " + row);
+        }
+      }
+      // Wanting rows in every record batch is wanting the whole batch.
+      ColumnBatch all = r.batch();
+      org.junit.jupiter.api.Assertions.assertSame(all, all.only(org.roaringbitmap.RoaringBitmap.bitmapOfRange(0, whole.size())));
+    }
+  }
+
+  @Test
   void everyRowEveryColumnRoundTrips() throws Exception {
     List<LlmSpan> spans = SegmentTestData.randomSpans(new Random(42), 50_000);
     Path dir = tmp.resolve("seg-1");

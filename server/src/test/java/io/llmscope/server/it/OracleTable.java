@@ -177,12 +177,10 @@ final class OracleTable implements AutoCloseable {
     String finishReason = text(a.get("gen_ai.response.finish_reasons"));
     String user = first(text(a.get("user.id")), text(res.get("user.id")), text(a.get("enduser.id")));
     String session = first(text(a.get("gen_ai.conversation.id")), text(a.get("session.id")), text(res.get("session.id")));
-    // The table has no GenAI-current key for prompts (the generator's gen_ai.prompt.name /
-    // gen_ai.prompt.version are not listed), so for this dataset these stay absent.
-    String promptName = first(text(a.get("langfuse.observation.prompt.name")), text(a.get("traceloop.prompt.key")),
-        text(a.get("llm.prompt_template.name")));
-    String promptVersion = first(text(a.get("langfuse.observation.prompt.version")), text(a.get("traceloop.prompt.version")),
-        text(a.get("llm.prompt_template.version")));
+    String promptName = first(text(a.get("gen_ai.prompt.name")), text(a.get("langfuse.observation.prompt.name")),
+        text(a.get("traceloop.prompt.key")), text(a.get("llm.prompt_template.name")));
+    String promptVersion = first(text(a.get("gen_ai.prompt.version")), text(a.get("langfuse.observation.prompt.version")),
+        text(a.get("traceloop.prompt.version")), text(a.get("llm.prompt_template.version")));
     String agent = first(text(a.get("gen_ai.agent.name")), text(a.get("agent.name")));
     String tool = first(text(a.get("gen_ai.tool.name")), text(a.get("tool.name")));
 
