@@ -26,8 +26,7 @@ final class Aggregation {
   private final GroupTable table;
   private final long[] probe;
   private final MetricState[] states;
-  private final List<Map<String, Integer>> globalIds = new ArrayList<>();
-  private final List<List<String>> globalValues = new ArrayList<>();
+  private final List<ValueIds> globalIds = new ArrayList<>();
   private long[] counts = new long[64];
   private long[] errors = new long[64];
   private final int maxGroups;
@@ -46,12 +45,7 @@ final class Aggregation {
     this.states = new MetricState[q.metrics().size()];
     Map<FieldRef, MetricState.Sketches> sketches = new HashMap<>();
     for (int i = 0; i < states.length; i++) states[i] = MetricState.of(q.metrics().get(i), sketches);
-    for (int i = 0; i < q.groupBy().size(); i++) {
-      globalIds.add(new HashMap<>());
-      List<String> values = new ArrayList<>();
-      values.add(null); // global id 0 = absent
-      globalValues.add(values);
-    }
+    for (int i = 0; i < q.groupBy().size(); i++) globalIds.add(new ValueIds());
   }
 
   /** True when the batch may hold rows in the query's time range. */
@@ -253,9 +247,9 @@ final class Aggregation {
     int ng = q.groupBy().size();
     int[][] toThis = new int[ng][];
     for (int g = 0; g < ng; g++) {
-      List<String> values = o.globalValues.get(g);
+      ValueIds values = o.globalIds.get(g);
       toThis[g] = new int[values.size()];
-      for (int id = 0; id < values.size(); id++) toThis[g][id] = globalId(g, values.get(id));
+      for (int id = 0; id < values.size(); id++) toThis[g][id] = globalId(g, values.value(id));
     }
     boolean stepped = q.stepMs() > 0;
     for (int og = 0; og < o.table.size(); og++) {
@@ -287,11 +281,7 @@ final class Aggregation {
   }
 
   private int globalId(int g, String value) {
-    if (value == null) return 0;
-    return globalIds.get(g).computeIfAbsent(value, v -> {
-      globalValues.get(g).add(v);
-      return globalValues.get(g).size() - 1;
-    });
+    return globalIds.get(g).idOf(value);
   }
 
   long rowsScanned() {
@@ -321,7 +311,7 @@ final class Aggregation {
       List<Object> row = new ArrayList<>(groupWidth + states.length);
       int k = 0;
       if (stepped) row.add(table.key(group, k++));
-      for (int g = 0; g < ng; g++) row.add(globalValues.get(g).get((int) table.key(group, k++)));
+      for (int g = 0; g < ng; g++) row.add(globalIds.get(g).value((int) table.key(group, k++)));
       for (MetricState s : states) row.add(number(s.value(group, counts[group], errors[group])));
       rows.add(row);
     }

@@ -497,14 +497,17 @@ final class SegmentColumns {
   /** A dictionary column: ids (0 absent) and the dictionary. */
   record DictColumn(int[] ids, SegmentDictionary dictionary) {}
 
-  static DictColumn readDict(Path file, SeekableByteChannel ch, int rows, int block) throws IOException {
+  /** Ids and dictionary of a dictionary column; {@code known}, when given, is its dictionary (not decoded again). */
+  static DictColumn readDict(Path file, SeekableByteChannel ch, int rows, int block, SegmentDictionary known)
+      throws IOException {
     int[] ids = new int[rows];
     String[][] values = new String[1][];
+    int[] size = {known == null ? -1 : known.size() - 1};
     try (BufferAllocator alloc = SegmentFiles.newAllocator("read-" + file.getFileName());
         ArrowFileReader r = open(ch, alloc)) {
       readBatches(file, rows, r, block, (vec, first, n) -> {
         if (!(vec instanceof BaseIntVector iv)) throw new CorruptSegmentException(file, "not a dictionary column");
-        if (values[0] == null) {
+        if (size[0] < 0) {
           DictionaryEncoding enc = vec.getField().getDictionary();
           if (enc == null) throw new CorruptSegmentException(file, "not a dictionary column");
           org.apache.arrow.vector.dictionary.Dictionary d = r.lookup(enc.getId());
@@ -512,15 +515,16 @@ final class SegmentColumns {
           String[] vs = new String[dv.getValueCount()];
           for (int i = 0; i < vs.length; i++) vs[i] = new String(dv.get(i), StandardCharsets.UTF_8);
           values[0] = vs;
+          size[0] = vs.length;
         }
-        int size = values[0].length;
         for (int i = 0; i < n; i++) {
           if (vec.isNull(i)) continue;
           long idx = iv.getValueAsLong(i);
-          if (idx < 0 || idx >= size) throw new CorruptSegmentException(file, "dictionary index " + idx + " out of range");
+          if (idx < 0 || idx >= size[0]) throw new CorruptSegmentException(file, "dictionary index " + idx + " out of range");
           ids[first + i] = (int) idx + 1;
         }
       });
+      if (known != null) return new DictColumn(ids, known);
       if (values[0] == null) {
         // No record batch was loaded (zero rows): the dictionary is empty by construction.
         values[0] = new String[0];

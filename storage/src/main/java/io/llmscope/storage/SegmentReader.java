@@ -250,6 +250,23 @@ final class SegmentReader implements Closeable {
     return b;
   }
 
+  /**
+   * Column-file dictionaries of dimensions without postings (their index holds none), kept softly:
+   * high-cardinality ones (users, sessions) are costly to decode and hash for every query, but
+   * the heap may take them back.
+   */
+  @SuppressWarnings("unchecked")
+  private final java.lang.ref.SoftReference<SegmentDictionary>[] fileDictionaries = new java.lang.ref.SoftReference[Dim.COUNT];
+
+  private SegmentDictionary fileDictionary(Dim d) {
+    var ref = fileDictionaries[d.ordinal()];
+    return ref == null ? null : ref.get();
+  }
+
+  private void keepFileDictionary(Dim d, Dictionary dict) {
+    if (dict instanceof SegmentDictionary sd) fileDictionaries[d.ordinal()] = new java.lang.ref.SoftReference<>(sd);
+  }
+
   /** Layouts of column files whose whole-file CRC this reader has checked (Lucene-style: once per open). */
   private final Map<String, SegmentColumns.Layout> checked = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -666,7 +683,8 @@ final class SegmentReader implements Closeable {
       try {
         String column = dim.fieldName();
         SegmentColumns.DictColumn[] read = new SegmentColumns.DictColumn[1]; // every batch carries the file's dictionary
-        SegmentColumns.DictColumn c = column(column, (ch, cap, b) -> read[0] = SegmentColumns.readDict(file(column), ch, cap, b),
+        SegmentDictionary known = fileDictionary(dim);
+        SegmentColumns.DictColumn c = column(column, (ch, cap, b) -> read[0] = SegmentColumns.readDict(file(column), ch, cap, b, known),
             n -> new SegmentColumns.DictColumn(new int[n], null),
             (v, out, at, n) -> System.arraycopy(v.ids(), 0, out.ids(), at, n));
         if (c.dictionary() == null) c = new SegmentColumns.DictColumn(c.ids(), read[0].dictionary());
@@ -675,6 +693,7 @@ final class SegmentReader implements Closeable {
               + ", index says " + dims[d].dictSize());
         }
         dimIds[d] = c.ids();
+        if (known == null) keepFileDictionary(dim, c.dictionary());
         if (dicts[d] == null) dicts[d] = dims[d].hasPostings() ? dims[d].dictionary() : c.dictionary();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -811,7 +830,7 @@ final class SegmentReader implements Closeable {
       int block = row / SegmentColumns.BATCH_ROWS;
       SegmentColumns.DictColumn c = (SegmentColumns.DictColumn) point(stored.fieldName(), block, () ->
           SegmentColumns.readDict(file(stored.fieldName()), blockOf(SegmentColumns.fileName(stored.fieldName()), block),
-              SegmentColumns.BATCH_ROWS, block));
+              SegmentColumns.BATCH_ROWS, block, fileDictionary(stored)));
       int id = c.ids()[row % SegmentColumns.BATCH_ROWS];
       // Same choice of dictionary as loadDim: the index's when the dim has postings.
       Dictionary dict = dims[d].hasPostings() ? dims[d].dictionary()
