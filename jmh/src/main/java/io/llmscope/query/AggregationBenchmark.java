@@ -81,6 +81,7 @@ public class AggregationBenchmark {
   private Path dir;
   private Storage storage;
   private QueryEngine engine;
+  private QueryEngine rowsOnly;
   private JsonNode q1;
   private JsonNode q2;
   private JsonNode q3;
@@ -93,6 +94,7 @@ public class AggregationBenchmark {
     // Fixed timestamps in the past: retention must not drop them whatever the wall clock says.
     storage = Storage.open(StorageConfig.builder(dir.resolve("store")).retentionMs(100L * 365 * DAY_MS).build());
     engine = new QueryEngine(storage, () -> T0 + DAY_MS, QueryLimits.DEFAULTS);
+    rowsOnly = new QueryEngine(storage, () -> T0 + DAY_MS, QueryLimits.DEFAULTS.withRollups(false));
     try {
       load();
     } catch (Throwable e) {
@@ -126,7 +128,7 @@ public class AggregationBenchmark {
         + JSON.writeValueAsString(IN_MODELS) + "}],\"metrics\":[\"count\",\"error_rate\"]}");
 
     // The benchmark must not silently measure an empty or partial store.
-    QueryResult all = engine.query(TENANT, JSON.readTree("{" + range + ",\"metrics\":[\"count\"]}"));
+    QueryResult all = rowsOnly.query(TENANT, JSON.readTree("{" + range + ",\"metrics\":[\"count\"]}"));
     check("full-scan count", all.rows().get(0).get(0), (long) SPANS);
     check("full-scan rows scanned", all.stats().rowsScanned(), (long) SPANS);
     QueryResult r2 = q2();
@@ -135,6 +137,9 @@ public class AggregationBenchmark {
     check("Q2 groups", (long) r2.rows().size(), 24L * 20);
     QueryResult r1 = q1();
     check("Q1 groups", (long) r1.rows().size(), expected.minuteModelGroups);
+    check("Q1 from rollups as from rows", rollupP95ByModelPerMinute().rows().size(), r1.rows().size());
+    check("Q1 read from rollups", rollupP95ByModelPerMinute().stats().rowsScanned(), 0L);
+    check("Q2 from rollups as from rows", rollupTokenSumsByServicePerHour().rows(), r2.rows());
     QueryResult r3 = q3();
     check("Q3 rows", (long) r3.rows().size(), 20L);
     QueryResult r7 = q7();
@@ -178,10 +183,22 @@ public class AggregationBenchmark {
     return q1();
   }
 
+  /** Q1 from the segments' rollup cells (per minute and model, with sketch bins) instead of rows. */
+  @Benchmark
+  public QueryResult rollupP95ByModelPerMinute() {
+    return engine.query(TENANT, q1);
+  }
+
   /** Q2 (tokens instead of cost): sum(input_tokens), sum(output_tokens), count by service, step 1h. */
   @Benchmark
   public QueryResult fullScanTokenSumsByServicePerHour() {
     return q2();
+  }
+
+  /** Q2 from the segments' rollup cells (per 5 minutes, service and environment). */
+  @Benchmark
+  public QueryResult rollupTokenSumsByServicePerHour() {
+    return engine.query(TENANT, q2);
   }
 
   /** Q3 (tokens instead of cost): top 20 of 50,000 users by sum(input_tokens). */
@@ -203,11 +220,11 @@ public class AggregationBenchmark {
   }
 
   QueryResult q1() {
-    return engine.query(TENANT, q1);
+    return rowsOnly.query(TENANT, q1);
   }
 
   QueryResult q2() {
-    return engine.query(TENANT, q2);
+    return rowsOnly.query(TENANT, q2);
   }
 
   QueryResult q3() {
@@ -219,7 +236,7 @@ public class AggregationBenchmark {
   }
 
   QueryResult qIn() {
-    return engine.query(TENANT, qIn);
+    return rowsOnly.query(TENANT, qIn); // model is a rollup key: read rows to time the postings
   }
 
   /** Figures computed while generating, checked against the queries in setup. */

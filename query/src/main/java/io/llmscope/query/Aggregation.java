@@ -149,8 +149,9 @@ final class Aggregation {
 
   /**
    * A rollup of {@code b} whose cells answer this query exactly, or null: the batch lies wholly in
-   * the time range, the step is a multiple of the rollup's time slot, every group and filter field is a key of the
-   * rollup, and every metric is kept per cell (quantiles only for sketched measures).
+   * the time range, the step is a multiple of the rollup's time slot, every group and filter
+   * field is a key of the rollup, and every metric is kept per cell (quantiles only for sketched
+   * measures).
    */
   Rollup rollupFor(ColumnBatch b) {
     if (b.minStartNanos() < fromNanos || b.maxStartNanos() >= toNanos) return null;

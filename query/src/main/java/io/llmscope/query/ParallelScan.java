@@ -20,14 +20,16 @@ final class ParallelScan {
 
   private final List<ColumnBatch> batches;
   private final int threads;
+  private final boolean useRollups;
   private final Executor pool;
   private final AtomicInteger next = new AtomicInteger();
   private final AtomicInteger scanned = new AtomicInteger();
   private final AtomicInteger pruned = new AtomicInteger();
 
-  ParallelScan(List<ColumnBatch> batches, int threads, Executor pool) {
+  ParallelScan(List<ColumnBatch> batches, int threads, boolean useRollups, Executor pool) {
     this.batches = batches;
     this.threads = Math.max(1, Math.min(threads, batches.size()));
+    this.useRollups = useRollups;
     this.pool = pool;
   }
 
@@ -55,7 +57,7 @@ final class ParallelScan {
       for (int i = next.getAndIncrement(); i < batches.size(); i = next.getAndIncrement()) {
         ColumnBatch b = batches.get(i);
         if (part.overlaps(b)) {
-          Rollup r = part.rollupFor(b);
+          Rollup r = useRollups ? part.rollupFor(b) : null;
           if (r != null) part.add(r);
           else part.add(b);
           if (b.sealed()) scanned.incrementAndGet();

@@ -76,7 +76,7 @@ public final class QueryEngine {
     Aggregation agg;
     ParallelScan.Counts counts;
     try (StoreSnapshot snap = storage.snapshot(tenant)) {
-      ParallelScan scan = new ParallelScan(snap.batches(), limits.scanThreads(), SCAN_POOL);
+      ParallelScan scan = new ParallelScan(snap.batches(), limits.scanThreads(), limits.useRollups(), SCAN_POOL);
       agg = scan.run(() -> new Aggregation(spec, limits.maxGroups()));
       counts = scan.counts();
     }

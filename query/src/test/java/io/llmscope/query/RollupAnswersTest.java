@@ -60,12 +60,17 @@ class RollupAnswersTest {
     try (Storage storage = Storage.open(StorageConfig.defaults(dir.resolve("sealed")))) {
       assertEquals(0, storage.status("default").headRows());
       QueryEngine engine = engine(storage);
+      QueryEngine rowsOnly = new QueryEngine(storage, () -> T0 + 5 * 3_600_000L,
+          new QueryLimits(100_000, 100_000, 100_000, 1_000_000, 2, false));
       int i = 0;
       for (String q : fromRollups) {
         QueryResult r = engine.query("default", JSON.readTree(q));
         assertEquals(0, r.stats().rowsScanned(), "answered from rollups: " + q);
         assertTrue(r.stats().rollupCells() > 0, q);
         assertSameRows(head.get(i++), r.rows(), q);
+        QueryResult rows = rowsOnly.query("default", JSON.readTree(q));
+        assertEquals(0, rows.stats().rollupCells(), "rollups switched off: " + q);
+        assertSameRows(rows.rows(), r.rows(), q);
       }
       for (String q : fromRows) {
         QueryResult r = engine.query("default", JSON.readTree(q));

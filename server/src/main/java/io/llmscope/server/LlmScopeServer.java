@@ -52,7 +52,7 @@ public final class LlmScopeServer implements AutoCloseable {
     OtlpIngest ingest = new OtlpIngest(vertx, storage, ic, tenants);
     QueryEngine queries = new QueryEngine(storage, System::currentTimeMillis, new QueryLimits(
         config.limits.queryDefaultLimit, config.limits.queryMaxLimit, config.limits.queryMaxBuckets, config.limits.queryMaxGroups,
-        config.limits.queryScanThreads));
+        config.limits.queryScanThreads, config.limits.queryRollups));
     LlmScopeServer server = new LlmScopeServer(storage, vertx, ingest, null);
     HttpApi api = new HttpApi(vertx, storage, queries, tenants, server.ready::get)
         .metric("llmscope_ingest_requests_total", () -> ingest.metrics().requests())

@@ -37,6 +37,7 @@ import java.util.List;
  *   queryMaxBuckets: 100000
  *   queryMaxGroups: 1000000  # (group values x buckets) per query
  *   queryScanThreads: 2      # default: the number of cores
+ *   queryRollups: true       # false: never answer from segment rollups
  * content:
  *   capture: true            # false: prompt/completion text is dropped at ingest
  *   maxChars: 32768          # longer prompt/completion values are cut
@@ -80,6 +81,7 @@ public final class ServerConfig {
     public int queryMaxBuckets = QueryLimits.DEFAULTS.maxBuckets();
     public int queryMaxGroups = QueryLimits.DEFAULTS.maxGroups();
     public int queryScanThreads = QueryLimits.DEFAULTS.scanThreads();
+    public boolean queryRollups = true;
   }
 
   @JsonIgnoreProperties(ignoreUnknown = true)

@@ -267,6 +267,18 @@ final class SegmentReader implements Closeable {
     if (dict instanceof SegmentDictionary sd) fileDictionaries[d.ordinal()] = new java.lang.ref.SoftReference<>(sd);
   }
 
+  /** Decoded postings, kept softly: dashboards repeat the same filters, and decoding them is most of a filtered query. */
+  private final Map<Long, java.lang.ref.SoftReference<RoaringBitmap>> decodedPostings = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private RoaringBitmap decodedPostings(Dim d, int id) {
+    var ref = decodedPostings.get(((long) d.ordinal() << 32) | id);
+    return ref == null ? null : ref.get();
+  }
+
+  private void keepPostings(Dim d, int id, RoaringBitmap rows) {
+    decodedPostings.put(((long) d.ordinal() << 32) | id, new java.lang.ref.SoftReference<>(rows));
+  }
+
   /** Layouts of column files whose whole-file CRC this reader has checked (Lucene-style: once per open). */
   private final Map<String, SegmentColumns.Layout> checked = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -896,7 +908,11 @@ final class SegmentReader implements Closeable {
       if (id < 0 || id >= meta.dictSize()) return new RoaringBitmap();
       if (postings[d] == null) postings[d] = new HashMap<>();
       RoaringBitmap cached = postings[d].get(id);
-      if (cached != null) return cached;
+      if (cached == null) cached = decodedPostings(dim, id);
+      if (cached != null) {
+        postings[d].put(id, cached);
+        return cached;
+      }
       Path file = dir.resolve(SegmentFiles.INDEX_FILE);
       try {
         if (postingsRaw[d] == null) {
@@ -925,6 +941,7 @@ final class SegmentReader implements Closeable {
         bm.addN(r, 0, count);
         bm.runOptimize();
         postings[d].put(id, bm);
+        keepPostings(dim, id, bm);
         return bm;
       } catch (IndexOutOfBoundsException e) {
         throw new UncheckedIOException(new CorruptSegmentException(file, "bad postings of " + dim.fieldName(), e));

@@ -96,7 +96,12 @@ final class SegmentWriter {
   static final int BLOOM_MIN_BITS = 8192;
   static final int BLOOM_HASHES = 7;
   static final int POSTINGS_MIN_LIMIT = 64;
-  static final int POSTINGS_ROWS_PER_VALUE = 16;
+  /**
+   * A dim whose values average fewer rows than this keeps no postings: for near-unique values
+   * (users, sessions) they would cost about a byte per row in index.bin, so filters on those scan
+   * the dictionary ids instead.
+   */
+  static final int POSTINGS_ROWS_PER_VALUE = 32;
   private static final long INTEGER_LIMIT = 1L << 53;
   static final int MEASURE_DICTIONARY_MAX = 127;
 
