@@ -78,20 +78,7 @@ class ParallelScanTest {
       QueryResult b = four.query("default", JSON.readTree(query));
       assertEquals(6, b.stats().segmentsScanned(), query);
       assertEquals(21_000, b.stats().rowsScanned(), query);
-      assertFalse(a.rows().isEmpty(), query);
-      assertEquals(a.rows().size(), b.rows().size(), query);
-      for (int r = 0; r < a.rows().size(); r++) {
-        List<Object> x = a.rows().get(r);
-        List<Object> y = b.rows().get(r);
-        for (int c = 0; c < x.size(); c++) {
-          // Fractional sums may differ in the last bits with the order of addition; all else is exact.
-          if (x.get(c) instanceof Double dx && y.get(c) instanceof Double dy) {
-            assertEquals(dx, dy, Math.abs(dx) * 1e-12, query + " row " + r);
-          } else {
-            assertEquals(x.get(c), y.get(c), query + " row " + r + " column " + c);
-          }
-        }
-      }
+      RollupAnswersTest.assertSameRows(a.rows(), b.rows(), query);
     }
   }
 
