@@ -258,7 +258,9 @@ final class SegmentReader implements Closeable {
   @SuppressWarnings("unchecked")
   private final java.lang.ref.SoftReference<SegmentDictionary>[] fileDictionaries = new java.lang.ref.SoftReference[Dim.COUNT];
 
+  /** A stored dim's dictionary if already at hand (the index's, or one kept softly); else null. */
   private SegmentDictionary fileDictionary(Dim d) {
+    if (dims[d.ordinal()].hasPostings()) return dims[d.ordinal()].dictionary(); // same ids as the file's
     var ref = fileDictionaries[d.ordinal()];
     return ref == null ? null : ref.get();
   }
@@ -843,6 +845,7 @@ final class SegmentReader implements Closeable {
       SegmentColumns.DictColumn c = (SegmentColumns.DictColumn) point(stored.fieldName(), block, () ->
           SegmentColumns.readDict(file(stored.fieldName()), blockOf(SegmentColumns.fileName(stored.fieldName()), block),
               SegmentColumns.BATCH_ROWS, block, fileDictionary(stored)));
+      if (c.dictionary() != fileDictionary(stored)) keepFileDictionary(stored, c.dictionary());
       int id = c.ids()[row % SegmentColumns.BATCH_ROWS];
       // Same choice of dictionary as loadDim: the index's when the dim has postings.
       Dictionary dict = dims[d].hasPostings() ? dims[d].dictionary()

@@ -67,11 +67,11 @@ import net.openhft.chronicle.bytes.Bytes;
  *           (first delta = row, then row - previous - 1). Identical sections are stored once.
  * </pre>
  *
- * Strings are varint length + UTF-8; integers little-endian. Postings exist for a dimension whose
- * segment dictionary has at most max({@value #POSTINGS_MIN_LIMIT}, rows / {@value #POSTINGS_ROWS_PER_VALUE})
- * values: all the low-cardinality dimensions, and user and session only in segments where each
- * value covers 16+ rows on average (below that a scan of the column is as cheap and the postings
- * would cost ~2 B/span each). Their dictionaries are also kept in the meta so a query can resolve
+ * Strings are varint length + UTF-8; integers little-endian. Postings exist for a dimension in
+ * {@link #INDEXED} whose segment dictionary has at most max({@value #POSTINGS_MIN_LIMIT},
+ * rows / {@value #POSTINGS_ROWS_PER_VALUE}) values: all the low-cardinality dimensions, and user
+ * and session only in segments where each value covers 32+ rows on average (below that the
+ * postings would cost a byte or more per span). Their dictionaries are also kept in the meta so a query can resolve
  * a filter value without reading the column file.
  *
  * <p>Trace lookup: the global Bloom filter prunes the segment; the per-batch filters pick the
@@ -96,6 +96,11 @@ final class SegmentWriter {
   static final int BLOOM_MIN_BITS = 8192;
   static final int BLOOM_HASHES = 7;
   static final int POSTINGS_MIN_LIMIT = 64;
+  /**
+   * Dims that may keep postings. Span names are left out: they repeat the operation and model
+   * ("chat gpt-4o") at two-thirds of a byte per row, and are searched with contains, which scans.
+   */
+  static final java.util.EnumSet<Dim> INDEXED = java.util.EnumSet.complementOf(java.util.EnumSet.of(Dim.SPAN_NAME));
   /**
    * A dim whose values average fewer rows than this keeps no postings: for near-unique values
    * (users, sessions) they would cost about a byte per row in index.bin, so filters on those scan
@@ -561,7 +566,9 @@ final class SegmentWriter {
       dimColumns[dim.ordinal()] = out;
       dimValues[dim.ordinal()] = values;
     }
-    if (values.length > Math.max(POSTINGS_MIN_LIMIT, n / POSTINGS_ROWS_PER_VALUE)) return new DimIndex(null, null, 0, alias);
+    if (values.length > Math.max(POSTINGS_MIN_LIMIT, n / POSTINGS_ROWS_PER_VALUE) || !INDEXED.contains(dim)) {
+      return new DimIndex(null, null, 0, alias);
+    }
     // Postings: counting sort of rows by id, rows ascending within an id.
     int v = values.length;
     int[] start = new int[v + 2];
