@@ -109,6 +109,11 @@ final class Aggregation {
       toGlobal[g] = t;
     }
 
+    int[] groupOfLocal = null;
+    if (ng == 1 && q.stepMs() == 0) {
+      groupOfLocal = new int[groupDicts[0].size()];
+      Arrays.fill(groupOfLocal, -1);
+    }
     int errorId = b.dictionary(Dim.STATUS).idOf("error");
     int[] status = b.dimIds(Dim.STATUS);
     for (MetricState s : states) s.bind(b);
@@ -129,15 +134,25 @@ final class Aggregation {
           continue rows;
         }
       }
-      int k = 0;
-      if (step > 0) probe[k++] = Math.floorDiv(Math.floorDiv(t, 1_000_000L), step) * step;
-      for (int g = 0; g < ng; g++) {
-        int local = groupIds[g][r];
-        int global = toGlobal[g][local];
-        if (global < 0) global = toGlobal[g][local] = globalId(g, groupDicts[g].value(local));
-        probe[k++] = global;
+      int group;
+      if (groupOfLocal != null) { // one group field, no step: the batch's dictionary id is the key
+        int local = groupIds[0][r];
+        group = groupOfLocal[local];
+        if (group < 0) {
+          probe[0] = globalId(0, groupDicts[0].value(local));
+          group = groupOfLocal[local] = groupFor(probe);
+        }
+      } else {
+        int k = 0;
+        if (step > 0) probe[k++] = Math.floorDiv(Math.floorDiv(t, 1_000_000L), step) * step;
+        for (int g = 0; g < ng; g++) {
+          int local = groupIds[g][r];
+          int global = toGlobal[g][local];
+          if (global < 0) global = toGlobal[g][local] = globalId(g, groupDicts[g].value(local));
+          probe[k++] = global;
+        }
+        group = groupFor(probe);
       }
-      int group = groupFor(probe);
       counts[group]++;
       if (status[r] == errorId) errors[group]++;
       for (MetricState s : states) {
