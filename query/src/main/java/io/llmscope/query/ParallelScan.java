@@ -36,15 +36,25 @@ final class ParallelScan {
   Aggregation run(Supplier<Aggregation> newPart) {
     List<CompletableFuture<Aggregation>> helpers = new ArrayList<>();
     for (int i = 1; i < threads; i++) helpers.add(CompletableFuture.supplyAsync(() -> work(newPart.get()), pool));
-    Aggregation result = work(newPart.get());
+    Aggregation result = null;
+    RuntimeException failure = null;
+    try {
+      result = work(newPart.get());
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    // Every worker is waited for, even after a failure: they read segments the caller's snapshot pins.
     for (CompletableFuture<Aggregation> h : helpers) {
       try {
-        result.merge(h.join());
+        Aggregation part = h.join();
+        if (failure == null) result.merge(part);
       } catch (CompletionException e) {
-        if (e.getCause() instanceof RuntimeException re) throw re;
-        throw e;
+        if (failure == null) failure = e.getCause() instanceof RuntimeException re ? re : e;
+      } catch (RuntimeException e) { // a failed merge (e.g. too many groups)
+        if (failure == null) failure = e;
       }
     }
+    if (failure != null) throw failure;
     return result;
   }
 
