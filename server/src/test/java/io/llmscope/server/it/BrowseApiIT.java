@@ -37,6 +37,26 @@ class BrowseApiIT {
     if (server != null) server.close();
   }
 
+  @Test
+  void malformedQueriesGet400sThatNameTheProblemAndTheServerKeepsServing() throws Exception {
+    Map<String, String> bad = new java.util.LinkedHashMap<>();
+    bad.put("{not json", "not valid JSON");
+    bad.put("{\"from\":\"yesterday\",\"metrics\":[\"count\"]}", "'from' is not a valid time");
+    bad.put("{\"from\":\"now-1h\",\"groupBy\":[\"modle\"],\"metrics\":[\"count\"]}", "unknown field 'modle'");
+    bad.put("{\"from\":\"now-1h\",\"metrics\":[\"median(duration_ms)\"]}", "unknown metric function 'median'");
+    bad.put("{\"from\":\"now-1h\",\"metrics\":[\"count\"],\"filters\":[{\"field\":\"model\",\"op\":\"~\",\"value\":\"x\"}]}", "unknown op '~'");
+    bad.put("{\"from\":\"now-1h\",\"metrics\":[\"count\"],\"step\":\"fast\"}", "'step' is not a valid duration");
+    bad.put("{\"from\":\"now-1h\"}", "'metrics' must be a non-empty array");
+    for (Map.Entry<String, String> e : bad.entrySet()) {
+      ServerProcess.Response r = server.query(e.getKey());
+      assertEquals(400, r.status(), e.getKey());
+      assertTrue(r.body().path("error").asText().contains(e.getValue()), e.getKey() + " -> " + r.body());
+    }
+    ServerProcess.Response ok = server.query("{\"from\":\"now-2h\",\"metrics\":[\"count\"]}");
+    assertEquals(200, ok.status(), ok.body().toString());
+    assertEquals(totals.llmSpans(), ok.body().path("rows").path(0).path(0).asLong());
+  }
+
   static HttpResponse<String> raw(String path) throws Exception {
     return server.http.send(HttpRequest.newBuilder(URI.create(server.apiUrl(path))).build(), HttpResponse.BodyHandlers.ofString());
   }
