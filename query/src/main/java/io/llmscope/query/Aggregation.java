@@ -104,9 +104,13 @@ final class Aggregation {
       KeyColumn kc = KeyColumn.of(b, q.groupBy().get(g));
       groupIds[g] = kc.ids();
       groupDicts[g] = kc.dictionary();
-      int[] t = new int[kc.dictionary().size()];
-      Arrays.fill(t, -1);
-      toGlobal[g] = t;
+      if (kc.dictionary().sorted() && kc.dictionary().size() > EAGER_MAPPING_MIN) {
+        toGlobal[g] = globalIds.get(g).idsOfSorted(kc.dictionary());
+      } else { // filled as rows meet each value
+        int[] t = new int[kc.dictionary().size()];
+        Arrays.fill(t, -1);
+        toGlobal[g] = t;
+      }
     }
 
     int[] groupOfLocal = null;
@@ -139,8 +143,9 @@ final class Aggregation {
         int local = groupIds[0][r];
         group = groupOfLocal[local];
         if (group < 0) {
-          probe[0] = globalId(0, groupDicts[0].value(local));
-          group = groupOfLocal[local] = groupFor(probe);
+          int global = toGlobal[0][local];
+          if (global < 0) global = globalId(0, groupDicts[0].value(local));
+          group = groupOfLocal[local] = groupOfGlobal(global);
         }
       } else {
         int k = 0;
@@ -231,6 +236,9 @@ final class Aggregation {
     }
   }
 
+  /** Sorted dictionaries larger than this map to query-wide ids in one merge, up front. */
+  private static final int EAGER_MAPPING_MIN = 1024;
+
   /** Candidate rows below size / this make a batch decode only the column parts holding them. */
   private static final int SPARSE_FRACTION = 4;
 
@@ -280,6 +288,23 @@ final class Aggregation {
         states[i].merge(group, o.states[i], og);
       }
     }
+  }
+
+  /** Groups by query-wide id of the single group field (no step), so batches need not probe the table. */
+  private int[] groupByGlobal = new int[0];
+
+  private int groupOfGlobal(int global) {
+    if (global >= groupByGlobal.length) {
+      int old = groupByGlobal.length;
+      groupByGlobal = Arrays.copyOf(groupByGlobal, Math.max(global + 1, old * 2));
+      Arrays.fill(groupByGlobal, old, groupByGlobal.length, -1);
+    }
+    int group = groupByGlobal[global];
+    if (group < 0) {
+      probe[0] = global;
+      group = groupByGlobal[global] = groupFor(probe);
+    }
+    return group;
   }
 
   /** The group of a key, added when new; enforces the group limit. */

@@ -12,6 +12,9 @@ final class ValueIds {
   private long[] slots = new long[64]; // (hash << 32) | id; 0 = empty (ids start at 1)
   private String[] values = new String[16];
   private int size = 1; // id 0: absent
+  // Ids ordered by value, for merging sorted dictionaries; ids from `sortedUpTo` on are not in it yet.
+  private int[] byValue = new int[0];
+  private int sortedUpTo = 1;
 
   int size() {
     return size;
@@ -19,6 +22,55 @@ final class ValueIds {
 
   String value(int id) {
     return values[id];
+  }
+
+  /**
+   * Ids of every value of a dictionary whose values ascend with their ids (a sealed segment's):
+   * one merge against the values known so far instead of a hash probe per value. With tens of
+   * thousands of users per segment the probes, each a few cache misses, were most of a query.
+   */
+  int[] idsOfSorted(io.llmscope.storage.Dictionary d) {
+    addUnsorted();
+    int n = d.size();
+    int[] out = new int[n];
+    int[] added = new int[n];
+    int fresh = 0;
+    int at = 0;
+    for (int local = 1; local < n; local++) {
+      String v = d.value(local);
+      while (at < byValue.length && values[byValue[at]].compareTo(v) < 0) at++;
+      if (at < byValue.length && values[byValue[at]].equals(v)) {
+        out[local] = byValue[at];
+      } else {
+        out[local] = added[fresh++] = idOf(v);
+      }
+    }
+    sortedUpTo = size;
+    if (fresh > 0) byValue = mergeByValue(byValue, Arrays.copyOf(added, fresh)); // both ascend by value
+    return out;
+  }
+
+  /** Brings ids added by {@link #idOf} since the last merge into the by-value order. */
+  private void addUnsorted() {
+    if (sortedUpTo == size) return;
+    Integer[] ids = new Integer[size - sortedUpTo];
+    for (int i = 0; i < ids.length; i++) ids[i] = sortedUpTo + i;
+    Arrays.sort(ids, (a, b) -> values[a].compareTo(values[b]));
+    int[] sorted = new int[ids.length];
+    for (int i = 0; i < ids.length; i++) sorted[i] = ids[i];
+    byValue = mergeByValue(byValue, sorted);
+    sortedUpTo = size;
+  }
+
+  private int[] mergeByValue(int[] a, int[] b) {
+    int[] out = new int[a.length + b.length];
+    int i = 0;
+    int j = 0;
+    int k = 0;
+    while (i < a.length && j < b.length) out[k++] = values[a[i]].compareTo(values[b[j]]) <= 0 ? a[i++] : b[j++];
+    while (i < a.length) out[k++] = a[i++];
+    while (j < b.length) out[k++] = b[j++];
+    return out;
   }
 
   /** The id of {@code value}, adding it when new; 0 for null. */

@@ -15,4 +15,9 @@ public interface Dictionary {
 
   /** The id of a value, or -1 when the column never holds it. */
   int idOf(String value);
+
+  /** True when values ascend with their ids ({@link String#compareTo}), as in a sealed segment. */
+  default boolean sorted() {
+    return false;
+  }
 }

@@ -26,6 +26,11 @@ final class SegmentDictionary implements Dictionary {
   }
 
   @Override
+  public boolean sorted() {
+    return true;
+  }
+
+  @Override
   public int idOf(String value) {
     if (value == null) return ABSENT;
     int i = Arrays.binarySearch(values, value);
