@@ -77,7 +77,9 @@ final class Aggregation {
       // Few candidates: decode only the parts of columns that hold them.
       if (candidates.getCardinality() < n / SPARSE_FRACTION) b = b.only(candidates);
     }
-    long[] start = b.startNanos();
+    // A batch wholly in the range needs its start times only to find time buckets.
+    boolean inRange = b.minStartNanos() >= fromNanos && b.maxStartNanos() < toNanos;
+    long[] start = inRange && q.stepMs() == 0 ? null : b.startNanos();
     byte[] flags = b.flags();
     for (int f = 0; f < nf; f++) {
       Filter filter = q.filters().get(f);
@@ -128,7 +130,7 @@ final class Aggregation {
     rows:
     for (int i = 0; i < count; i++) {
       int r = rowList == null ? i : rowList[i];
-      long t = start[r];
+      long t = start == null ? fromNanos : start[r];
       if (t < fromNanos || t >= toNanos) continue;
       if (llmOnly && (flags[r] & ColumnBatch.FLAG_LLM) == 0) continue;
       for (int f = 0; f < nf; f++) {
