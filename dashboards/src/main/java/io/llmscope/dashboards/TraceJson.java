@@ -3,12 +3,12 @@ package io.llmscope.dashboards;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.llmscope.storage.Dim;
-import io.llmscope.storage.Ids;
-import io.llmscope.storage.LlmSpan;
-import io.llmscope.storage.Measure;
-import io.llmscope.storage.SpanEvent;
-import io.llmscope.storage.SpanLink;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.Ids;
+import io.llmscope.storage.model.LlmSpan;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.SpanEvent;
+import io.llmscope.storage.model.SpanLink;
 import java.util.Comparator;
 import java.util.List;
 

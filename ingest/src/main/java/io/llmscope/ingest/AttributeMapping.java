@@ -1,7 +1,7 @@
 package io.llmscope.ingest;
 
-import io.llmscope.storage.Dim;
-import io.llmscope.storage.Measure;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.Measure;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;

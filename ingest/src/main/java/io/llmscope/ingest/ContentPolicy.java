@@ -1,8 +1,8 @@
 package io.llmscope.ingest;
 
-import io.llmscope.storage.LlmSpan;
-import io.llmscope.storage.SpanDetail;
-import io.llmscope.storage.SpanEvent;
+import io.llmscope.storage.model.LlmSpan;
+import io.llmscope.storage.model.SpanDetail;
+import io.llmscope.storage.model.SpanEvent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

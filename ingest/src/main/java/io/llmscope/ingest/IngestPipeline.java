@@ -1,6 +1,6 @@
 package io.llmscope.ingest;
 
-import io.llmscope.storage.LlmSpan;
+import io.llmscope.storage.model.LlmSpan;
 import io.llmscope.storage.Storage;
 import io.llmscope.storage.StorageBusyException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;

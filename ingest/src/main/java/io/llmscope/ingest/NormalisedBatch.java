@@ -1,6 +1,6 @@
 package io.llmscope.ingest;
 
-import io.llmscope.storage.LlmSpan;
+import io.llmscope.storage.model.LlmSpan;
 import java.util.List;
 
 /**

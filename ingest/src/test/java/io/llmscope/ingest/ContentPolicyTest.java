@@ -2,9 +2,9 @@ package io.llmscope.ingest;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.llmscope.storage.LlmSpan;
-import io.llmscope.storage.SpanDetail;
-import io.llmscope.storage.SpanEvent;
+import io.llmscope.storage.model.LlmSpan;
+import io.llmscope.storage.model.SpanDetail;
+import io.llmscope.storage.model.SpanEvent;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.llmscope.storage.Dim;
-import io.llmscope.storage.LlmSpan;
-import io.llmscope.storage.Measure;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.LlmSpan;
+import io.llmscope.storage.model.Measure;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

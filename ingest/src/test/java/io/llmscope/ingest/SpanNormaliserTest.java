@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import io.llmscope.storage.Dim;
-import io.llmscope.storage.LlmSpan;
-import io.llmscope.storage.Measure;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.LlmSpan;
+import io.llmscope.storage.model.Measure;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.llmscope.storage.Dim;
-import io.llmscope.storage.LlmSpan;
-import io.llmscope.storage.Measure;
-import io.llmscope.storage.SpanDetail;
-import io.llmscope.storage.SpanEvent;
-import io.llmscope.storage.SpanLink;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.LlmSpan;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.SpanDetail;
+import io.llmscope.storage.model.SpanEvent;
+import io.llmscope.storage.model.SpanLink;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.Span;

@@ -1,9 +1,10 @@
 package io.llmscope.bench;
 
-import io.llmscope.storage.ColumnBatch;
-import io.llmscope.storage.Dictionary;
-import io.llmscope.storage.Dim;
-import io.llmscope.storage.Measure;
+import io.llmscope.storage.model.SpanFlags;
+import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.scan.Dictionary;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.Measure;
 import io.llmscope.storage.Storage;
 import io.llmscope.storage.StorageConfig;
 import io.llmscope.storage.StoreSnapshot;
@@ -101,7 +102,7 @@ final class DuckDbExport {
         double v = col[r];
         if (Double.isNaN(v)) app.appendNull(); else app.append(v);
       }
-      app.append((flags[r] & ColumnBatch.FLAG_LLM) != 0);
+      app.append((flags[r] & SpanFlags.LLM) != 0);
       app.endRow();
     }
     phaseNs[0] += t1 - t0;

@@ -3,7 +3,7 @@ package io.llmscope.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.llmscope.storage.Ids;
+import io.llmscope.storage.model.Ids;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

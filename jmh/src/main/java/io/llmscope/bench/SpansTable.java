@@ -1,7 +1,7 @@
 package io.llmscope.bench;
 
-import io.llmscope.storage.Dim;
-import io.llmscope.storage.Measure;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.Measure;
 import java.util.ArrayList;
 import java.util.List;
 

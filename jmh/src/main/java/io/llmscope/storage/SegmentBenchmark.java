@@ -1,5 +1,9 @@
 package io.llmscope.storage;
 
+import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.LlmSpan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,9 +1,10 @@
 package io.llmscope.query;
 
-import io.llmscope.storage.ColumnBatch;
-import io.llmscope.storage.Dictionary;
-import io.llmscope.storage.Dim;
-import io.llmscope.storage.Rollup;
+import io.llmscope.storage.model.SpanFlags;
+import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.scan.Dictionary;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.rollup.Rollup;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -132,7 +133,7 @@ final class Aggregation {
       int r = rowList == null ? i : rowList[i];
       long t = start == null ? fromNanos : start[r];
       if (t < fromNanos || t >= toNanos) continue;
-      if (llmOnly && (flags[r] & ColumnBatch.FLAG_LLM) == 0) continue;
+      if (llmOnly && (flags[r] & SpanFlags.LLM) == 0) continue;
       for (int f = 0; f < nf; f++) {
         if (accept[f] != null) {
           if (!accept[f][filterIds[f][r]]) continue rows;

@@ -1,7 +1,7 @@
 package io.llmscope.query;
 
-import io.llmscope.storage.Dim;
-import io.llmscope.storage.Measure;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.Measure;
 
 /**
  * A field named in a query, resolved against the canonical catalogue: a dimension, a measure,

@@ -1,9 +1,9 @@
 package io.llmscope.query;
 
-import io.llmscope.storage.ColumnBatch;
-import io.llmscope.storage.Dictionary;
-import io.llmscope.storage.Ids;
-import io.llmscope.storage.SpanDetail;
+import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.scan.Dictionary;
+import io.llmscope.storage.model.Ids;
+import io.llmscope.storage.model.SpanDetail;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.llmscope.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.llmscope.storage.Dim;
-import io.llmscope.storage.LlmSpan;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.LlmSpan;
 import io.llmscope.storage.Storage;
 import io.llmscope.storage.StoreSnapshot;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package io.llmscope.query;
 
-import io.llmscope.storage.ColumnBatch;
-import io.llmscope.storage.Dim;
-import io.llmscope.storage.LlmSpan;
+import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.LlmSpan;
 import io.llmscope.storage.StoreSnapshot;
 import java.util.ArrayList;
 import java.util.Comparator;

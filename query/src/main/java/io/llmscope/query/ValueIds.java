@@ -29,7 +29,7 @@ final class ValueIds {
    * one merge against the values known so far instead of a hash probe per value. With tens of
    * thousands of users per segment the probes, each a few cache misses, were most of a query.
    */
-  int[] idsOfSorted(io.llmscope.storage.Dictionary d) {
+  int[] idsOfSorted(io.llmscope.storage.scan.Dictionary d) {
     addUnsorted();
     int n = d.size();
     int[] out = new int[n];

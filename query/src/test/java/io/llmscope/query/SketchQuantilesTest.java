@@ -3,7 +3,7 @@ package io.llmscope.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
-import io.llmscope.storage.Rollup;
+import io.llmscope.storage.rollup.Rollup;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 

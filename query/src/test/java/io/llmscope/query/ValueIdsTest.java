@@ -2,7 +2,7 @@ package io.llmscope.query;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.llmscope.storage.Dictionary;
+import io.llmscope.storage.scan.Dictionary;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;

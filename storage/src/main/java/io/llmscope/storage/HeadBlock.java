@@ -1,5 +1,11 @@
 package io.llmscope.storage;
 
+import io.llmscope.storage.scan.Dictionary;
+import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.SpanDetail;
+import io.llmscope.storage.model.LlmSpan;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,5 +1,10 @@
 package io.llmscope.storage;
 
+import io.llmscope.storage.model.SpanFlags;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.LlmSpan;
+
 /** Fixed-capacity column arrays for a run of head rows; filled once, by the single writer. */
 final class HeadChunk {
   static final int CAPACITY = 8192;
@@ -28,7 +33,7 @@ final class HeadChunk {
     parentId[row] = s.parentSpanId;
     for (int d = 0; d < Dim.COUNT; d++) dims[d][row] = dicts[d].add(s.dims[d]);
     for (int m = 0; m < Measure.COUNT; m++) measures[m][row] = s.measures[m];
-    flags[row] = (byte) ((s.llm ? ColumnBatch.FLAG_LLM : 0) | (s.costReported ? ColumnBatch.FLAG_COST_REPORTED : 0));
+    flags[row] = (byte) SpanFlags.of(s);
     walIndex[row] = walDocument;
     detailOffset[row] = walDetailOffset;
     if (s.startNanos < minStart) minStart = s.startNanos;

@@ -1,5 +1,8 @@
 package io.llmscope.storage;
 
+import io.llmscope.storage.format.CorruptSegmentException;
+import io.llmscope.storage.format.SegmentFiles;
+import io.llmscope.storage.model.Ids;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.llmscope.storage;
 
+import io.llmscope.storage.scan.Dictionary;
 import java.util.Arrays;
 
 /**

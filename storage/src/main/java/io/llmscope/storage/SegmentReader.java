@@ -1,5 +1,17 @@
 package io.llmscope.storage;
 
+import io.llmscope.storage.model.SpanFlags;
+import io.llmscope.storage.format.CorruptSegmentException;
+import io.llmscope.storage.format.SegmentFiles;
+import io.llmscope.storage.format.SegmentBytes;
+import io.llmscope.storage.rollup.RollupFile;
+import io.llmscope.storage.rollup.Rollup;
+import io.llmscope.storage.scan.Dictionary;
+import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.SpanDetail;
+import io.llmscope.storage.model.LlmSpan;
 import com.github.luben.zstd.Zstd;
 import java.io.Closeable;
 import java.io.IOException;
@@ -11,7 +23,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -797,8 +808,7 @@ final class SegmentReader implements Closeable {
       for (Dim d : Dim.values()) s.dims[d.ordinal()] = pointDim(d, row);
       for (Measure m : Measure.values()) s.measures[m.ordinal()] = pointMeasure(m, row, s);
       int f = flags != null ? flags[row] : (int) pointLong("flags", null, row);
-      s.llm = (f & FLAG_LLM) != 0;
-      s.costReported = (f & FLAG_COST_REPORTED) != 0;
+      SpanFlags.apply(f, s);
       return s;
     }
 

@@ -1,5 +1,15 @@
 package io.llmscope.storage;
 
+import io.llmscope.storage.format.SegmentFiles;
+import io.llmscope.storage.format.SegmentBytes;
+import io.llmscope.storage.rollup.RollupFile;
+import io.llmscope.storage.rollup.RollupBuilder;
+import io.llmscope.storage.rollup.Rollup;
+import io.llmscope.storage.scan.Dictionary;
+import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.SpanDetail;
 import com.github.luben.zstd.Zstd;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,12 @@
 package io.llmscope.storage;
 
+import io.llmscope.storage.model.SpanFlags;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.SpanLink;
+import io.llmscope.storage.model.SpanEvent;
+import io.llmscope.storage.model.SpanDetail;
+import io.llmscope.storage.model.LlmSpan;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,8 +36,6 @@ import net.openhft.chronicle.bytes.Bytes;
  */
 final class SpanCodec {
   static final int VERSION = 2;
-  private static final int FLAG_LLM = 1;
-  private static final int FLAG_COST_REPORTED = 2;
 
   private static final byte TAG_NULL = 0;
   private static final byte TAG_STRING = 1;
@@ -91,7 +96,7 @@ final class SpanCodec {
 
   /** Writes one span; returns the absolute position where its detail starts. */
   static long writeSpan(Bytes<?> out, LlmSpan s) {
-    out.writeUnsignedByte((s.llm ? FLAG_LLM : 0) | (s.costReported ? FLAG_COST_REPORTED : 0));
+    out.writeUnsignedByte(SpanFlags.of(s));
     out.writeLong(s.traceIdHi);
     out.writeLong(s.traceIdLo);
     out.writeLong(s.spanId);
@@ -116,8 +121,7 @@ final class SpanCodec {
   private static LlmSpan readSpanHeader(Bytes<?> in) {
     LlmSpan s = new LlmSpan();
     int flags = in.readUnsignedByte();
-    s.llm = (flags & FLAG_LLM) != 0;
-    s.costReported = (flags & FLAG_COST_REPORTED) != 0;
+    SpanFlags.apply(flags, s);
     s.traceIdHi = in.readLong();
     s.traceIdLo = in.readLong();
     s.spanId = in.readLong();

@@ -1,5 +1,7 @@
 package io.llmscope.storage;
 
+import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.model.LlmSpan;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;

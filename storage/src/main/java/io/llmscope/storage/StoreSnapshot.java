@@ -1,5 +1,6 @@
 package io.llmscope.storage;
 
+import io.llmscope.storage.scan.ColumnBatch;
 import java.util.AbstractList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;

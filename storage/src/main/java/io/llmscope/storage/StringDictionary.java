@@ -1,5 +1,7 @@
 package io.llmscope.storage;
 
+import io.llmscope.storage.scan.Dictionary;
+import io.llmscope.storage.model.Ids;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -1,5 +1,12 @@
 package io.llmscope.storage;
 
+import io.llmscope.storage.format.CorruptSegmentException;
+import io.llmscope.storage.format.SegmentFiles;
+import io.llmscope.storage.scan.Dictionary;
+import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.LlmSpan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;

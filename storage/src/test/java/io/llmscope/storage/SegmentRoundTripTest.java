@@ -1,5 +1,12 @@
 package io.llmscope.storage;
 
+import io.llmscope.storage.model.SpanFlags;
+import io.llmscope.storage.format.SegmentFiles;
+import io.llmscope.storage.scan.Dictionary;
+import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.LlmSpan;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -269,7 +276,7 @@ class SegmentRoundTripTest {
       assertEquals(s.parentSpanId, parent[row], at);
       assertEquals(s.startNanos, start[row], at);
       assertEquals(s.endNanos, end[row], at);
-      assertEquals((s.llm ? ColumnBatch.FLAG_LLM : 0) | (s.costReported ? ColumnBatch.FLAG_COST_REPORTED : 0), flags[row], at);
+      assertEquals(SpanFlags.of(s), flags[row], at);
       for (Dim d : Dim.values()) {
         assertEquals(s.dim(d), dicts[d.ordinal()].value(dims[d.ordinal()][row]), at + " " + d.fieldName());
       }

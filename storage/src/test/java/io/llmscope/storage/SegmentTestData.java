@@ -1,5 +1,14 @@
 package io.llmscope.storage;
 
+import io.llmscope.storage.model.SpanFlags;
+import io.llmscope.storage.scan.Dictionary;
+import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.SpanLink;
+import io.llmscope.storage.model.SpanEvent;
+import io.llmscope.storage.model.SpanDetail;
+import io.llmscope.storage.model.LlmSpan;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -56,7 +65,7 @@ final class SegmentTestData {
         parent[i] = s.parentSpanId;
         for (int d = 0; d < Dim.COUNT; d++) dims[d][i] = dicts[d].add(s.dims[d]);
         for (int m = 0; m < Measure.COUNT; m++) measures[m][i] = s.measures[m];
-        flags[i] = (byte) ((s.llm ? FLAG_LLM : 0) | (s.costReported ? FLAG_COST_REPORTED : 0));
+        flags[i] = (byte) SpanFlags.of(s);
         details[i] = s.detail;
         minStart = Math.min(minStart, s.startNanos);
         maxStart = Math.max(maxStart, s.startNanos);

@@ -1,5 +1,6 @@
 package io.llmscope.storage;
 
+import io.llmscope.storage.model.LlmSpan;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.BufferedReader;

@@ -1,5 +1,14 @@
 package io.llmscope.storage;
 
+import io.llmscope.storage.model.SpanFlags;
+import io.llmscope.storage.scan.Dictionary;
+import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.SpanLink;
+import io.llmscope.storage.model.SpanEvent;
+import io.llmscope.storage.model.SpanDetail;
+import io.llmscope.storage.model.LlmSpan;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
@@ -82,7 +91,7 @@ class StorageTest {
         assertEquals("claude", b.dictionary(Dim.MODEL).value(b.dimIds(Dim.MODEL)[7]));
         assertEquals(expected.spanId, b.spanIds()[7]);
         assertEquals(expected.traceIdLo, b.traceIdLo()[7]);
-        assertEquals(0, b.flags()[7] & ColumnBatch.FLAG_LLM);
+        assertEquals(0, b.flags()[7] & SpanFlags.LLM);
         assertEquals(Dictionary.ABSENT, b.dimIds(Dim.USER)[7]);
         assertTrue(Double.isNaN(b.measure(Measure.COST_USD)[7]));
         SpanDetail d = b.detail(7);

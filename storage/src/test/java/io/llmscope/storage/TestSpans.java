@@ -1,5 +1,12 @@
 package io.llmscope.storage;
 
+import io.llmscope.storage.model.SpanFlags;
+import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.SpanEvent;
+import io.llmscope.storage.model.SpanDetail;
+import io.llmscope.storage.model.LlmSpan;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,7 +114,7 @@ final class TestSpans {
     h = h * 31 + s.parentSpanId;
     h = h * 31 + s.startNanos;
     h = h * 31 + s.endNanos;
-    h = h * 31 + ((s.llm ? ColumnBatch.FLAG_LLM : 0) | (s.costReported ? ColumnBatch.FLAG_COST_REPORTED : 0));
+    h = h * 31 + SpanFlags.of(s);
     for (Dim d : Dim.values()) {
       String v = s.dim(d);
       h = h * 31 + (v == null ? 0 : v.hashCode());

@@ -1,5 +1,9 @@
-package io.llmscope.storage;
+package io.llmscope.storage.rollup;
 
+import io.llmscope.storage.model.SpanFlags;
+import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.Dim;
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
 import java.util.ArrayList;
@@ -12,24 +16,24 @@ import java.util.Map;
  * Builds a segment's {@link Rollup}s from its columns in output row order, while the
  * {@link SegmentWriter} has them in memory. Feed the keys first ({@link #key}), then each measure.
  */
-final class RollupBuilder {
+public final class RollupBuilder {
   /** One rollup to write: its key dimensions and the minutes per cell. */
-  record Spec(List<Dim> keys, int cellMinutes) {}
+  public record Spec(List<Dim> keys, int cellMinutes) {}
 
   /**
    * The rollups written by default: the model and the service views of most dashboards. The
    * service view has several times the cells of the model view, so it keeps 5-minute slots to
    * stay near half a byte per span on disk.
    */
-  static final List<Spec> DEFAULTS = List.of(
+  public static final List<Spec> DEFAULTS = List.of(
       new Spec(List.of(Dim.MODEL, Dim.PROVIDER, Dim.OPERATION), 1),
       new Spec(List.of(Dim.SERVICE, Dim.ENVIRONMENT), 5));
 
   /** Latency measures keep sketch bins; percentiles of the others are answered by scanning. */
-  static final List<Measure> SKETCHED = List.of(Measure.DURATION_MS, Measure.TTFT_MS);
+  public static final List<Measure> SKETCHED = List.of(Measure.DURATION_MS, Measure.TTFT_MS);
 
   /** A rollup with more cells than rows / this is not worth its bytes and is not written. */
-  static final int MIN_ROWS_PER_CELL = 4;
+  public static final int MIN_ROWS_PER_CELL = 4;
 
   private static final int MINUTE_BITS = 24;
 
@@ -41,7 +45,7 @@ final class RollupBuilder {
   private final List<Partial> partials = new ArrayList<>();
 
   /** @param start start times (ns) in output row order; @param flags per-row ColumnBatch flags; @param error per-row status error */
-  RollupBuilder(long[] start, long[] flags, boolean[] error) {
+  public RollupBuilder(long[] start, long[] flags, boolean[] error) {
     n = start.length;
     long lo = Long.MAX_VALUE;
     for (long s : start) lo = Math.min(lo, Math.floorDiv(s, 60_000_000_000L));
@@ -51,7 +55,7 @@ final class RollupBuilder {
     for (int i = 0; i < n; i++) {
       long m = Math.floorDiv(start[i], 60_000_000_000L) - baseMinute;
       minute[i] = m >= (1 << MINUTE_BITS) ? -1 : (int) m; // -1: spans too long a time; no rollup
-      llm[i] = (flags[i] & ColumnBatch.FLAG_LLM) != 0;
+      llm[i] = (flags[i] & SpanFlags.LLM) != 0;
     }
     this.error = error;
   }
@@ -60,7 +64,7 @@ final class RollupBuilder {
    * Starts a rollup keyed by {@code keys}; {@code ids[k]} are key k's per-row ids into
    * {@code values[k]} (id 0 = absent). Skipped when the keys do not pack into a long.
    */
-  void key(Spec spec, int[][] ids, String[][] values) {
+  public void key(Spec spec, int[][] ids, String[][] values) {
     List<Dim> keys = spec.keys();
     int slotMinutes = spec.cellMinutes();
     int bits = MINUTE_BITS + 1;
@@ -96,12 +100,12 @@ final class RollupBuilder {
   }
 
   /** Adds measure {@code m}'s values (NaN = absent) in output row order to every rollup. */
-  void measure(Measure m, double[] v) {
+  public void measure(Measure m, double[] v) {
     boolean sketched = SKETCHED.contains(m);
     for (Partial p : partials) p.measure(m, v, sketched);
   }
 
-  List<Rollup> build() {
+  public List<Rollup> build() {
     List<Rollup> out = new ArrayList<>();
     for (Partial p : partials) out.add(p.build());
     return out;

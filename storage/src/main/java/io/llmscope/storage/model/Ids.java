@@ -1,4 +1,4 @@
-package io.llmscope.storage;
+package io.llmscope.storage.model;
 
 /** Hex formatting and parsing of trace and span ids. */
 public final class Ids {

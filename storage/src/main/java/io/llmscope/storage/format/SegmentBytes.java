@@ -1,4 +1,4 @@
-package io.llmscope.storage;
+package io.llmscope.storage.format;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -7,29 +7,29 @@ import java.util.Arrays;
  * Little-endian byte encoding for the segment's own files ({@code index.bin}, {@code detail.bin}):
  * a growable output buffer and a bounds-checked input cursor. Varints are unsigned LEB128.
  */
-final class SegmentBytes {
+public final class SegmentBytes {
   private SegmentBytes() {}
 
   /** A growable little-endian output buffer. */
-  static final class Out {
-    byte[] buf;
-    int pos;
+  public static final class Out {
+    public byte[] buf;
+    public int pos;
 
-    Out(int capacity) {
+    public Out(int capacity) {
       buf = new byte[Math.max(16, capacity)];
     }
 
-    void ensure(int n) {
+    public void ensure(int n) {
       if (pos + n > buf.length) buf = Arrays.copyOf(buf, Math.max(pos + n, buf.length * 2));
     }
 
-    Out u8(int v) {
+    public Out u8(int v) {
       ensure(1);
       buf[pos++] = (byte) v;
       return this;
     }
 
-    Out i32(int v) {
+    public Out i32(int v) {
       ensure(4);
       buf[pos] = (byte) v;
       buf[pos + 1] = (byte) (v >>> 8);
@@ -39,12 +39,12 @@ final class SegmentBytes {
       return this;
     }
 
-    Out i64(long v) {
+    public Out i64(long v) {
       i32((int) v);
       return i32((int) (v >>> 32));
     }
 
-    Out varint(long v) {
+    public Out varint(long v) {
       ensure(10);
       while ((v & ~0x7FL) != 0) {
         buf[pos++] = (byte) ((v & 0x7F) | 0x80);
@@ -54,7 +54,7 @@ final class SegmentBytes {
       return this;
     }
 
-    Out bytes(byte[] b, int off, int len) {
+    public Out bytes(byte[] b, int off, int len) {
       ensure(len);
       System.arraycopy(b, off, buf, pos, len);
       pos += len;
@@ -62,32 +62,32 @@ final class SegmentBytes {
     }
 
     /** A string as varint length + UTF-8; null as length 0 is not distinguished, so never null. */
-    Out utf8(String s) {
+    public Out utf8(String s) {
       byte[] b = s.getBytes(StandardCharsets.UTF_8);
       varint(b.length);
       return bytes(b, 0, b.length);
     }
 
-    int size() {
+    public int size() {
       return pos;
     }
 
-    byte[] toArray() {
+    public byte[] toArray() {
       return Arrays.copyOf(buf, pos);
     }
   }
 
   /** A bounds-checked little-endian cursor; a read past the end throws {@link IndexOutOfBoundsException}. */
-  static final class In {
-    final byte[] buf;
-    int pos;
-    final int end;
+  public static final class In {
+    public final byte[] buf;
+    public int pos;
+    public final int end;
 
-    In(byte[] buf) {
+    public In(byte[] buf) {
       this(buf, 0, buf.length);
     }
 
-    In(byte[] buf, int off, int len) {
+    public In(byte[] buf, int off, int len) {
       this.buf = buf;
       this.pos = off;
       this.end = off + len;
@@ -97,24 +97,24 @@ final class SegmentBytes {
       if (n < 0 || pos + n > end) throw new IndexOutOfBoundsException("read past end at " + pos);
     }
 
-    int u8() {
+    public int u8() {
       need(1);
       return buf[pos++] & 0xFF;
     }
 
-    int i32() {
+    public int i32() {
       need(4);
       int v = (buf[pos] & 0xFF) | (buf[pos + 1] & 0xFF) << 8 | (buf[pos + 2] & 0xFF) << 16 | (buf[pos + 3] & 0xFF) << 24;
       pos += 4;
       return v;
     }
 
-    long i64() {
+    public long i64() {
       long lo = i32() & 0xFFFFFFFFL;
       return lo | ((long) i32() << 32);
     }
 
-    long varint() {
+    public long varint() {
       long v = 0;
       for (int shift = 0; shift < 64; shift += 7) {
         int b = u8();
@@ -124,13 +124,13 @@ final class SegmentBytes {
       throw new IndexOutOfBoundsException("varint too long at " + pos);
     }
 
-    int varint32() {
+    public int varint32() {
       long v = varint();
       if (v < 0 || v > Integer.MAX_VALUE) throw new IndexOutOfBoundsException("varint out of int range at " + pos);
       return (int) v;
     }
 
-    String utf8() {
+    public String utf8() {
       int n = varint32();
       need(n);
       String s = new String(buf, pos, n, StandardCharsets.UTF_8);
@@ -138,7 +138,7 @@ final class SegmentBytes {
       return s;
     }
 
-    boolean atEnd() {
+    public boolean atEnd() {
       return pos == end;
     }
   }

@@ -1,4 +1,4 @@
-package io.llmscope.storage;
+package io.llmscope.storage.format;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -25,39 +25,39 @@ import org.apache.arrow.memory.RootAllocator;
  * standard Arrow IPC files and carry no extra framing: their length and whole-file CRC32 are
  * recorded in {@code index.bin} and checked when a column is read.
  */
-final class SegmentFiles {
-  static final int MAGIC = 0x47534C4C;
-  static final int FOOTER_MAGIC = ~MAGIC;
-  static final int FOOTER_LENGTH = 16;
-  static final String INDEX_FILE = "index.bin";
-  static final String DETAIL_FILE = "detail.bin";
-  static final String INDEX_NAME = "llmscope.segment.index";
-  static final String DETAIL_NAME = "llmscope.segment.detail";
+public final class SegmentFiles {
+  public static final int MAGIC = 0x47534C4C;
+  public static final int FOOTER_MAGIC = ~MAGIC;
+  public static final int FOOTER_LENGTH = 16;
+  public static final String INDEX_FILE = "index.bin";
+  public static final String DETAIL_FILE = "detail.bin";
+  public static final String INDEX_NAME = "llmscope.segment.index";
+  public static final String DETAIL_NAME = "llmscope.segment.detail";
   /** Format name written into each Arrow column file's schema metadata. */
-  static final String COLUMN_NAME = "llmscope.segment.column";
-  static final int VERSION = 1;
+  public static final String COLUMN_NAME = "llmscope.segment.column";
+  public static final int VERSION = 1;
 
   /** Parent of every allocator the segment code uses; tests assert it is empty after close. */
-  static final BufferAllocator ROOT = new RootAllocator(Long.MAX_VALUE);
+  public static final BufferAllocator ROOT = new RootAllocator(Long.MAX_VALUE);
 
   private SegmentFiles() {}
 
-  static BufferAllocator newAllocator(String name) {
+  public static BufferAllocator newAllocator(String name) {
     return ROOT.newChildAllocator(name, 0, Long.MAX_VALUE);
   }
 
-  static int headerLength(String name) {
+  public static int headerLength(String name) {
     return 4 + 1 + name.length() + 4;
   }
 
-  static void writeHeader(SegmentBytes.Out out, String name) {
+  public static void writeHeader(SegmentBytes.Out out, String name) {
     out.i32(MAGIC).u8(name.length());
     byte[] b = name.getBytes(StandardCharsets.US_ASCII);
     out.bytes(b, 0, b.length).i32(VERSION);
   }
 
   /** Checks the header at the cursor and leaves it after the header. */
-  static void checkHeader(Path file, SegmentBytes.In in, String name) throws CorruptSegmentException {
+  public static void checkHeader(Path file, SegmentBytes.In in, String name) throws CorruptSegmentException {
     try {
       int magic = in.i32();
       if (magic != MAGIC) throw new CorruptSegmentException(file, "bad magic " + Integer.toHexString(magic));
@@ -73,7 +73,7 @@ final class SegmentFiles {
   }
 
   /** Checks footer magic and checksum of a file held whole in memory. */
-  static void checkFooter(Path file, byte[] whole) throws CorruptSegmentException {
+  public static void checkFooter(Path file, byte[] whole) throws CorruptSegmentException {
     if (whole.length < FOOTER_LENGTH) throw new CorruptSegmentException(file, "too short for a footer");
     SegmentBytes.In in = new SegmentBytes.In(whole, whole.length - FOOTER_LENGTH, FOOTER_LENGTH);
     int magic = in.i32();
@@ -88,7 +88,7 @@ final class SegmentFiles {
     }
   }
 
-  static void fsyncDirectory(Path dir) throws IOException {
+  public static void fsyncDirectory(Path dir) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     }
@@ -99,27 +99,27 @@ final class SegmentFiles {
    * {@link WritableByteChannel} so Arrow's writer can write through it ({@code close()} of the
    * channel view is a no-op; {@link #finish} syncs and closes).
    */
-  static final class Output implements WritableByteChannel {
+  public static final class Output implements WritableByteChannel {
     private final Path path;
     private final FileChannel ch;
     private final ByteBuffer buf = ByteBuffer.allocate(1 << 16);
     private final CRC32 crc = new CRC32();
     private long length;
 
-    Output(Path path) throws IOException {
+    public Output(Path path) throws IOException {
       this.path = path;
       this.ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     }
 
-    Path path() {
+    public Path path() {
       return path;
     }
 
-    long position() {
+    public long position() {
       return length;
     }
 
-    void write(byte[] b, int off, int len) throws IOException {
+    public void write(byte[] b, int off, int len) throws IOException {
       crc.update(b, off, len);
       length += len;
       while (len > 0) {
@@ -131,7 +131,7 @@ final class SegmentFiles {
       }
     }
 
-    void write(SegmentBytes.Out out) throws IOException {
+    public void write(SegmentBytes.Out out) throws IOException {
       write(out.buf, 0, out.pos);
     }
 
@@ -159,7 +159,7 @@ final class SegmentFiles {
     }
 
     /** Appends the checksummed footer; returns the checksum it stores. */
-    long writeFooter() throws IOException {
+    public long writeFooter() throws IOException {
       SegmentBytes.Out f = new SegmentBytes.Out(16);
       f.i32(FOOTER_MAGIC).i32(0);
       write(f);
@@ -171,18 +171,18 @@ final class SegmentFiles {
     }
 
     /** Flushes, fsyncs and closes; returns the whole-file CRC32. */
-    long finish() throws IOException {
+    public long finish() throws IOException {
       flush();
       ch.force(true);
       ch.close();
       return crc.getValue();
     }
 
-    long crc() {
+    public long crc() {
       return crc.getValue();
     }
 
-    long length() {
+    public long length() {
       return length;
     }
 
@@ -196,7 +196,7 @@ final class SegmentFiles {
       // Arrow's writer closes its channel; the file is closed by finish() or abort().
     }
 
-    void abort() {
+    public void abort() {
       try {
         ch.close();
       } catch (IOException ignored) {

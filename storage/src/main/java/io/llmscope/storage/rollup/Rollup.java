@@ -1,5 +1,7 @@
-package io.llmscope.storage;
+package io.llmscope.storage.rollup;
 
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.Dim;
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.DDSketches;
 import com.datadoghq.sketch.ddsketch.store.Store;
@@ -98,7 +100,7 @@ public final class Rollup {
     return startMs[cell];
   }
 
-  /** True when the cell's rows are model calls ({@link ColumnBatch#FLAG_LLM}). */
+  /** True when the cell's rows are model calls ({@link io.llmscope.storage.model.SpanFlags#LLM}). */
   public boolean llm(int cell) {
     return llm[cell];
   }

@@ -1,4 +1,4 @@
-package io.llmscope.storage;
+package io.llmscope.storage.scan;
 
 /**
  * The values of one dictionary-encoded string column. Id 0 always stands for "absent" (null);

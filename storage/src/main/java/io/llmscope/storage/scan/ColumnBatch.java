@@ -1,5 +1,11 @@
-package io.llmscope.storage;
+package io.llmscope.storage.scan;
 
+import io.llmscope.storage.model.SpanFlags;
+import io.llmscope.storage.rollup.Rollup;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.SpanDetail;
+import io.llmscope.storage.model.LlmSpan;
 import java.util.List;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -11,9 +17,6 @@ import org.roaringbitmap.RoaringBitmap;
  * Measure columns hold NaN where a span did not report the measure.
  */
 public interface ColumnBatch {
-  int FLAG_LLM = 1;
-  int FLAG_COST_REPORTED = 2;
-
   int size();
 
   long minStartNanos();
@@ -38,7 +41,7 @@ public interface ColumnBatch {
 
   double[] measure(Measure measure);
 
-  /** Per-row bit set of {@link #FLAG_LLM} and {@link #FLAG_COST_REPORTED}. */
+  /** Per-row bit set of {@link SpanFlags}. */
   byte[] flags();
 
   SpanDetail detail(int row);
@@ -63,8 +66,7 @@ public interface ColumnBatch {
     for (Dim d : Dim.values()) s.dims[d.ordinal()] = dictionary(d).value(dimIds(d)[row]);
     for (Measure m : Measure.values()) s.measures[m.ordinal()] = measure(m)[row];
     int f = flags()[row];
-    s.llm = (f & FLAG_LLM) != 0;
-    s.costReported = (f & FLAG_COST_REPORTED) != 0;
+    SpanFlags.apply(f, s);
     return s;
   }
 

@@ -1,5 +1,10 @@
-package io.llmscope.storage;
+package io.llmscope.storage.rollup;
 
+import io.llmscope.storage.format.CorruptSegmentException;
+import io.llmscope.storage.format.SegmentBytes;
+import io.llmscope.storage.format.SegmentFiles;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.Dim;
 import com.github.luben.zstd.Zstd;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,15 +28,15 @@ import java.util.List;
  *                             (firstIndex:zigzag delta:varint*)* binWeight:varint*)
  * </pre>
  */
-final class RollupFile {
-  static final String NAME = "rollup.bin";
+public final class RollupFile {
+  public static final String NAME = "rollup.bin";
   private static final String FORMAT = "llmscope.segment.rollup";
   private static final int ZSTD_LEVEL = 9;
   private static final double INTEGER_LIMIT = 0x1p53;
 
   private RollupFile() {}
 
-  static byte[] encode(List<Rollup> rollups) {
+  public static byte[] encode(List<Rollup> rollups) {
     SegmentBytes.Out out = new SegmentBytes.Out(1 << 16);
     SegmentFiles.writeHeader(out, FORMAT);
     out.varint(rollups.size());
@@ -106,7 +111,7 @@ final class RollupFile {
     return true;
   }
 
-  static List<Rollup> decode(Path file, byte[] bytes) throws CorruptSegmentException {
+  public static List<Rollup> decode(Path file, byte[] bytes) throws CorruptSegmentException {
     try {
       SegmentBytes.In head = new SegmentBytes.In(bytes);
       int rawLength = head.i32();

@@ -1,4 +1,4 @@
-package io.llmscope.storage;
+package io.llmscope.storage.model;
 
 import java.util.HashMap;
 import java.util.Map;
