@@ -8,6 +8,7 @@ import io.llmscope.storage.rollup.RollupFile;
 import io.llmscope.storage.rollup.Rollup;
 import io.llmscope.storage.scan.Dictionary;
 import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.scan.MeasureRange;
 import io.llmscope.storage.model.Measure;
 import io.llmscope.storage.model.Dim;
 import io.llmscope.storage.model.SpanDetail;
@@ -341,6 +342,24 @@ final class SegmentReader implements Closeable {
     return stats.get(column);
   }
 
+  /** The written range of a measure; for a duration derived from start and end, that of duration_ns. */
+  MeasureRange range(Measure m) {
+    SegmentColumns.ColumnStats s = stats.get(m.fieldName());
+    double scale = 1;
+    if (s == null && m == Measure.DURATION_MS) {
+      s = stats.get("duration_ns");
+      scale = 1e-6;
+    }
+    if (s == null) return null;
+    int present = info.rows() - s.nullCount();
+    if (present <= 0) return new MeasureRange(0, Double.NaN, Double.NaN);
+    return switch (s.kind()) {
+      case SegmentColumns.KIND_LONG -> new MeasureRange(present, s.min() * scale, s.max() * scale);
+      case SegmentColumns.KIND_DOUBLE -> new MeasureRange(present, Double.longBitsToDouble(s.min()), Double.longBitsToDouble(s.max()));
+      default -> null;
+    };
+  }
+
   /** True when this segment keeps postings (and its dictionary in memory) for {@code dim}. */
   boolean hasPostings(Dim dim) {
     return dims[dim.ordinal()].hasPostings();
@@ -545,6 +564,11 @@ final class SegmentReader implements Closeable {
 
     private View(boolean[] needed) {
       this.needed = needed;
+    }
+
+    @Override
+    public MeasureRange range(Measure m) {
+      return SegmentReader.this.range(m);
     }
 
     @Override

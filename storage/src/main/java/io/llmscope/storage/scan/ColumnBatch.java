@@ -83,6 +83,14 @@ public interface ColumnBatch {
     return List.of();
   }
 
+  /**
+   * The range of a measure's values over this batch's rows (as written, before any {@link #only}),
+   * or null when the batch does not keep one: a planner may skip the batch when no value can match.
+   */
+  default MeasureRange range(Measure measure) {
+    return null;
+  }
+
   /** True for a sealed segment, false for head rows. */
   default boolean sealed() {
     return false;
