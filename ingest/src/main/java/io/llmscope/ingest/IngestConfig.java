@@ -1,7 +1,7 @@
 package io.llmscope.ingest;
 
 /**
- * Limits and listeners of the OTLP receivers.
+ * Listeners and limits of the OTLP receivers; {@link #builder} starts from the defaults.
  *
  * @param host interface to bind
  * @param grpcPort OTLP/gRPC port, 0 for a free one
@@ -13,20 +13,52 @@ package io.llmscope.ingest;
  */
 public record IngestConfig(String host, int grpcPort, int httpPort, int maxBodyBytes, int maxInflightRequests,
     boolean captureContent, int maxContentChars) {
+  public static final String DEFAULT_HOST = "0.0.0.0";
+  public static final int DEFAULT_GRPC_PORT = 4317;
+  public static final int DEFAULT_HTTP_PORT = 4318;
   public static final int DEFAULT_MAX_BODY_BYTES = 16 << 20;
   public static final int DEFAULT_MAX_INFLIGHT_REQUESTS = 64;
   public static final int DEFAULT_MAX_CONTENT_CHARS = 32 * 1024;
 
   public IngestConfig {
+    if (host == null || host.isBlank()) throw new IllegalArgumentException("host must be set");
     if (grpcPort < 0 || grpcPort > 65535) throw new IllegalArgumentException("bad OTLP gRPC port " + grpcPort);
     if (httpPort < 0 || httpPort > 65535) throw new IllegalArgumentException("bad OTLP HTTP port " + httpPort);
-    if (maxBodyBytes <= 0) throw new IllegalArgumentException("maxBodyBytes must be > 0");
-    if (maxInflightRequests <= 0) throw new IllegalArgumentException("maxInflightRequests must be > 0");
-    if (maxContentChars <= 0) throw new IllegalArgumentException("maxContentChars must be > 0");
+    if (maxBodyBytes <= 0) throw new IllegalArgumentException("maxBodyBytes must be > 0, got " + maxBodyBytes);
+    if (maxInflightRequests <= 0) throw new IllegalArgumentException("maxInflightRequests must be > 0, got " + maxInflightRequests);
+    if (maxContentChars <= 0) throw new IllegalArgumentException("maxContentChars must be > 0, got " + maxContentChars);
   }
 
   public static IngestConfig defaults(String host, int grpcPort, int httpPort) {
-    return new IngestConfig(host, grpcPort, httpPort, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_INFLIGHT_REQUESTS, true,
-        DEFAULT_MAX_CONTENT_CHARS);
+    return builder().host(host).grpcPort(grpcPort).httpPort(httpPort).build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Defaults for every setting; each setter overrides one. */
+  public static final class Builder {
+    private String host = DEFAULT_HOST;
+    private int grpcPort = DEFAULT_GRPC_PORT;
+    private int httpPort = DEFAULT_HTTP_PORT;
+    private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private int maxInflightRequests = DEFAULT_MAX_INFLIGHT_REQUESTS;
+    private boolean captureContent = true;
+    private int maxContentChars = DEFAULT_MAX_CONTENT_CHARS;
+
+    private Builder() {}
+
+    public Builder host(String v) { host = v; return this; }
+    public Builder grpcPort(int v) { grpcPort = v; return this; }
+    public Builder httpPort(int v) { httpPort = v; return this; }
+    public Builder maxBodyBytes(int v) { maxBodyBytes = v; return this; }
+    public Builder maxInflightRequests(int v) { maxInflightRequests = v; return this; }
+    public Builder captureContent(boolean v) { captureContent = v; return this; }
+    public Builder maxContentChars(int v) { maxContentChars = v; return this; }
+
+    public IngestConfig build() {
+      return new IngestConfig(host, grpcPort, httpPort, maxBodyBytes, maxInflightRequests, captureContent, maxContentChars);
+    }
   }
 }

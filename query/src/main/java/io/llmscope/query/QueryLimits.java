@@ -1,32 +1,87 @@
 package io.llmscope.query;
 
 /**
- * Bounds that keep one query from exhausting the server.
+ * Settings of the query module: bounds that keep one query from exhausting the server, and the
+ * scan pool every query shares. {@link #builder} starts from the defaults.
  *
  * @param defaultLimit rows returned when the query names no {@code limit}
  * @param maxLimit largest {@code limit} honoured
  * @param maxBuckets most time buckets a {@code step} may create over the range
  * @param maxGroups most (group values × bucket) combinations one query may aggregate
- * @param scanThreads threads one query scans segments with (the calling thread is one of them)
+ * @param scanThreads workers one query scans segments with (the calling thread is one of them)
  * @param useRollups answer from segments' pre-aggregated cells where they give the same answer;
  *     false reads rows always (for comparison and benchmarks)
+ * @param scanPoolThreads threads of the scan pool all queries of an engine share; concurrent
+ *     queries never create more
+ * @param scanQueue scan tasks waiting for a pool thread; beyond, the querying thread scans them itself
  */
 public record QueryLimits(int defaultLimit, int maxLimit, int maxBuckets, int maxGroups, int scanThreads,
-    boolean useRollups) {
-  public static final QueryLimits DEFAULTS =
-      new QueryLimits(1000, 100_000, 100_000, 1_000_000, Runtime.getRuntime().availableProcessors());
+    boolean useRollups, int scanPoolThreads, int scanQueue) {
+  public static final int DEFAULT_DEFAULT_LIMIT = 1000;
+  public static final int DEFAULT_MAX_LIMIT = 100_000;
+  public static final int DEFAULT_MAX_BUCKETS = 100_000;
+  public static final int DEFAULT_MAX_GROUPS = 1_000_000;
+  /** Default of {@code scanThreads} and {@code scanPoolThreads}: the number of cores. */
+  public static final int DEFAULT_THREADS = Runtime.getRuntime().availableProcessors();
+  public static final int DEFAULT_SCAN_QUEUE = 256;
 
-  public QueryLimits(int defaultLimit, int maxLimit, int maxBuckets, int maxGroups, int scanThreads) {
-    this(defaultLimit, maxLimit, maxBuckets, maxGroups, scanThreads, true);
+  public static final QueryLimits DEFAULTS = builder().build();
+
+  public QueryLimits {
+    positive(defaultLimit, "defaultLimit");
+    positive(maxLimit, "maxLimit");
+    positive(maxBuckets, "maxBuckets");
+    positive(maxGroups, "maxGroups");
+    positive(scanThreads, "scanThreads");
+    positive(scanPoolThreads, "scanPoolThreads");
+    if (scanQueue < 0) throw new IllegalArgumentException("scanQueue must be >= 0, got " + scanQueue);
+    if (defaultLimit > maxLimit) {
+      throw new IllegalArgumentException("defaultLimit (" + defaultLimit + ") must not exceed maxLimit (" + maxLimit + ")");
+    }
+  }
+
+  private static void positive(long v, String name) {
+    if (v <= 0) throw new IllegalArgumentException(name + " must be > 0, got " + v);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder().defaultLimit(defaultLimit).maxLimit(maxLimit).maxBuckets(maxBuckets).maxGroups(maxGroups)
+        .scanThreads(scanThreads).useRollups(useRollups).scanPoolThreads(scanPoolThreads).scanQueue(scanQueue);
   }
 
   public QueryLimits withRollups(boolean use) {
-    return new QueryLimits(defaultLimit, maxLimit, maxBuckets, maxGroups, scanThreads, use);
+    return toBuilder().useRollups(use).build();
   }
 
-  public QueryLimits {
-    if (defaultLimit <= 0 || maxLimit <= 0 || maxBuckets <= 0 || maxGroups <= 0 || scanThreads <= 0) {
-      throw new IllegalArgumentException("query limits must be positive: " + this);
+  /** Defaults for every setting; each setter overrides one. */
+  public static final class Builder {
+    private int defaultLimit = DEFAULT_DEFAULT_LIMIT;
+    private int maxLimit = DEFAULT_MAX_LIMIT;
+    private int maxBuckets = DEFAULT_MAX_BUCKETS;
+    private int maxGroups = DEFAULT_MAX_GROUPS;
+    private int scanThreads = DEFAULT_THREADS;
+    private boolean useRollups = true;
+    private int scanPoolThreads = DEFAULT_THREADS;
+    private int scanQueue = DEFAULT_SCAN_QUEUE;
+
+    private Builder() {}
+
+    public Builder defaultLimit(int v) { defaultLimit = v; return this; }
+    public Builder maxLimit(int v) { maxLimit = v; return this; }
+    public Builder maxBuckets(int v) { maxBuckets = v; return this; }
+    public Builder maxGroups(int v) { maxGroups = v; return this; }
+    public Builder scanThreads(int v) { scanThreads = v; return this; }
+    public Builder useRollups(boolean v) { useRollups = v; return this; }
+    public Builder scanPoolThreads(int v) { scanPoolThreads = v; return this; }
+    public Builder scanQueue(int v) { scanQueue = v; return this; }
+
+    public QueryLimits build() {
+      return new QueryLimits(defaultLimit, maxLimit, maxBuckets, maxGroups, scanThreads, useRollups, scanPoolThreads,
+          scanQueue);
     }
   }
 }

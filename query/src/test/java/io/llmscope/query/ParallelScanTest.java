@@ -92,13 +92,13 @@ class ParallelScanTest {
 
   @Test
   void tooManyGroupsFailsWhicheverWorkerHitsTheLimit() {
-    QueryEngine engine = new QueryEngine(storage, () -> T0 + 7 * 3_600_000L, new QueryLimits(1000, 100_000, 100_000, 50, 4));
+    QueryEngine engine = new QueryEngine(storage, () -> T0 + 7 * 3_600_000L, QueryLimits.builder().maxGroups(50).scanThreads(4).build());
     QueryException e = assertThrows(QueryException.class,
         () -> engine.query("default", JSON.readTree("{\"from\":" + T0 + ",\"groupBy\":[\"user\"],\"metrics\":[\"count\"]}")));
     assertTrue(e.getMessage().contains("more than 50 groups"), e.getMessage());
   }
 
   private QueryEngine engine(int threads) {
-    return new QueryEngine(storage, () -> T0 + 7 * 3_600_000L, new QueryLimits(1000, 100_000, 100_000, 1_000_000, threads));
+    return new QueryEngine(storage, () -> T0 + 7 * 3_600_000L, QueryLimits.builder().scanThreads(threads).build());
   }
 }

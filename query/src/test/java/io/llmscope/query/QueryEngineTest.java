@@ -37,7 +37,7 @@ class QueryEngineTest {
   @BeforeEach
   void load() throws Exception {
     storage = Storage.open(StorageConfig.defaults(dir));
-    engine = new QueryEngine(storage, () -> T0 + 3_600_000L, new QueryLimits(1000, 100_000, 100_000, 5, 3));
+    engine = new QueryEngine(storage, () -> T0 + 3_600_000L, QueryLimits.builder().maxGroups(5).scanThreads(3).build());
     List<LlmSpan> batch = new ArrayList<>();
     String[] models = {"gpt-4o", "gpt-4o-mini", "claude"};
     for (int i = 0; i < 10_000; i++) {

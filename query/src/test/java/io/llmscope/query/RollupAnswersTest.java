@@ -61,7 +61,7 @@ class RollupAnswersTest {
       assertEquals(0, storage.status("default").headRows());
       QueryEngine engine = engine(storage);
       QueryEngine rowsOnly = new QueryEngine(storage, () -> T0 + 5 * 3_600_000L,
-          new QueryLimits(100_000, 100_000, 100_000, 1_000_000, 2, false));
+          QueryLimits.builder().defaultLimit(100_000).scanThreads(2).useRollups(false).build());
       int i = 0;
       for (String q : fromRollups) {
         QueryResult r = engine.query("default", JSON.readTree(q));
@@ -81,7 +81,7 @@ class RollupAnswersTest {
   }
 
   private static QueryEngine engine(Storage storage) {
-    return new QueryEngine(storage, () -> T0 + 5 * 3_600_000L, new QueryLimits(100_000, 100_000, 100_000, 1_000_000, 2));
+    return new QueryEngine(storage, () -> T0 + 5 * 3_600_000L, QueryLimits.builder().defaultLimit(100_000).scanThreads(2).build());
   }
 
   /** Three sealed segments of 40 minutes each: enough rows per (minute, key) for rollups to pay. */

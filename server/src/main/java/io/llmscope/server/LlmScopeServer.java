@@ -47,12 +47,14 @@ public final class LlmScopeServer implements AutoCloseable {
     Storage storage = Storage.open(sc);
     Vertx vertx = Vertx.vertx();
     TenantResolver tenants = tenants(config);
-    IngestConfig ic = new IngestConfig(config.host, grpcPort, otlpHttpPort, config.limits.maxBodyBytes,
-        config.limits.maxInflightRequests, config.content.capture, config.content.maxChars);
+    IngestConfig ic = IngestConfig.builder().host(config.host).grpcPort(grpcPort).httpPort(otlpHttpPort)
+        .maxBodyBytes(config.limits.maxBodyBytes).maxInflightRequests(config.limits.maxInflightRequests)
+        .captureContent(config.content.capture).maxContentChars(config.content.maxChars).build();
     OtlpIngest ingest = new OtlpIngest(vertx, storage, ic, tenants);
-    QueryEngine queries = new QueryEngine(storage, System::currentTimeMillis, new QueryLimits(
-        config.limits.queryDefaultLimit, config.limits.queryMaxLimit, config.limits.queryMaxBuckets, config.limits.queryMaxGroups,
-        config.limits.queryScanThreads, config.limits.queryRollups));
+    QueryEngine queries = new QueryEngine(storage, System::currentTimeMillis, QueryLimits.builder()
+        .defaultLimit(config.limits.queryDefaultLimit).maxLimit(config.limits.queryMaxLimit)
+        .maxBuckets(config.limits.queryMaxBuckets).maxGroups(config.limits.queryMaxGroups)
+        .scanThreads(config.limits.queryScanThreads).useRollups(config.limits.queryRollups).build());
     LlmScopeServer server = new LlmScopeServer(storage, vertx, ingest, null);
     HttpApi api = new HttpApi(vertx, storage, queries, tenants, server.ready::get)
         .metric("llmscope_ingest_requests_total", () -> ingest.metrics().requests())
