@@ -567,6 +567,11 @@ final class SegmentReader implements Closeable {
     }
 
     @Override
+    public String name() {
+      return dir.getFileName().toString();
+    }
+
+    @Override
     public MeasureRange range(Measure m) {
       return SegmentReader.this.range(m);
     }

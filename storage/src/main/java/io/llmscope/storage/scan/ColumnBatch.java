@@ -91,6 +91,11 @@ public interface ColumnBatch {
     return null;
   }
 
+  /** What the batch is, for plans and logs: a segment's name (e.g. {@code seg-12}) or {@code head}. */
+  default String name() {
+    return sealed() ? "segment" : "head";
+  }
+
   /** True for a sealed segment, false for head rows. */
   default boolean sealed() {
     return false;
