@@ -36,7 +36,7 @@ final class Manifest {
   private static final int VERSION = 1;
   static final String PREFIX = "manifest-";
   /** No WAL document is covered yet. */
-  static final long NOTHING_COVERED = Long.MIN_VALUE;
+  static final long NOTHING_COVERED = io.llmscope.storage.wal.WriteAheadLog.NO_INDEX;
 
   record Entry(String name, String tenant, int rows, long minStart, long maxStart, long bytes) {}
 

@@ -1,5 +1,7 @@
 package io.llmscope.storage;
 
+import io.llmscope.storage.segment.SegmentInfo;
+import io.llmscope.storage.segment.SegmentReader;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;

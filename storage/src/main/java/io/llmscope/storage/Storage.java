@@ -1,5 +1,8 @@
 package io.llmscope.storage;
 
+import io.llmscope.storage.head.HeadBlock;
+import io.llmscope.storage.wal.SpanCodec;
+import io.llmscope.storage.wal.WriteAheadLog;
 import io.llmscope.storage.scan.ColumnBatch;
 import io.llmscope.storage.model.LlmSpan;
 import java.io.Closeable;
@@ -23,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import net.openhft.chronicle.bytes.Bytes;
@@ -33,7 +37,7 @@ import net.openhft.chronicle.bytes.Bytes;
  * <p>{@link #append} makes a batch durable in the write-ahead log and visible in the tenant's
  * head before it returns, so a caller may acknowledge it. A background thread seals heads into
  * immutable segments, merges small segments and drops expired ones; every such change is
- * committed by one atomic {@link Manifest} swap. {@link #open} reads the manifest and replays
+ * committed by one atomic {@link Manifest} swap ({@link Maintenance} does that work). {@link #open} reads the manifest and replays
  * only the WAL documents no segment covers, so every acknowledged span is there exactly once
  * after a crash at any point. Queries read a {@link StoreSnapshot}: every row once, whatever
  * sealing or compaction does meanwhile. Thread-safe.
@@ -43,47 +47,40 @@ public final class Storage implements Closeable {
   private static final ThreadLocal<Bytes<?>> ENCODE_BUFFER =
       ThreadLocal.withInitial(() -> Bytes.allocateElasticOnHeap(1 << 16));
 
-  /**
-   * Everything a query may read, replaced as a whole. {@code sealing} holds heads taken out of
-   * service but not yet in a segment; {@code pendingCover} is the WAL index up to which they
-   * (and all segments) hold every document.
-   */
-  private record State(
-      Map<String, HeadBlock> active, List<HeadBlock> sealing, List<Segment> segments,
-      long walCovered, long pendingCover, long generation) {}
-
   private final StorageConfig config;
-  private final Path segmentsDir;
+  private final DataDir dirs;
   private final WriteAheadLog wal;
-  private final Object writeLock = new Object();
+  private final Maintenance maintenance;
+  /** Serialises WAL appends with head rotation (and WAL sync, close). */
+  final Object writeLock = new Object();
+  /** Serialises replacements of {@link #state}. */
   private final Object stateLock = new Object();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final Set<HeadBlock> liveHeads = ConcurrentHashMap.newKeySet();
+  /** Heads a reference still holds; the WAL keeps what they point into. */
+  final Set<LiveHead> liveHeads = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService background;
   private final AtomicLong traceSegmentReads = new AtomicLong();
-  private volatile State state;
+  volatile StoreState state;
   private volatile boolean dirty;
-  private int nextSegmentNumber;
 
   private Storage(StorageConfig config) throws IOException {
     this.config = config;
-    Path dataDir = config.dataDir();
-    Path walDir = dataDir.resolve("wal");
-    this.segmentsDir = dataDir.resolve("segments");
-    Files.createDirectories(walDir);
-    Files.createDirectories(segmentsDir);
-    Manifest.Contents manifest = Manifest.readLatest(dataDir);
-    List<Segment> segments = openSegments(manifest);
-    this.wal = new WriteAheadLog(walDir, config.walRollCycle());
-    Map<String, HeadBlock> heads = new HashMap<>();
+    this.dirs = new DataDir(config.dataDir());
+    Files.createDirectories(dirs.wal());
+    Files.createDirectories(dirs.segments());
+    Manifest.Contents manifest = Manifest.readLatest(dirs.root());
+    int[] nextSegment = {0};
+    List<Segment> segments = openSegments(manifest, nextSegment);
+    this.wal = new WriteAheadLog(dirs.wal(), config.walRollCycle());
+    Map<String, LiveHead> heads = new HashMap<>();
     long docs = wal.replay(manifest.walCovered(), (index, bytes) ->
         SpanCodec.readBatch(bytes, (tenant, spans, offsets) ->
-            heads.computeIfAbsent(tenant, this::newHead).add(spans, index, offsets)));
+            heads.computeIfAbsent(tenant, this::newHead).block.add(spans, index, offsets)));
     long cover = Math.max(manifest.walCovered(), wal.lastIndex());
-    this.state = new State(Map.copyOf(heads), List.of(), List.copyOf(segments), manifest.walCovered(), cover,
-        manifest.generation());
+    this.state = new StoreState(heads, List.of(), segments, manifest.walCovered(), cover, manifest.generation());
+    this.maintenance = new Maintenance(this, config, dirs, wal, nextSegment[0]);
     LOG.info(() -> "opened " + segments.size() + " segments and replayed " + docs + " WAL batches ("
-        + heads.values().stream().mapToLong(HeadBlock::rows).sum() + " spans) from " + dataDir);
+        + heads.values().stream().mapToLong(LiveHead::rows).sum() + " spans) from " + dirs.root());
     this.background = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "llmscope-storage");
       t.setDaemon(true);
@@ -103,15 +100,15 @@ public final class Storage implements Closeable {
   }
 
   /** Opens the manifest's segments and deletes anything in the segments dir it does not list. */
-  private List<Segment> openSegments(Manifest.Contents manifest) throws IOException {
+  private List<Segment> openSegments(Manifest.Contents manifest, int[] nextSegment) throws IOException {
     Set<String> listed = new HashSet<>();
     List<Segment> segments = new ArrayList<>();
     for (Manifest.Entry e : manifest.segments()) {
       listed.add(e.name());
-      segments.add(Segment.open(e.name(), segmentsDir.resolve(e.name())));
-      nextSegmentNumber = Math.max(nextSegmentNumber, segmentNumber(e.name()) + 1);
+      segments.add(Segment.open(e.name(), dirs.segment(e.name())));
+      nextSegment[0] = Math.max(nextSegment[0], DataDir.segmentNumber(e.name()) + 1);
     }
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(segmentsDir)) {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dirs.segments())) {
       for (Path p : entries) {
         if (!listed.contains(p.getFileName().toString())) {
           LOG.info("removing unfinished segment " + p.getFileName());
@@ -122,19 +119,28 @@ public final class Storage implements Closeable {
     return segments;
   }
 
-  private static int segmentNumber(String name) {
-    try {
-      return Integer.parseInt(name.substring(name.lastIndexOf('-') + 1));
-    } catch (RuntimeException e) {
-      return 0;
+  private LiveHead newHead(String tenant) {
+    return new LiveHead(new HeadBlock(tenant, wal), liveHeads);
+  }
+
+  boolean isClosed() {
+    return closed.get();
+  }
+
+  /** Replaces the state without a manifest commit (the segment list stays). */
+  void swap(UnaryOperator<StoreState> change) {
+    synchronized (stateLock) {
+      state = change.apply(state);
     }
   }
 
-  private HeadBlock newHead(String tenant) {
-    HeadBlock[] self = new HeadBlock[1];
-    self[0] = new HeadBlock(tenant, wal, () -> liveHeads.remove(self[0]));
-    liveHeads.add(self[0]);
-    return self[0];
+  /** Writes the manifest of the changed state, then makes it the state. */
+  void commit(UnaryOperator<StoreState> change) throws IOException {
+    synchronized (stateLock) {
+      StoreState next = change.apply(state);
+      Manifest.commit(dirs.root(), next.manifest(), CrashPoints::reached);
+      state = next;
+    }
   }
 
   /**
@@ -146,7 +152,7 @@ public final class Storage implements Closeable {
    */
   public void append(String tenant, List<LlmSpan> spans) {
     if (spans.isEmpty()) return;
-    long waiting = unsealedRows();
+    long waiting = state.unsealedRows();
     if (waiting > config.maxHeadRows()) {
       throw new StorageBusyException(waiting + " rows are waiting to be sealed (limit " + config.maxHeadRows() + ")");
     }
@@ -160,7 +166,7 @@ public final class Storage implements Closeable {
       synchronized (writeLock) {
         if (closed.get()) throw new IllegalStateException("storage is closed");
         long index = wal.append(buf);
-        activeHead(tenant).add(part, index, offsets);
+        activeHead(tenant).block.add(part, index, offsets);
         if (config.fsync() == FsyncPolicy.ALWAYS) {
           wal.sync();
         } else {
@@ -170,44 +176,26 @@ public final class Storage implements Closeable {
     }
   }
 
-  /** Rows in heads, active or being sealed, over all tenants. */
-  private long unsealedRows() {
-    State s = state;
-    long n = 0;
-    for (HeadBlock h : s.active().values()) n += h.rows();
-    for (HeadBlock h : s.sealing()) n += h.rows();
-    return n;
-  }
-
   /** Under writeLock. */
-  private HeadBlock activeHead(String tenant) {
-    HeadBlock h = state.active().get(tenant);
+  private LiveHead activeHead(String tenant) {
+    LiveHead h = state.active().get(tenant);
     if (h != null) return h;
-    synchronized (stateLock) {
-      State s = state;
-      Map<String, HeadBlock> active = new HashMap<>(s.active());
-      h = newHead(tenant);
-      active.put(tenant, h);
-      state = new State(Map.copyOf(active), s.sealing(), s.segments(), s.walCovered(), s.pendingCover(), s.generation());
-      return h;
-    }
+    LiveHead created = newHead(tenant);
+    swap(s -> s.withActive(tenant, created));
+    return created;
   }
 
   /** The heads and segments of one tenant, each with a reference held until {@code release} runs. */
-  private record Acquired(List<HeadBlock> heads, List<Segment> segments, Runnable release) {}
+  private record Pinned(List<LiveHead> heads, List<Segment> segments, Runnable release) {}
 
-  private Acquired acquire(String tenant) {
+  private Pinned pin(String tenant) {
     while (true) {
-      State s = state;
-      List<HeadBlock> heads = new ArrayList<>();
-      HeadBlock active = s.active().get(tenant);
-      if (active != null) heads.add(active);
-      for (HeadBlock h : s.sealing()) if (h.tenant.equals(tenant)) heads.add(h);
-      List<Segment> segments = new ArrayList<>();
-      for (Segment seg : s.segments()) if (seg.info.tenant().equals(tenant)) segments.add(seg);
+      StoreState s = state;
+      List<LiveHead> heads = s.headsOf(tenant);
+      List<Segment> segments = s.segmentsOf(tenant);
       List<Runnable> releases = new ArrayList<>();
       boolean ok = true;
-      for (HeadBlock h : heads) {
+      for (LiveHead h : heads) {
         if (!(ok = h.refs.tryIncRef())) break;
         releases.add(h.refs::decRef);
       }
@@ -216,20 +204,20 @@ public final class Storage implements Closeable {
         if (!(ok = seg.refs.tryIncRef())) break;
         releases.add(seg.refs::decRef);
       }
-      if (ok) return new Acquired(heads, segments, () -> releases.forEach(Runnable::run));
+      if (ok) return new Pinned(heads, segments, () -> releases.forEach(Runnable::run));
       releases.forEach(Runnable::run); // a concurrent swap released something: read the new state
     }
   }
 
   /** A stable view of the tenant's spans for one query: every row exactly once. */
   public StoreSnapshot snapshot(String tenant) {
-    Acquired a = acquire(tenant);
+    Pinned p = pin(tenant);
     List<Supplier<ColumnBatch>> batches = new ArrayList<>();
-    for (Segment seg : a.segments()) batches.add(seg.reader::batch);
-    for (HeadBlock h : a.heads()) {
-      for (ColumnBatch b : h.snapshot()) batches.add(() -> b);
+    for (Segment seg : p.segments()) batches.add(seg.reader::batch);
+    for (LiveHead h : p.heads()) {
+      for (ColumnBatch b : h.block.snapshot()) batches.add(() -> b);
     }
-    return new StoreSnapshot(batches, a.release());
+    return new StoreSnapshot(batches, p.release());
   }
 
   /**
@@ -237,10 +225,10 @@ public final class Storage implements Closeable {
    * out are not read.
    */
   public List<LlmSpan> trace(String tenant, long traceIdHi, long traceIdLo) {
-    Acquired a = acquire(tenant);
+    Pinned p = pin(tenant);
     try {
       List<LlmSpan> out = new ArrayList<>();
-      for (Segment seg : a.segments()) {
+      for (Segment seg : p.segments()) {
         if (!seg.reader.mayContainTrace(traceIdHi, traceIdLo)) continue;
         traceSegmentReads.incrementAndGet();
         int[] rows = seg.reader.rowsOfTrace(traceIdHi, traceIdLo);
@@ -248,8 +236,8 @@ public final class Storage implements Closeable {
         ColumnBatch b = seg.reader.batch();
         for (int row : rows) out.add(withDetail(b, row));
       }
-      for (HeadBlock h : a.heads()) {
-        for (ColumnBatch b : h.snapshot()) {
+      for (LiveHead h : p.heads()) {
+        for (ColumnBatch b : h.block.snapshot()) {
           long[] hi = b.traceIdHi();
           long[] lo = b.traceIdLo();
           for (int row = 0; row < b.size(); row++) {
@@ -259,7 +247,7 @@ public final class Storage implements Closeable {
       }
       return out;
     } finally {
-      a.release().run();
+      p.release().run();
     }
   }
 
@@ -274,10 +262,10 @@ public final class Storage implements Closeable {
    * the peer benchmark's export) walk all data without knowing the server's auth config.
    */
   public SortedSet<String> tenants() {
-    State s = state;
+    StoreState s = state;
     SortedSet<String> out = new TreeSet<>();
-    for (HeadBlock h : s.active().values()) if (h.rows() > 0) out.add(h.tenant);
-    for (HeadBlock h : s.sealing()) out.add(h.tenant);
+    for (LiveHead h : s.active().values()) if (h.rows() > 0) out.add(h.tenant());
+    for (LiveHead h : s.sealing()) out.add(h.tenant());
     for (Segment seg : s.segments()) out.add(seg.info.tenant());
     return out;
   }
@@ -288,24 +276,21 @@ public final class Storage implements Closeable {
   }
 
   public StorageStatus status(String tenant) {
-    State s = state;
+    StoreState s = state;
     long headRows = 0;
     long rows = 0;
     long oldest = Long.MAX_VALUE;
     long newest = Long.MIN_VALUE;
     int segments = 0;
     long segmentBytes = 0;
-    List<HeadBlock> heads = new ArrayList<>(s.sealing());
-    if (s.active().get(tenant) != null) heads.add(s.active().get(tenant));
-    for (HeadBlock h : heads) {
-      if (!h.tenant.equals(tenant) || h.rows() == 0) continue;
+    for (LiveHead h : s.headsOf(tenant)) {
+      if (h.rows() == 0) continue;
       headRows += h.rows();
-      oldest = Math.min(oldest, h.minStartNanos());
-      newest = Math.max(newest, h.maxStartNanos());
+      oldest = Math.min(oldest, h.block.minStartNanos());
+      newest = Math.max(newest, h.block.maxStartNanos());
     }
     rows += headRows;
-    for (Segment seg : s.segments()) {
-      if (!seg.info.tenant().equals(tenant)) continue;
+    for (Segment seg : s.segmentsOf(tenant)) {
       segments++;
       segmentBytes += seg.info.bytesOnDisk();
       rows += seg.info.rows();
@@ -337,20 +322,20 @@ public final class Storage implements Closeable {
   /** Seals all heads now, whatever their size or age (tests, shutdown tooling). */
   public void sealNow() throws IOException {
     runOnBackground(() -> {
-      rotate(true);
-      sealPending();
+      maintenance.rotate(true);
+      maintenance.sealPending();
       return null;
     });
   }
 
   /** Runs one compaction round now; returns how many segments were merged away. */
   public int compactNow() throws IOException {
-    return runOnBackground(this::compactOnce);
+    return runOnBackground(maintenance::compactOnce);
   }
 
   /** Applies retention now; returns how many segments were dropped. */
   public int expireNow() throws IOException {
-    return runOnBackground(this::expire);
+    return runOnBackground(maintenance::expire);
   }
 
   private interface IoTask<T> {
@@ -379,160 +364,11 @@ public final class Storage implements Closeable {
   private void maintain() {
     if (closed.get()) return;
     try {
-      rotate(false);
-      sealPending();
-      expire();
-      compactOnce();
+      maintenance.runOnce();
     } catch (Throwable e) {
       // Unsealed rows stay in the head and the WAL; the next round retries.
       LOG.log(Level.WARNING, "storage maintenance failed; will retry", e);
     }
-  }
-
-  /** Moves every non-empty active head to sealing when one is due (or {@code force}). */
-  private void rotate(boolean force) {
-    synchronized (writeLock) {
-      State s = state;
-      long now = System.currentTimeMillis();
-      boolean due = false;
-      for (HeadBlock h : s.active().values()) {
-        if (h.rows() == 0) continue;
-        due |= force || h.rows() >= config.sealRows() || now - h.firstAppendMs() >= config.sealAgeMs();
-      }
-      if (!due) return;
-      List<HeadBlock> sealing = new ArrayList<>(s.sealing());
-      Map<String, HeadBlock> active = new HashMap<>();
-      for (HeadBlock h : s.active().values()) {
-        if (h.rows() > 0) sealing.add(h); else active.put(h.tenant, h);
-      }
-      synchronized (stateLock) {
-        State cur = state;
-        state = new State(Map.copyOf(active), List.copyOf(sealing), cur.segments(), cur.walCovered(),
-            wal.lastIndex(), cur.generation());
-      }
-    }
-  }
-
-  /** Writes a segment for every sealing head, then commits them together with the WAL position they cover. */
-  private void sealPending() throws IOException {
-    State s = state;
-    if (s.sealing().isEmpty()) return;
-    List<Segment> written = new ArrayList<>();
-    try {
-      for (HeadBlock h : s.sealing()) {
-        String name = "seg-" + (nextSegmentNumber++);
-        Path dir = segmentsDir.resolve(name);
-        SegmentWriter.write(dir, h.tenant, h.snapshot());
-        written.add(Segment.open(name, dir));
-      }
-      CrashPoints.reached("seal-segment-written");
-      synchronized (stateLock) {
-        State cur = state;
-        List<Segment> segments = new ArrayList<>(cur.segments());
-        segments.addAll(written);
-        List<HeadBlock> stillSealing = new ArrayList<>(cur.sealing());
-        stillSealing.removeAll(s.sealing());
-        commit(new State(cur.active(), List.copyOf(stillSealing), List.copyOf(segments), s.pendingCover(),
-            cur.pendingCover(), cur.generation() + 1));
-      }
-    } catch (IOException | RuntimeException e) {
-      for (Segment seg : written) seg.drop();
-      throw e;
-    }
-    for (HeadBlock h : s.sealing()) h.refs.decRef();
-    long rows = written.stream().mapToLong(seg -> seg.info.rows()).sum();
-    LOG.fine(() -> "sealed " + rows + " rows into " + written.size() + " segments");
-    deleteSealedWal();
-  }
-
-  /** Under stateLock: writes the manifest for {@code next}, then makes it the state. */
-  private void commit(State next) throws IOException {
-    List<Manifest.Entry> entries = new ArrayList<>();
-    for (Segment seg : next.segments()) entries.add(seg.entry());
-    Manifest.commit(config.dataDir(), new Manifest.Contents(next.generation(), next.walCovered(), entries),
-        CrashPoints::reached);
-    state = next;
-  }
-
-  /** Deletes WAL cycles that hold only documents every live head is done with. */
-  private void deleteSealedWal() throws IOException {
-    long keepFrom = Long.MAX_VALUE;
-    for (HeadBlock h : liveHeads) keepFrom = Math.min(keepFrom, h.firstWalIndex());
-    if (keepFrom == Long.MAX_VALUE) keepFrom = wal.lastIndex();
-    if (keepFrom == Manifest.NOTHING_COVERED) return;
-    synchronized (writeLock) {
-      if (!closed.get()) wal.deleteCyclesBefore(keepFrom);
-    }
-  }
-
-  /** Drops segments whose newest span is older than the retention period. */
-  private int expire() throws IOException {
-    long cutoff = (System.currentTimeMillis() - config.retentionMs()) * 1_000_000L;
-    List<Segment> expired = new ArrayList<>();
-    synchronized (stateLock) {
-      State cur = state;
-      List<Segment> keep = new ArrayList<>();
-      for (Segment seg : cur.segments()) {
-        if (seg.info.maxStartNanos() < cutoff) expired.add(seg); else keep.add(seg);
-      }
-      if (expired.isEmpty()) return 0;
-      CrashPoints.reached("retention-before-manifest");
-      commit(new State(cur.active(), cur.sealing(), List.copyOf(keep), cur.walCovered(), cur.pendingCover(),
-          cur.generation() + 1));
-    }
-    for (Segment seg : expired) seg.drop();
-    LOG.info(() -> "retention dropped " + expired.size() + " segments");
-    return expired.size();
-  }
-
-  /**
-   * Merges the small segments of one tenant and UTC day into one, if there are at least two.
-   * Returns how many segments were merged away.
-   */
-  private int compactOnce() throws IOException {
-    State s = state;
-    Map<String, List<Segment>> groups = new HashMap<>();
-    for (Segment seg : s.segments()) {
-      if (seg.info.rows() >= config.compactBelowRows()) continue;
-      long day = Math.floorDiv(seg.info.minStartNanos(), 86_400_000_000_000L);
-      groups.computeIfAbsent(seg.info.tenant() + '\n' + day, k -> new ArrayList<>()).add(seg);
-    }
-    for (List<Segment> group : groups.values()) {
-      List<Segment> merge = new ArrayList<>();
-      long rows = 0;
-      for (Segment seg : group) {
-        if (rows + seg.info.rows() > config.compactMaxRows() && merge.size() >= 2) break;
-        merge.add(seg);
-        rows += seg.info.rows();
-      }
-      if (merge.size() < 2) continue;
-      String tenant = merge.get(0).info.tenant();
-      List<ColumnBatch> inputs = new ArrayList<>();
-      for (Segment seg : merge) inputs.add(seg.reader.batch());
-      String name = "seg-" + (nextSegmentNumber++);
-      Path dir = segmentsDir.resolve(name);
-      SegmentWriter.write(dir, tenant, inputs);
-      Segment merged = Segment.open(name, dir);
-      CrashPoints.reached("compaction-segment-written");
-      try {
-        synchronized (stateLock) {
-          State cur = state;
-          List<Segment> segments = new ArrayList<>(cur.segments());
-          segments.removeAll(merge);
-          segments.add(merged);
-          commit(new State(cur.active(), cur.sealing(), List.copyOf(segments), cur.walCovered(),
-              cur.pendingCover(), cur.generation() + 1));
-        }
-      } catch (IOException | RuntimeException e) {
-        merged.drop();
-        throw e;
-      }
-      for (Segment seg : merge) seg.drop();
-      long merged_rows = rows;
-      LOG.fine(() -> "compacted " + merge.size() + " segments (" + merged_rows + " rows) into " + name);
-      return merge.size();
-    }
-    return 0;
   }
 
   /** Stops background work, syncs and closes the WAL. Idempotent. */

@@ -1,5 +1,7 @@
 package io.llmscope.storage;
 
+import io.llmscope.storage.format.DetailCodec;
+import io.llmscope.storage.wal.SpanCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,7 +45,7 @@ class FormatFixtureTest {
     SpanCodec.readBatch(Bytes.wrapForRead(doc), (tenant, spans, offsets) -> {
       for (int i = 0; i < spans.size(); i++) {
         LlmSpan s = spans.get(i);
-        s.detail = SpanCodec.readDetailAt(doc, offsets[i]);
+        s.detail = DetailCodec.readDetailAt(doc, offsets[i]);
         lines.add(FixtureDump.line(tenant, s));
       }
     });

@@ -14,13 +14,13 @@ import java.util.Map;
 import java.util.Random;
 
 /** Deterministic spans and order-independent checksums over every stored column. */
-final class TestSpans {
+public final class TestSpans {
   private TestSpans() {}
 
-  static final String[] MODELS = {"gpt-4o", "gpt-4o-mini", "claude-sonnet-4", "gemini-2.5-pro"};
+  public static final String[] MODELS = {"gpt-4o", "gpt-4o-mini", "claude-sonnet-4", "gemini-2.5-pro"};
 
   /** {@code traces} traces of 1-5 spans starting near {@code startMs}, spread over {@code spreadMs}. */
-  static List<LlmSpan> traces(Random rnd, int traces, long startMs, long spreadMs) {
+  public static List<LlmSpan> traces(Random rnd, int traces, long startMs, long spreadMs) {
     List<LlmSpan> out = new ArrayList<>();
     for (int t = 0; t < traces; t++) {
       long hi = rnd.nextLong() | 1;

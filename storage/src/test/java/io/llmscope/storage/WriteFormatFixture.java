@@ -1,5 +1,6 @@
 package io.llmscope.storage;
 
+import io.llmscope.storage.wal.SpanCodec;
 import io.llmscope.storage.model.Dim;
 import io.llmscope.storage.model.LlmSpan;
 import io.llmscope.storage.model.Measure;

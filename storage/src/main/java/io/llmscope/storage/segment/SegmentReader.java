@@ -1,5 +1,6 @@
-package io.llmscope.storage;
+package io.llmscope.storage.segment;
 
+import io.llmscope.storage.format.DetailCodec;
 import io.llmscope.storage.model.SpanFlags;
 import io.llmscope.storage.format.CorruptSegmentException;
 import io.llmscope.storage.format.SegmentFiles;
@@ -48,7 +49,7 @@ import org.roaringbitmap.RoaringBitmap;
  * CorruptSegmentException} or the I/O error) when a file cannot be read or fails its checks, and
  * {@link IllegalStateException} once the reader is closed.
  */
-final class SegmentReader implements Closeable {
+public final class SegmentReader implements Closeable {
   private final Path dir;
   private final SegmentInfo info;
   private final Map<String, long[]> files; // name -> {length, crc}
@@ -167,7 +168,7 @@ final class SegmentReader implements Closeable {
   }
 
   /** Reads and verifies {@code index.bin}; the column files are not touched. */
-  static SegmentReader open(Path dir) throws IOException {
+  public static SegmentReader open(Path dir) throws IOException {
     Path file = dir.resolve(SegmentFiles.INDEX_FILE);
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
@@ -325,7 +326,7 @@ final class SegmentReader implements Closeable {
     if (closed.get()) throw new IllegalStateException("segment reader closed: " + dir);
   }
 
-  SegmentInfo info() {
+  public SegmentInfo info() {
     return info;
   }
 
@@ -386,13 +387,13 @@ final class SegmentReader implements Closeable {
   }
 
   /** A fresh lazy view for one query (see class javadoc). */
-  ColumnBatch batch() {
+  public ColumnBatch batch() {
     ensureOpen();
     return new View();
   }
 
   /** False when no span of the trace is in this segment; true when one may be (Bloom filters). */
-  boolean mayContainTrace(long hi, long lo) {
+  public boolean mayContainTrace(long hi, long lo) {
     return SegmentBloom.mayContain(traceBloom, bloomHashes, hi, lo);
   }
 
@@ -401,7 +402,7 @@ final class SegmentReader implements Closeable {
    * batches of trace_id.arrow whose Bloom filter admits the id; throws {@link
    * UncheckedIOException} if one cannot be read or fails its checksum.
    */
-  int[] rowsOfTrace(long hi, long lo) {
+  public int[] rowsOfTrace(long hi, long lo) {
     try {
       return findTrace(hi, lo);
     } catch (IOException e) {
@@ -931,7 +932,7 @@ final class SegmentReader implements Closeable {
         Bytes<byte[]> bytes = Bytes.wrapForRead(block);
         try {
           bytes.readPositionRemaining(payload + from, to - from);
-          return SpanCodec.readDetail(bytes);
+          return DetailCodec.readDetail(bytes);
         } catch (RuntimeException e) {
           throw new CorruptSegmentException(file, "undecodable detail of row " + row, e);
         } finally {

@@ -1,4 +1,4 @@
-package io.llmscope.storage;
+package io.llmscope.storage.segment;
 
 /**
  * Trace-id Bloom filters (one per record batch of trace_id.arrow): {@code words.length * 64} bits,

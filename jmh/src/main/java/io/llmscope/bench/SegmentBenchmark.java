@@ -1,5 +1,11 @@
-package io.llmscope.storage;
+package io.llmscope.bench;
 
+import io.llmscope.storage.Storage;
+import io.llmscope.storage.StorageConfig;
+import io.llmscope.storage.TestSpans;
+import io.llmscope.storage.segment.SegmentInfo;
+import io.llmscope.storage.segment.SegmentReader;
+import io.llmscope.storage.segment.SegmentWriter;
 import io.llmscope.storage.scan.ColumnBatch;
 import io.llmscope.storage.model.Measure;
 import io.llmscope.storage.model.Dim;
@@ -71,7 +77,7 @@ public class SegmentBenchmark {
   public void tearDown() throws Exception {
     sealed.close();
     storage.close();
-    Segment.deleteRecursively(dir);
+    deleteRecursively(dir);
   }
 
   @Benchmark
@@ -79,7 +85,7 @@ public class SegmentBenchmark {
   public SegmentInfo seal() throws Exception {
     Path out = dir.resolve("bench-" + (written++));
     SegmentInfo info = SegmentWriter.write(out, "t", head);
-    Segment.deleteRecursively(out);
+    deleteRecursively(out);
     return info;
   }
 
@@ -93,5 +99,11 @@ public class SegmentBenchmark {
   @OperationsPerInvocation(ROWS)
   public int[] readModelColumn() {
     return sealed.batch().dimIds(Dim.MODEL);
+  }
+
+  private static void deleteRecursively(Path dir) throws java.io.IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+    }
   }
 }

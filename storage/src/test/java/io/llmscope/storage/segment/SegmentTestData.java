@@ -1,5 +1,6 @@
-package io.llmscope.storage;
+package io.llmscope.storage.segment;
 
+import io.llmscope.storage.head.StringDictionary;
 import io.llmscope.storage.model.SpanFlags;
 import io.llmscope.storage.scan.Dictionary;
 import io.llmscope.storage.scan.ColumnBatch;

@@ -1,5 +1,6 @@
-package io.llmscope.storage;
+package io.llmscope.storage.segment;
 
+import io.llmscope.storage.head.HeadBlock;
 import io.llmscope.storage.scan.ColumnBatch;
 import io.llmscope.storage.model.Measure;
 import io.llmscope.storage.model.Dim;
@@ -41,8 +42,8 @@ class SegmentSizeTest {
   void benchmarkShapedSegmentFitsTheStorageTarget() throws Exception {
     List<LlmSpan> spans = SegmentTestData.benchmarkSpans(new Random(42), ROWS, true);
     List<ColumnBatch> batches = new ArrayList<>();
-    for (int from = 0; from < spans.size(); from += HeadChunk.CAPACITY) {
-      batches.add(new SegmentTestData.ArrayBatch(spans.subList(from, Math.min(spans.size(), from + HeadChunk.CAPACITY))));
+    for (int from = 0; from < spans.size(); from += HeadBlock.CHUNK_ROWS) {
+      batches.add(new SegmentTestData.ArrayBatch(spans.subList(from, Math.min(spans.size(), from + HeadBlock.CHUNK_ROWS))));
     }
     // Warm up once, then time a second seal.
     SegmentWriter.write(tmp.resolve("warm"), "t", batches);

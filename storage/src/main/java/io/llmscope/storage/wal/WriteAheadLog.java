@@ -1,4 +1,4 @@
-package io.llmscope.storage;
+package io.llmscope.storage.wal;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -30,7 +30,10 @@ import net.openhft.chronicle.wire.DocumentContext;
  * ({@link Storage}); {@link #readDocument} may run on any thread, each call with a tailer of its
  * own from a small pool.
  */
-final class WriteAheadLog implements Closeable {
+public final class WriteAheadLog implements Closeable {
+  /** The index before every document: nothing appended, or nothing covered yet. */
+  public static final long NO_INDEX = Long.MIN_VALUE;
+
   private static final Logger LOG = Logger.getLogger(WriteAheadLog.class.getName());
 
   private final Path dir;
@@ -42,9 +45,9 @@ final class WriteAheadLog implements Closeable {
   /** Payload bytes per cycle still on disk. */
   private final ConcurrentSkipListMap<Integer, Long> bytesPerCycle = new ConcurrentSkipListMap<>();
   private volatile boolean closed;
-  private long lastIndex = Manifest.NOTHING_COVERED;
+  private long lastIndex = NO_INDEX;
 
-  WriteAheadLog(Path dir, String rollCycleName) {
+  public WriteAheadLog(Path dir, String rollCycleName) {
     this.dir = dir;
     this.rollCycle = RollCycles.valueOf(rollCycleName);
     // Cycle file names carry only the fields their cycle needs (e.g. no minutes for hourly).
@@ -60,7 +63,7 @@ final class WriteAheadLog implements Closeable {
   }
 
   /** Appends one encoded batch; returns its WAL index. */
-  long append(Bytes<?> encoded) {
+  public long append(Bytes<?> encoded) {
     long len = encoded.readRemaining();
     try (DocumentContext dc = appender.writingDocument()) {
       // A heap buffer copies in one bulk write; Chronicle's generic Bytes copy goes byte-wise.
@@ -75,17 +78,17 @@ final class WriteAheadLog implements Closeable {
     return lastIndex;
   }
 
-  /** Index of the last document appended or replayed, or {@link Manifest#NOTHING_COVERED}. */
-  long lastIndex() {
+  /** Index of the last document appended or replayed, or {@link #NO_INDEX}. */
+  public long lastIndex() {
     return lastIndex;
   }
 
-  void sync() {
+  public void sync() {
     appender.sync();
   }
 
   /** A copy of the document at {@code index}. */
-  byte[] readDocument(long index) {
+  public byte[] readDocument(long index) {
     if (closed) throw new IllegalStateException("storage is closed");
     ExcerptTailer tailer = tailers.poll();
     if (tailer == null) {
@@ -106,7 +109,7 @@ final class WriteAheadLog implements Closeable {
   }
 
   /** Feeds every document after {@code afterIndex} to the consumer with its index, in order; returns how many. */
-  long replay(long afterIndex, DocumentConsumer consumer) {
+  public long replay(long afterIndex, DocumentConsumer consumer) {
     long n = 0;
     try (ExcerptTailer tailer = queue.createTailer()) {
       tailer.singleThreadedCheckDisabled(true);
@@ -127,7 +130,7 @@ final class WriteAheadLog implements Closeable {
     return n;
   }
 
-  interface DocumentConsumer {
+  public interface DocumentConsumer {
     void accept(long index, Bytes<?> bytes);
   }
 
@@ -135,7 +138,7 @@ final class WriteAheadLog implements Closeable {
    * Deletes every cycle file older than the cycle holding {@code keepFromIndex}; the current
    * cycle is never deleted. Returns the number of files removed.
    */
-  int deleteCyclesBefore(long keepFromIndex) throws IOException {
+  public int deleteCyclesBefore(long keepFromIndex) throws IOException {
     int keepCycle = Math.min(rollCycle.toCycle(keepFromIndex), queue.cycle());
     // Pooled tailers may hold a cycle file open; new ones are made on demand.
     for (ExcerptTailer t; (t = tailers.poll()) != null; ) t.close();
@@ -169,7 +172,7 @@ final class WriteAheadLog implements Closeable {
   }
 
   /** WAL payload bytes in the cycle files still on disk. */
-  long bytes() {
+  public long bytes() {
     long n = 0;
     for (Map.Entry<Integer, Long> e : bytesPerCycle.entrySet()) n += e.getValue();
     return n;

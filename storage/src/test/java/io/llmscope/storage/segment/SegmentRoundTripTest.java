@@ -1,4 +1,4 @@
-package io.llmscope.storage;
+package io.llmscope.storage.segment;
 
 import io.llmscope.storage.model.SpanFlags;
 import io.llmscope.storage.format.SegmentFiles;

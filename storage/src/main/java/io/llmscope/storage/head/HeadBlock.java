@@ -1,5 +1,7 @@
-package io.llmscope.storage;
+package io.llmscope.storage.head;
 
+import io.llmscope.storage.format.DetailCodec;
+import io.llmscope.storage.wal.WriteAheadLog;
 import io.llmscope.storage.scan.Dictionary;
 import io.llmscope.storage.scan.ColumnBatch;
 import io.llmscope.storage.model.Measure;
@@ -15,16 +17,18 @@ import java.util.List;
  * sealed. Only the columns live here; each span's detail stays in the WAL and is read back on
  * demand. One writer (under the storage lock) and any number of concurrent readers; a reader's
  * {@link #snapshot} sees a stable prefix of rows.
+
  *
- * <p>Reference-counted: the store holds one reference while the head is active or waiting to
- * be sealed, and each query snapshot holds one while it reads; WAL files the head points into
- * are kept until the count drops to zero.
+ * <p>The store counts its references ({@code LiveHead}): WAL files a head points into are kept
+ * until no snapshot reads it.
  */
-final class HeadBlock {
-  final String tenant;
+public final class HeadBlock {
+  /** Rows per batch of a head snapshot. */
+  public static final int CHUNK_ROWS = HeadChunk.CAPACITY;
+
+  public final String tenant;
   private final WriteAheadLog wal;
   private final StringDictionary[] dicts = new StringDictionary[Dim.COUNT];
-  final RefCount refs;
   private volatile HeadChunk[] chunks = new HeadChunk[0];
   private volatile long rows;
   // Written by the writer before it publishes rows; readers read them after reading rows.
@@ -33,15 +37,14 @@ final class HeadBlock {
   private volatile long firstWalIndex = Long.MAX_VALUE;
   private volatile long firstAppendMs;
 
-  HeadBlock(String tenant, WriteAheadLog wal, Runnable onRelease) {
+  public HeadBlock(String tenant, WriteAheadLog wal) {
     this.tenant = tenant;
     this.wal = wal;
-    this.refs = new RefCount(onRelease);
     for (int d = 0; d < Dim.COUNT; d++) dicts[d] = new StringDictionary();
   }
 
   /** Writer only: spans of the WAL document {@code walDocument}, with their detail offsets in it. */
-  void add(List<LlmSpan> spans, long walDocument, int[] detailOffsets) {
+  public void add(List<LlmSpan> spans, long walDocument, int[] detailOffsets) {
     if (spans.isEmpty()) return;
     if (rows == 0) {
       firstWalIndex = walDocument;
@@ -69,30 +72,30 @@ final class HeadBlock {
     rows = r; // publish
   }
 
-  long rows() {
+  public long rows() {
     return rows;
   }
 
-  long minStartNanos() {
+  public long minStartNanos() {
     return minStart;
   }
 
-  long maxStartNanos() {
+  public long maxStartNanos() {
     return maxStart;
   }
 
   /** WAL index of the first document with rows here; Long.MAX_VALUE while empty. */
-  long firstWalIndex() {
+  public long firstWalIndex() {
     return firstWalIndex;
   }
 
   /** Wall-clock time of the first append, for age-based sealing. */
-  long firstAppendMs() {
+  public long firstAppendMs() {
     return firstAppendMs;
   }
 
   /** The rows published so far, as batches of at most {@link HeadChunk#CAPACITY} rows. */
-  List<ColumnBatch> snapshot() {
+  public List<ColumnBatch> snapshot() {
     long r = rows;
     HeadChunk[] cs = chunks;
     List<ColumnBatch> out = new ArrayList<>(cs.length);
@@ -143,7 +146,7 @@ final class HeadBlock {
         cachedDocument = wal.readDocument(index);
         cachedIndex = index;
       }
-      return SpanCodec.readDetailAt(cachedDocument, c.detailOffset[row]);
+      return DetailCodec.readDetailAt(cachedDocument, c.detailOffset[row]);
     }
   }
 }

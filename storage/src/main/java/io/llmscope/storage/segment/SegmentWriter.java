@@ -1,5 +1,6 @@
-package io.llmscope.storage;
+package io.llmscope.storage.segment;
 
+import io.llmscope.storage.format.DetailCodec;
 import io.llmscope.storage.format.SegmentFiles;
 import io.llmscope.storage.format.SegmentBytes;
 import io.llmscope.storage.rollup.RollupFile;
@@ -53,7 +54,7 @@ import net.openhft.chronicle.bytes.Bytes;
  *   integer widths are the narrowest of 8/16/32/64 bits holding the segment's values
  * detail.bin          header, ZSTD blocks of {@value #DETAIL_BLOCK_ROWS} rows' details, block table, footer
  *   block (raw)    := count:i32 offset:i32 * (count + 1) (relative to the payload) payload
- *                     (each row's {@code SpanCodec.writeDetail} bytes, row order)
+ *                     (each row's {@code DetailCodec.writeDetail} bytes, row order)
  *   table          := blockCount:i32 rowsPerBlock:i32 (offset:i64 compressedLength:i32 rawLength:i32 crc32:i64)*
  *   then tableOffset:i64 tableLength:i32 and the footer. index.bin holds the table's position, its CRC
  *   and the footer's checksum, so the first detail read checks header, table, tail and footer without
@@ -95,7 +96,7 @@ import net.openhft.chronicle.bytes.Bytes;
  * repeat in runs, parents are mostly rows of the same run, service/environment columns and postings
  * collapse to a few runs, and start times are nearly monotonic within each (service, environment).
  */
-final class SegmentWriter {
+public final class SegmentWriter {
   static final int DETAIL_BLOCK_ROWS = 256;
   static final int DETAIL_ZSTD_LEVEL = 3;
   static final int INDEX_ZSTD_LEVEL = 9;
@@ -159,7 +160,7 @@ final class SegmentWriter {
   }
 
   /** Seals the rows of the given batches (head batches, or another segment's batches for compaction) into a new segment directory. */
-  static SegmentInfo write(Path dir, String tenant, List<ColumnBatch> batches) throws IOException {
+  public static SegmentInfo write(Path dir, String tenant, List<ColumnBatch> batches) throws IOException {
     SegmentWriter w = new SegmentWriter(dir, tenant, batches);
     Files.createDirectory(dir);
     return w.run();
@@ -629,7 +630,7 @@ final class SegmentWriter {
           int g = order[i];
           SpanDetail d = batches[batchOf[g]].detail(rowOf[g]);
           buf.clear();
-          SpanCodec.writeDetail(buf, d == null ? SpanDetail.EMPTY : d);
+          DetailCodec.writeDetail(buf, d == null ? SpanDetail.EMPTY : d);
           int len = (int) buf.readRemaining();
           payload.ensure(len);
           buf.read(payload.buf, payload.pos, len);

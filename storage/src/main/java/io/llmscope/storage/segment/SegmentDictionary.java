@@ -1,4 +1,4 @@
-package io.llmscope.storage;
+package io.llmscope.storage.segment;
 
 import io.llmscope.storage.scan.Dictionary;
 import java.util.Arrays;

@@ -1,7 +1,7 @@
-package io.llmscope.storage;
+package io.llmscope.storage.segment;
 
 /**
  * What a sealed segment holds: its tenant, row count, the range of span start times, and the
  * total size of its files (columns, detail and index).
  */
-record SegmentInfo(String tenant, int rows, long minStartNanos, long maxStartNanos, long bytesOnDisk) {}
+public record SegmentInfo(String tenant, int rows, long minStartNanos, long maxStartNanos, long bytesOnDisk) {}

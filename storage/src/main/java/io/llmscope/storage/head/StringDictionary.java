@@ -1,4 +1,4 @@
-package io.llmscope.storage;
+package io.llmscope.storage.head;
 
 import io.llmscope.storage.scan.Dictionary;
 import io.llmscope.storage.model.Ids;
@@ -10,13 +10,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * value array is replaced on growth, and readers that saw a row also see its id's value
  * because rows are published (a volatile write) after their ids are added here.
  */
-final class StringDictionary implements Dictionary {
+public final class StringDictionary implements Dictionary {
   private final ConcurrentHashMap<String, Integer> ids = new ConcurrentHashMap<>();
   private volatile String[] values = new String[16];
   private volatile int size = 1; // id 0 = absent
 
   /** Writer only: the id of a value, adding it if new. */
-  int add(String value) {
+  public int add(String value) {
     if (value == null) return ABSENT;
     Integer id = ids.get(value);
     if (id != null) return id;

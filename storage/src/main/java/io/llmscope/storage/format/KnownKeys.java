@@ -1,4 +1,4 @@
-package io.llmscope.storage;
+package io.llmscope.storage.format;
 
 import java.util.HashMap;
 import java.util.List;

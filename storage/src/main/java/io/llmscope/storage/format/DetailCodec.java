@@ -1,12 +1,8 @@
-package io.llmscope.storage;
+package io.llmscope.storage.format;
 
-import io.llmscope.storage.model.SpanFlags;
-import io.llmscope.storage.model.Measure;
-import io.llmscope.storage.model.Dim;
-import io.llmscope.storage.model.SpanLink;
-import io.llmscope.storage.model.SpanEvent;
 import io.llmscope.storage.model.SpanDetail;
-import io.llmscope.storage.model.LlmSpan;
+import io.llmscope.storage.model.SpanEvent;
+import io.llmscope.storage.model.SpanLink;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,27 +12,24 @@ import java.util.Map;
 import net.openhft.chronicle.bytes.Bytes;
 
 /**
- * Binary form of a batch of spans, as written into one write-ahead-log document.
+ * The binary form of a span's {@link SpanDetail}, shared by the WAL batch (each span's detail,
+ * length-prefixed) and the blocks of a segment's {@code detail.bin}: sealing copies these bytes
+ * from the WAL into the segment as they are.
  *
  * <pre>
- * batch   := version:u8 tenant:utf8 count:stopbit span*
- * span    := flags:u8 traceHi:i64 traceLo:i64 spanId:i64 parent:i64 start:i64 end:i64
- *            dimMask:stopbit utf8* (one per set bit, Dim order)
- *            measureMask:stopbit f64* (one per set bit, Measure order)
- *            detailLength:i32 detail
- * detail  := map(attributes) map(resource) utf8 scopeName utf8 scopeVersion utf8 traceState
- *            utf8 statusMessage events links
- * value   := tag:u8 payload  (see TAG_*)
+ * detail  := map(attributes) map(resource) str(scopeName) str(scopeVersion) str(traceState)
+ *            str(statusMessage) count:stopbit event* count:stopbit link*
+ * event   := time:i64 str(name) map(attributes)
+ * link    := traceHi:i64 traceLo:i64 spanId:i64 str(traceState) map(attributes)
+ * map     := count:stopbit (code:stopbit [str(key) if code = 0] value)*   code: {@link KnownKeys}
+ * value   := tag:u8 payload   (tags below: null, str, i64, f64, true, false, bytes, list, map)
+ * str     := length:stopbit (-1 for null) UTF-8 bytes
  * </pre>
  *
- * Strings are a stop-bit length (-1 for null) and UTF-8 bytes; map keys are a stop-bit
- * {@link KnownKeys} code, or 0 followed by the key as a string. A new version byte changes the layout.
- * The detail is length-prefixed so replay can skip it: the head keeps only its position in the
- * log ({@link #writeBatch} reports each span's detail offset) and reads it back on demand.
+ * The encoding has no version of its own: it is versioned by the files that embed it (the WAL
+ * batch version, detail.bin's version). Tags and {@link KnownKeys} codes only ever grow.
  */
-final class SpanCodec {
-  static final int VERSION = 2;
-
+public final class DetailCodec {
   private static final byte TAG_NULL = 0;
   private static final byte TAG_STRING = 1;
   private static final byte TAG_LONG = 2;
@@ -47,95 +40,16 @@ final class SpanCodec {
   private static final byte TAG_LIST = 7;
   private static final byte TAG_MAP = 8;
 
-  private SpanCodec() {}
+  private DetailCodec() {}
 
-  /**
-   * Writes a batch from the buffer's current position; {@code detailOffsets[i]} receives where
-   * span i's detail starts, relative to that position.
-   */
-  static void writeBatch(Bytes<?> out, String tenant, List<LlmSpan> spans, int[] detailOffsets) {
-    long base = out.writePosition();
-    out.writeUnsignedByte(VERSION);
-    writeString(out, tenant);
-    out.writeStopBit(spans.size());
-    for (int i = 0; i < spans.size(); i++) detailOffsets[i] = (int) (writeSpan(out, spans.get(i)) - base);
-  }
-
-  /**
-   * Reads a batch without its details (they stay in the log); the visitor gets the tenant, the
-   * spans (fresh instances, {@code detail} null) and each detail's offset from the batch start.
-   */
-  static void readBatch(Bytes<?> in, BatchVisitor visitor) {
-    long base = in.readPosition();
-    int version = in.readUnsignedByte();
-    if (version != VERSION) throw new IllegalStateException("unknown WAL batch version " + version);
-    String tenant = readString(in);
-    int n = (int) in.readStopBit();
-    List<LlmSpan> spans = new ArrayList<>(n);
-    int[] offsets = new int[n];
-    for (int i = 0; i < n; i++) {
-      LlmSpan s = readSpanHeader(in);
-      offsets[i] = (int) (in.readPosition() - base);
-      in.readSkip(in.readInt());
-      s.detail = null;
-      spans.add(s);
-    }
-    visitor.batch(tenant, spans, offsets);
-  }
-
-  interface BatchVisitor {
-    void batch(String tenant, List<LlmSpan> spans, int[] detailOffsets);
-  }
-
-  /** Reads the detail whose offset in {@code document} {@link #writeBatch} reported. */
-  static SpanDetail readDetailAt(byte[] document, int offset) {
+  /** Reads the detail whose offset in {@code document} a writer reported (the offset of its length prefix). */
+  public static SpanDetail readDetailAt(byte[] document, int offset) {
     Bytes<byte[]> in = Bytes.wrapForRead(document);
     in.readPosition(offset + 4L); // skip the length
     return readDetail(in);
   }
 
-  /** Writes one span; returns the absolute position where its detail starts. */
-  static long writeSpan(Bytes<?> out, LlmSpan s) {
-    out.writeUnsignedByte(SpanFlags.of(s));
-    out.writeLong(s.traceIdHi);
-    out.writeLong(s.traceIdLo);
-    out.writeLong(s.spanId);
-    out.writeLong(s.parentSpanId);
-    out.writeLong(s.startNanos);
-    out.writeLong(s.endNanos);
-    long dimMask = 0;
-    for (int i = 0; i < Dim.COUNT; i++) if (s.dims[i] != null) dimMask |= 1L << i;
-    out.writeStopBit(dimMask);
-    for (int i = 0; i < Dim.COUNT; i++) if (s.dims[i] != null) writeString(out, s.dims[i]);
-    long mMask = 0;
-    for (int i = 0; i < Measure.COUNT; i++) if (!Double.isNaN(s.measures[i])) mMask |= 1L << i;
-    out.writeStopBit(mMask);
-    for (int i = 0; i < Measure.COUNT; i++) if (!Double.isNaN(s.measures[i])) out.writeDouble(s.measures[i]);
-    long detailAt = out.writePosition();
-    out.writeInt(0);
-    writeDetail(out, s.detail == null ? SpanDetail.EMPTY : s.detail);
-    out.writeInt(detailAt, (int) (out.writePosition() - detailAt - 4));
-    return detailAt;
-  }
-
-  private static LlmSpan readSpanHeader(Bytes<?> in) {
-    LlmSpan s = new LlmSpan();
-    int flags = in.readUnsignedByte();
-    SpanFlags.apply(flags, s);
-    s.traceIdHi = in.readLong();
-    s.traceIdLo = in.readLong();
-    s.spanId = in.readLong();
-    s.parentSpanId = in.readLong();
-    s.startNanos = in.readLong();
-    s.endNanos = in.readLong();
-    long dimMask = in.readStopBit();
-    for (int i = 0; i < Dim.COUNT; i++) if ((dimMask & (1L << i)) != 0) s.dims[i] = readString(in);
-    long mMask = in.readStopBit();
-    for (int i = 0; i < Measure.COUNT; i++) if ((mMask & (1L << i)) != 0) s.measures[i] = in.readDouble();
-    return s;
-  }
-
-  static void writeDetail(Bytes<?> out, SpanDetail d) {
+  public static void writeDetail(Bytes<?> out, SpanDetail d) {
     writeMap(out, d.attributes());
     writeMap(out, d.resource());
     writeString(out, d.scopeName());
@@ -158,7 +72,7 @@ final class SpanCodec {
     }
   }
 
-  static SpanDetail readDetail(Bytes<?> in) {
+  public static SpanDetail readDetail(Bytes<?> in) {
     Map<String, Object> attributes = readMap(in);
     Map<String, Object> resource = readMap(in);
     String scopeName = readString(in);
@@ -177,7 +91,7 @@ final class SpanCodec {
   }
 
   // Chronicle's writeUtf8 inspects each String reflectively; the JDK's encoder is much faster.
-  private static void writeString(Bytes<?> out, String s) {
+  public static void writeString(Bytes<?> out, String s) {
     if (s == null) {
       out.writeStopBit(-1);
       return;
@@ -187,7 +101,7 @@ final class SpanCodec {
     out.write(b);
   }
 
-  private static String readString(Bytes<?> in) {
+  public static String readString(Bytes<?> in) {
     long n = in.readStopBit();
     if (n < 0) return null;
     byte[] b = new byte[Math.toIntExact(n)];
@@ -269,7 +183,7 @@ final class SpanCodec {
         return list;
       }
       case TAG_MAP: return readMap(in);
-      default: throw new IllegalStateException("corrupt WAL value tag " + tag);
+      default: throw new IllegalStateException("corrupt detail value tag " + tag);
     }
   }
 }

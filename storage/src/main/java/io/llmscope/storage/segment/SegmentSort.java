@@ -1,4 +1,4 @@
-package io.llmscope.storage;
+package io.llmscope.storage.segment;
 
 /** A stable merge sort of int indexes by a primitive comparator (no boxing). */
 final class SegmentSort {

@@ -1,0 +1,34 @@
+package io.llmscope.storage;
+
+import java.nio.file.Path;
+
+/** The one place that knows where things live under a data directory (see package-info). */
+record DataDir(Path root) {
+  static final String SEGMENT_PREFIX = "seg-";
+
+  Path wal() {
+    return root.resolve("wal");
+  }
+
+  Path segments() {
+    return root.resolve("segments");
+  }
+
+  Path segment(String name) {
+    return segments().resolve(name);
+  }
+
+  static String segmentName(int number) {
+    return SEGMENT_PREFIX + number;
+  }
+
+  /** The number in a segment folder's name, or -1 when it is not one. */
+  static int segmentNumber(String name) {
+    if (!name.startsWith(SEGMENT_PREFIX)) return -1;
+    try {
+      return Integer.parseInt(name.substring(SEGMENT_PREFIX.length()));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+}

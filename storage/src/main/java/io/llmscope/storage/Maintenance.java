@@ -1,0 +1,152 @@
+package io.llmscope.storage;
+
+import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.segment.SegmentWriter;
+import io.llmscope.storage.wal.WriteAheadLog;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * The store's background work, run on its one maintenance thread so no two steps race: rotate
+ * heads that are due, seal them into segments, drop expired segments, merge small ones, and
+ * delete WAL cycles nothing needs. Each change of the segment list is one manifest commit.
+ */
+final class Maintenance {
+  private static final Logger LOG = Logger.getLogger(Maintenance.class.getName());
+
+  private final Storage store;
+  private final StorageConfig config;
+  private final DataDir dirs;
+  private final WriteAheadLog wal;
+  private int nextSegmentNumber;
+
+  Maintenance(Storage store, StorageConfig config, DataDir dirs, WriteAheadLog wal, int nextSegmentNumber) {
+    this.store = store;
+    this.config = config;
+    this.dirs = dirs;
+    this.wal = wal;
+    this.nextSegmentNumber = nextSegmentNumber;
+  }
+
+  /** One round of everything, as the schedule runs it. */
+  void runOnce() throws IOException {
+    rotate(false);
+    sealPending();
+    expire();
+    compactOnce();
+  }
+
+  private String nextSegmentName() {
+    return DataDir.segmentName(nextSegmentNumber++);
+  }
+
+  /** Moves every non-empty active head to sealing when one is due (or {@code force}). */
+  void rotate(boolean force) {
+    synchronized (store.writeLock) {
+      StoreState s = store.state;
+      long now = System.currentTimeMillis();
+      boolean due = false;
+      for (LiveHead h : s.active().values()) {
+        if (h.rows() == 0) continue;
+        due |= force || h.rows() >= config.sealRows() || now - h.block.firstAppendMs() >= config.sealAgeMs();
+      }
+      if (!due) return;
+      long cover = wal.lastIndex();
+      store.swap(cur -> cur.rotated(cover));
+    }
+  }
+
+  /** Writes a segment for every sealing head, then commits them together with the WAL position they cover. */
+  void sealPending() throws IOException {
+    StoreState s = store.state;
+    if (s.sealing().isEmpty()) return;
+    List<Segment> written = new ArrayList<>();
+    try {
+      for (LiveHead h : s.sealing()) {
+        String name = nextSegmentName();
+        Path dir = dirs.segment(name);
+        SegmentWriter.write(dir, h.tenant(), h.block.snapshot());
+        written.add(Segment.open(name, dir));
+      }
+      CrashPoints.reached("seal-segment-written");
+      store.commit(cur -> cur.sealed(s.sealing(), written, s.pendingCover()));
+    } catch (IOException | RuntimeException e) {
+      for (Segment seg : written) seg.drop();
+      throw e;
+    }
+    for (LiveHead h : s.sealing()) h.refs.decRef();
+    long rows = written.stream().mapToLong(seg -> seg.info.rows()).sum();
+    LOG.fine(() -> "sealed " + rows + " rows into " + written.size() + " segments");
+    deleteSealedWal();
+  }
+
+  /** Deletes WAL cycles that hold only documents every live head is done with. */
+  private void deleteSealedWal() throws IOException {
+    long keepFrom = Long.MAX_VALUE;
+    for (LiveHead h : store.liveHeads) keepFrom = Math.min(keepFrom, h.block.firstWalIndex());
+    if (keepFrom == Long.MAX_VALUE) keepFrom = wal.lastIndex();
+    if (keepFrom == WriteAheadLog.NO_INDEX) return;
+    synchronized (store.writeLock) {
+      if (!store.isClosed()) wal.deleteCyclesBefore(keepFrom);
+    }
+  }
+
+  /** Drops segments whose newest span is older than the retention period. */
+  int expire() throws IOException {
+    long cutoff = (System.currentTimeMillis() - config.retentionMs()) * 1_000_000L;
+    List<Segment> expired = new ArrayList<>();
+    for (Segment seg : store.state.segments()) if (seg.info.maxStartNanos() < cutoff) expired.add(seg);
+    if (expired.isEmpty()) return 0;
+    CrashPoints.reached("retention-before-manifest");
+    store.commit(cur -> cur.replacing(expired, List.of()));
+    for (Segment seg : expired) seg.drop();
+    LOG.info(() -> "retention dropped " + expired.size() + " segments");
+    return expired.size();
+  }
+
+  /**
+   * Merges the small segments of one tenant and UTC day into one, if there are at least two.
+   * Returns how many segments were merged away.
+   */
+  int compactOnce() throws IOException {
+    Map<String, List<Segment>> groups = new HashMap<>();
+    for (Segment seg : store.state.segments()) {
+      if (seg.info.rows() >= config.compactBelowRows()) continue;
+      long day = Math.floorDiv(seg.info.minStartNanos(), 86_400_000_000_000L);
+      groups.computeIfAbsent(seg.info.tenant() + '\n' + day, k -> new ArrayList<>()).add(seg);
+    }
+    for (List<Segment> group : groups.values()) {
+      List<Segment> merge = new ArrayList<>();
+      long rows = 0;
+      for (Segment seg : group) {
+        if (rows + seg.info.rows() > config.compactMaxRows() && merge.size() >= 2) break;
+        merge.add(seg);
+        rows += seg.info.rows();
+      }
+      if (merge.size() < 2) continue;
+      List<ColumnBatch> inputs = new ArrayList<>();
+      for (Segment seg : merge) inputs.add(seg.reader.batch());
+      String name = nextSegmentName();
+      Path dir = dirs.segment(name);
+      SegmentWriter.write(dir, merge.get(0).info.tenant(), inputs);
+      Segment merged = Segment.open(name, dir);
+      CrashPoints.reached("compaction-segment-written");
+      try {
+        store.commit(cur -> cur.replacing(merge, List.of(merged)));
+      } catch (IOException | RuntimeException e) {
+        merged.drop();
+        throw e;
+      }
+      for (Segment seg : merge) seg.drop();
+      long mergedRows = rows;
+      LOG.fine(() -> "compacted " + merge.size() + " segments (" + mergedRows + " rows) into " + name);
+      return merge.size();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,116 @@
+package io.llmscope.storage.wal;
+
+import io.llmscope.storage.format.DetailCodec;
+import io.llmscope.storage.model.SpanFlags;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.SpanDetail;
+import io.llmscope.storage.model.LlmSpan;
+import java.util.ArrayList;
+import java.util.List;
+import net.openhft.chronicle.bytes.Bytes;
+
+/**
+ * Binary form of a batch of spans, as written into one write-ahead-log document.
+ *
+ * <pre>
+ * batch   := version:u8 tenant:utf8 count:stopbit span*
+ * span    := flags:u8 traceHi:i64 traceLo:i64 spanId:i64 parent:i64 start:i64 end:i64
+ *            dimMask:stopbit utf8* (one per set bit, Dim order)
+ *            measureMask:stopbit f64* (one per set bit, Measure order)
+ *            detailLength:i32 detail
+ * detail  := map(attributes) map(resource) utf8 scopeName utf8 scopeVersion utf8 traceState
+ *            utf8 statusMessage events links
+ * value   := tag:u8 payload  (see TAG_*)
+ * </pre>
+ *
+ * Strings are a stop-bit length (-1 for null) and UTF-8 bytes; map keys are a stop-bit
+ * {@link KnownKeys} code, or 0 followed by the key as a string. A new version byte changes the layout.
+ * The detail is length-prefixed so replay can skip it: the head keeps only its position in the
+ * log ({@link #writeBatch} reports each span's detail offset) and reads it back on demand.
+ */
+public final class SpanCodec {
+  public static final int VERSION = 2;
+
+
+  private SpanCodec() {}
+
+  /**
+   * Writes a batch from the buffer's current position; {@code detailOffsets[i]} receives where
+   * span i's detail starts, relative to that position.
+   */
+  public static void writeBatch(Bytes<?> out, String tenant, List<LlmSpan> spans, int[] detailOffsets) {
+    long base = out.writePosition();
+    out.writeUnsignedByte(VERSION);
+    DetailCodec.writeString(out, tenant);
+    out.writeStopBit(spans.size());
+    for (int i = 0; i < spans.size(); i++) detailOffsets[i] = (int) (writeSpan(out, spans.get(i)) - base);
+  }
+
+  /**
+   * Reads a batch without its details (they stay in the log); the visitor gets the tenant, the
+   * spans (fresh instances, {@code detail} null) and each detail's offset from the batch start.
+   */
+  public static void readBatch(Bytes<?> in, BatchVisitor visitor) {
+    long base = in.readPosition();
+    int version = in.readUnsignedByte();
+    if (version != VERSION) throw new IllegalStateException("unknown WAL batch version " + version);
+    String tenant = DetailCodec.readString(in);
+    int n = (int) in.readStopBit();
+    List<LlmSpan> spans = new ArrayList<>(n);
+    int[] offsets = new int[n];
+    for (int i = 0; i < n; i++) {
+      LlmSpan s = readSpanHeader(in);
+      offsets[i] = (int) (in.readPosition() - base);
+      in.readSkip(in.readInt());
+      s.detail = null;
+      spans.add(s);
+    }
+    visitor.batch(tenant, spans, offsets);
+  }
+
+  public interface BatchVisitor {
+    void batch(String tenant, List<LlmSpan> spans, int[] detailOffsets);
+  }
+
+  /** Writes one span; returns the absolute position where its detail starts. */
+  public static long writeSpan(Bytes<?> out, LlmSpan s) {
+    out.writeUnsignedByte(SpanFlags.of(s));
+    out.writeLong(s.traceIdHi);
+    out.writeLong(s.traceIdLo);
+    out.writeLong(s.spanId);
+    out.writeLong(s.parentSpanId);
+    out.writeLong(s.startNanos);
+    out.writeLong(s.endNanos);
+    long dimMask = 0;
+    for (int i = 0; i < Dim.COUNT; i++) if (s.dims[i] != null) dimMask |= 1L << i;
+    out.writeStopBit(dimMask);
+    for (int i = 0; i < Dim.COUNT; i++) if (s.dims[i] != null) DetailCodec.writeString(out, s.dims[i]);
+    long mMask = 0;
+    for (int i = 0; i < Measure.COUNT; i++) if (!Double.isNaN(s.measures[i])) mMask |= 1L << i;
+    out.writeStopBit(mMask);
+    for (int i = 0; i < Measure.COUNT; i++) if (!Double.isNaN(s.measures[i])) out.writeDouble(s.measures[i]);
+    long detailAt = out.writePosition();
+    out.writeInt(0);
+    DetailCodec.writeDetail(out, s.detail == null ? SpanDetail.EMPTY : s.detail);
+    out.writeInt(detailAt, (int) (out.writePosition() - detailAt - 4));
+    return detailAt;
+  }
+
+  private static LlmSpan readSpanHeader(Bytes<?> in) {
+    LlmSpan s = new LlmSpan();
+    int flags = in.readUnsignedByte();
+    SpanFlags.apply(flags, s);
+    s.traceIdHi = in.readLong();
+    s.traceIdLo = in.readLong();
+    s.spanId = in.readLong();
+    s.parentSpanId = in.readLong();
+    s.startNanos = in.readLong();
+    s.endNanos = in.readLong();
+    long dimMask = in.readStopBit();
+    for (int i = 0; i < Dim.COUNT; i++) if ((dimMask & (1L << i)) != 0) s.dims[i] = DetailCodec.readString(in);
+    long mMask = in.readStopBit();
+    for (int i = 0; i < Measure.COUNT; i++) if ((mMask & (1L << i)) != 0) s.measures[i] = in.readDouble();
+    return s;
+  }
+}
