@@ -1,8 +1,9 @@
 package io.llmscope.storage;
 
-import java.io.ByteArrayOutputStream;
+import java.io.ByteArrayInputStream;
+import io.llmscope.storage.format.Framing;
+import io.llmscope.storage.format.SegmentBytes;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -16,27 +17,36 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
 import java.util.zip.CRC32;
+import io.llmscope.storage.wal.WriteAheadLog;
 
 /**
  * The list of live segments and the WAL position they cover, committed atomically.
  *
- * <p>File {@code manifest-N} (N = generation, the highest valid one wins):
+ * <p>File {@code manifest-N} (N = generation, the highest valid one wins), version
+ * {@value #VERSION_CURRENT}, framed like every file of ours ({@link Framing}):
  * <pre>
- * magic:i32 "LSMF" version:i32 generation:i64 walCovered:i64 count:i32
- *   (name:utf tenant:utf rows:i32 minStart:i64 maxStart:i64 bytes:i64)*
- * crc32:i64 of everything before it
+ * header("llmscope.manifest", version) generation:i64 walCovered:i64 count:i32
+ *   (name:utf8 tenant:utf8 rows:i32 minStart:i64 maxStart:i64 bytes:i64)*  footer
  * </pre>
- * A commit writes {@code manifest-N.pending}, fsyncs it, renames it to {@code manifest-N} and
+ * Version 1 (read, never written) had its own framing, big-endian:
+ * {@code magic:i32 "LSMF" version:i32 generation:i64 walCovered:i64 count:i32
+ * (name:utf tenant:utf rows:i32 minStart:i64 maxStart:i64 bytes:i64)* crc32:i64}.
+ *
+ * <p>A commit writes {@code manifest-N.pending}, fsyncs it, renames it to {@code manifest-N} and
  * fsyncs the directory; older generations are deleted afterwards. A torn or corrupt file fails
  * its checksum and the next lower generation is used.
  */
 final class Manifest {
   private static final Logger LOG = Logger.getLogger(Manifest.class.getName());
-  private static final int MAGIC = 0x4C534D46; // "LSMF"
-  private static final int VERSION = 1;
+  static final String FORMAT = "llmscope.manifest";
+  /** Versions this build reads; it writes the current one. */
+  static final int VERSION_START = 1;
+  static final int VERSION_CURRENT = 2;
+  /** Magic of version 1 ("LSMF", big-endian), which predates {@link Framing}. */
+  private static final int V1_MAGIC = 0x4C534D46;
   static final String PREFIX = "manifest-";
   /** No WAL document is covered yet. */
-  static final long NOTHING_COVERED = io.llmscope.storage.wal.WriteAheadLog.NO_INDEX;
+  static final long NOTHING_COVERED = WriteAheadLog.NO_INDEX;
 
   record Entry(String name, String tenant, int rows, long minStart, long maxStart, long bytes) {}
 
@@ -66,7 +76,7 @@ final class Manifest {
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(pending, target, StandardCopyOption.REPLACE_EXISTING);
     }
-    fsyncDirectory(dir);
+    Framing.fsyncDirectory(dir);
     crash.reached("manifest-renamed");
     // Older generations are history now.
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, PREFIX + "*")) {
@@ -94,7 +104,7 @@ final class Manifest {
     for (long gen : gens) {
       Path f = dir.resolve(PREFIX + gen);
       try {
-        return decode(Files.readAllBytes(f));
+        return decode(f, Files.readAllBytes(f));
       } catch (IOException e) {
         LOG.warning("skipping unreadable " + f + ": " + e.getMessage());
       }
@@ -112,40 +122,49 @@ final class Manifest {
     }
   }
 
-  static byte[] encode(Contents c) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    DataOutputStream out = new DataOutputStream(bytes);
-    out.writeInt(MAGIC);
-    out.writeInt(VERSION);
-    out.writeLong(c.generation());
-    out.writeLong(c.walCovered());
-    out.writeInt(c.segments().size());
+  static byte[] encode(Contents c) {
+    SegmentBytes.Out out = new SegmentBytes.Out(256 + 64 * c.segments().size());
+    Framing.writeHeader(out, FORMAT, VERSION_CURRENT);
+    out.i64(c.generation()).i64(c.walCovered()).i32(c.segments().size());
     for (Entry e : c.segments()) {
-      out.writeUTF(e.name());
-      out.writeUTF(e.tenant());
-      out.writeInt(e.rows());
-      out.writeLong(e.minStart());
-      out.writeLong(e.maxStart());
-      out.writeLong(e.bytes());
+      out.utf8(e.name()).utf8(e.tenant()).i32(e.rows()).i64(e.minStart()).i64(e.maxStart()).i64(e.bytes());
     }
-    out.flush();
+    out.i32(Framing.FOOTER_MAGIC).i32(0);
     CRC32 crc = new CRC32();
-    crc.update(bytes.toByteArray());
-    out.writeLong(crc.getValue());
-    out.flush();
-    return bytes.toByteArray();
+    crc.update(out.buf, 0, out.size());
+    out.i64(crc.getValue());
+    return out.toArray();
   }
 
-  static Contents decode(byte[] data) throws IOException {
+  static Contents decode(Path file, byte[] data) throws IOException {
+    if (data.length >= 4 && ByteBuffer.wrap(data, 0, 4).getInt() == V1_MAGIC) return decodeV1(data);
+    Framing.checkFooter(file, data);
+    SegmentBytes.In in = new SegmentBytes.In(data, 0, data.length - Framing.FOOTER_LENGTH);
+    Framing.checkHeader(file, in, FORMAT, 2, VERSION_CURRENT);
+    try {
+      long gen = in.i64();
+      long covered = in.i64();
+      int n = in.i32();
+      List<Entry> entries = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) entries.add(new Entry(in.utf8(), in.utf8(), in.i32(), in.i64(), in.i64(), in.i64()));
+      if (!in.atEnd()) throw new IOException("trailing bytes in " + file);
+      return new Contents(gen, covered, List.copyOf(entries));
+    } catch (IndexOutOfBoundsException e) {
+      throw new IOException("truncated " + file, e);
+    }
+  }
+
+  /** Version 1: big-endian, its own magic and trailing CRC. */
+  private static Contents decodeV1(byte[] data) throws IOException {
     if (data.length < 8) throw new IOException("manifest too short");
     CRC32 crc = new CRC32();
     crc.update(data, 0, data.length - 8);
     long stored = ByteBuffer.wrap(data, data.length - 8, 8).getLong();
     if (stored != crc.getValue()) throw new IOException("manifest checksum mismatch");
-    DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data, 0, data.length - 8));
-    if (in.readInt() != MAGIC) throw new IOException("not a manifest");
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(data, 0, data.length - 8));
+    if (in.readInt() != V1_MAGIC) throw new IOException("not a manifest");
     int version = in.readInt();
-    if (version != VERSION) throw new IOException("unknown manifest version " + version);
+    if (version != 1) throw new IOException("unknown manifest version " + version);
     long gen = in.readLong();
     long covered = in.readLong();
     int n = in.readInt();
@@ -154,11 +173,5 @@ final class Manifest {
       entries.add(new Entry(in.readUTF(), in.readUTF(), in.readInt(), in.readLong(), in.readLong(), in.readLong()));
     }
     return new Contents(gen, covered, List.copyOf(entries));
-  }
-
-  static void fsyncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
   }
 }

@@ -42,6 +42,18 @@ public final class DetailCodec {
 
   private DetailCodec() {}
 
+  /**
+   * Appends the encoded detail whose length prefix sits at {@code offset} of {@code document}
+   * (a WAL batch, {@code in} wrapping it) to {@code out}, without decoding it.
+   */
+  public static void copyAt(Bytes<byte[]> in, byte[] document, int offset, SegmentBytes.Out out) {
+    int length = in.readInt(offset);
+    if (length < 0 || offset + 4L + length > document.length) {
+      throw new IllegalStateException("bad detail length " + length + " at " + offset);
+    }
+    out.bytes(document, offset + 4, length);
+  }
+
   /** Reads the detail whose offset in {@code document} a writer reported (the offset of its length prefix). */
   public static SpanDetail readDetailAt(byte[] document, int offset) {
     Bytes<byte[]> in = Bytes.wrapForRead(document);

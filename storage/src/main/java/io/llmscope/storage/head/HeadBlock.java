@@ -1,6 +1,9 @@
 package io.llmscope.storage.head;
 
 import io.llmscope.storage.format.DetailCodec;
+import io.llmscope.storage.format.EncodedDetails;
+import io.llmscope.storage.format.SegmentBytes;
+import net.openhft.chronicle.bytes.Bytes;
 import io.llmscope.storage.wal.WriteAheadLog;
 import io.llmscope.storage.scan.Dictionary;
 import io.llmscope.storage.scan.ColumnBatch;
@@ -110,13 +113,14 @@ public final class HeadBlock {
    * A fixed-size view of a chunk; the size is frozen at snapshot time. Used by one thread at a
    * time; it keeps the last WAL document it read, since neighbouring rows share documents.
    */
-  private static final class HeadChunkView implements ColumnBatch {
+  private static final class HeadChunkView implements ColumnBatch, EncodedDetails {
     private final HeadChunk c;
     private final int size;
     private final StringDictionary[] dicts;
     private final WriteAheadLog wal;
     private long cachedIndex = Long.MIN_VALUE;
     private byte[] cachedDocument;
+    private Bytes<byte[]> cachedBytes;
 
     HeadChunkView(HeadChunk c, int size, StringDictionary[] dicts, WriteAheadLog wal) {
       this.c = c;
@@ -139,14 +143,25 @@ public final class HeadBlock {
     @Override public double[] measure(Measure m) { return c.measures[m.ordinal()]; }
     @Override public byte[] flags() { return c.flags; }
 
-    @Override
-    public SpanDetail detail(int row) {
+    private byte[] document(int row) {
       long index = c.walIndex[row];
       if (index != cachedIndex) {
         cachedDocument = wal.readDocument(index);
+        cachedBytes = Bytes.wrapForRead(cachedDocument);
         cachedIndex = index;
       }
-      return DetailCodec.readDetailAt(cachedDocument, c.detailOffset[row]);
+      return cachedDocument;
+    }
+
+    @Override
+    public SpanDetail detail(int row) {
+      return DetailCodec.readDetailAt(document(row), c.detailOffset[row]);
+    }
+
+    @Override
+    public void copyDetail(int row, SegmentBytes.Out out) {
+      byte[] doc = document(row);
+      DetailCodec.copyAt(cachedBytes, doc, c.detailOffset[row], out);
     }
   }
 }

@@ -2,7 +2,7 @@ package io.llmscope.storage.rollup;
 
 import io.llmscope.storage.format.CorruptSegmentException;
 import io.llmscope.storage.format.SegmentBytes;
-import io.llmscope.storage.format.SegmentFiles;
+import io.llmscope.storage.format.Framing;
 import io.llmscope.storage.model.Measure;
 import io.llmscope.storage.model.Dim;
 import com.github.luben.zstd.Zstd;
@@ -19,7 +19,7 @@ import java.util.List;
  *
  * <pre>
  * file    := rawLength:i32 zstd(payload)
- * payload := header("llmscope.segment.rollup") count:varint rollup*
+ * payload := header (Framing: "llmscope.segment.rollup", version) count:varint rollup*
  * rollup  := keys:u8 dim:u8* (valueCount:varint utf8*)* cellMinutes:varint cells:varint baseSlot:i64
  *            slot:varint* llm:u8* (id:varint*)* count:varint* errors:varint*
  *            measureMask:varint integralMask:varint
@@ -30,7 +30,10 @@ import java.util.List;
  */
 public final class RollupFile {
   public static final String NAME = "rollup.bin";
-  private static final String FORMAT = "llmscope.segment.rollup";
+  static final String FORMAT = "llmscope.segment.rollup";
+  /** Versions this build reads; it writes the current one. */
+  public static final int VERSION_START = 1;
+  public static final int VERSION_CURRENT = 1;
   private static final int ZSTD_LEVEL = 9;
   private static final double INTEGER_LIMIT = 0x1p53;
 
@@ -38,7 +41,7 @@ public final class RollupFile {
 
   public static byte[] encode(List<Rollup> rollups) {
     SegmentBytes.Out out = new SegmentBytes.Out(1 << 16);
-    SegmentFiles.writeHeader(out, FORMAT);
+    Framing.writeHeader(out, FORMAT, VERSION_CURRENT);
     out.varint(rollups.size());
     for (Rollup r : rollups) encodeOne(out, r);
     byte[] raw = out.toArray();
@@ -117,7 +120,7 @@ public final class RollupFile {
       int rawLength = head.i32();
       byte[] raw = Zstd.decompress(Arrays.copyOfRange(bytes, 4, bytes.length), rawLength);
       SegmentBytes.In in = new SegmentBytes.In(raw);
-      SegmentFiles.checkHeader(file, in, FORMAT);
+      Framing.checkHeader(file, in, FORMAT, VERSION_START, VERSION_CURRENT);
       int count = in.varint32();
       List<Rollup> rollups = new ArrayList<>(count);
       for (int r = 0; r < count; r++) rollups.add(decodeOne(file, in));

@@ -1,7 +1,7 @@
 package io.llmscope.storage.segment;
 
 import io.llmscope.storage.format.CorruptSegmentException;
-import io.llmscope.storage.format.SegmentFiles;
+import io.llmscope.storage.format.Framing;
 import io.llmscope.storage.model.Ids;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.arrow.compression.CommonsCompressionFactory;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.FieldVector;
@@ -39,7 +40,7 @@ import org.apache.arrow.vector.util.ByteArrayReadableSeekableByteChannel;
  *
  * <p>Each file is a standard Arrow IPC file (readable by DuckDB, Spark, pyarrow) holding one
  * field, with buffers compressed by ZSTD, in record batches of {@link #BATCH_ROWS} rows. The
- * schema's metadata carries {@code llmscope.format} = {@value SegmentFiles#COLUMN_NAME} and
+ * schema's metadata carries {@code llmscope.format} = {@value SegmentFormat#COLUMN_FORMAT} and
  * {@code llmscope.version}, plus column-specific entries (e.g. {@code llmscope.base} for offsets).
  * Integer columns use the narrowest signed width (8/16/32/64 bits) that holds every value of the
  * segment; dictionary columns use the narrowest signed index width, and their Arrow dictionary
@@ -55,7 +56,14 @@ final class SegmentColumns {
   /** ZSTD level of the near-random columns (ids, times), where higher levels gain little and cost time. */
   static final int ZSTD_LEVEL_RANDOM = 3;
 
+  /** Parent of every allocator the segment code uses; tests assert it is empty after close. */
+  static final BufferAllocator ROOT = new RootAllocator(Long.MAX_VALUE);
+
   private SegmentColumns() {}
+
+  static BufferAllocator newAllocator(String name) {
+    return ROOT.newChildAllocator(name, 0, Long.MAX_VALUE);
+  }
 
   /** A written file: its name in the segment directory, length and CRC32. */
   record FileEntry(String name, long length, long crc, List<ArrowBlock> blocks) {
@@ -73,14 +81,11 @@ final class SegmentColumns {
   /** Per-column statistics; min/max are raw longs, or double bits for {@link #KIND_DOUBLE}. */
   record ColumnStats(String name, int kind, int nullCount, long min, long max) {}
 
-  static String fileName(String column) {
-    return column + ".arrow";
-  }
 
   private static Map<String, String> metadata(Map<String, String> extra) {
     Map<String, String> m = new HashMap<>(extra);
-    m.put("llmscope.format", SegmentFiles.COLUMN_NAME);
-    m.put("llmscope.version", Integer.toString(SegmentFiles.VERSION));
+    m.put(SegmentFormat.META_FORMAT, SegmentFormat.COLUMN_FORMAT);
+    m.put(SegmentFormat.META_VERSION, Integer.toString(SegmentFormat.VERSION_CURRENT));
     return m;
   }
 
@@ -103,10 +108,10 @@ final class SegmentColumns {
 
   private static FileEntry write(Path dir, String column, Schema schema, DictionaryProvider provider, int rows,
       int batchRows, int level, BatchFiller filler) throws IOException {
-    String file = fileName(column);
-    SegmentFiles.Output out = new SegmentFiles.Output(dir.resolve(file));
+    String file = SegmentFormat.fileName(column);
+    Framing.Output out = new Framing.Output(dir.resolve(file));
     boolean ok = false;
-    try (BufferAllocator alloc = SegmentFiles.newAllocator("write-" + column);
+    try (BufferAllocator alloc = newAllocator("write-" + column);
         VectorSchemaRoot root = VectorSchemaRoot.create(schema, alloc)) {
       List<ArrowBlock> blocks;
       try (ArrowFileWriter w = new ArrowFileWriter(root, provider, out, null, IpcOption.DEFAULT,
@@ -207,7 +212,7 @@ final class SegmentColumns {
     stats.add(doubleStats(column, v));
     DictionaryEncoding enc = new DictionaryEncoding(dictionaryId, false, new ArrowType.Int(8, true));
     Field f = new Field(column, new FieldType(true, enc.getIndexType(), enc), null);
-    try (BufferAllocator alloc = SegmentFiles.newAllocator("dict-" + column);
+    try (BufferAllocator alloc = newAllocator("dict-" + column);
         Float8Vector dict = new Float8Vector(column, alloc)) {
       dict.allocateNew(values.length);
       for (int i = 0; i < values.length; i++) dict.set(i, values[i]);
@@ -251,7 +256,7 @@ final class SegmentColumns {
     DictionaryEncoding enc = new DictionaryEncoding(dictionaryId, false, new ArrowType.Int(bits, true));
     // In memory the field is the index vector; Arrow's writer writes it as Utf8 with this dictionary.
     Field f = new Field(column, new FieldType(true, enc.getIndexType(), enc), null);
-    try (BufferAllocator alloc = SegmentFiles.newAllocator("dict-" + column);
+    try (BufferAllocator alloc = newAllocator("dict-" + column);
         VarCharVector dict = new VarCharVector(column, alloc)) {
       dict.allocateNew(Math.max(1, values.length));
       for (int i = 0; i < values.length; i++) dict.setSafe(i, values[i].getBytes(StandardCharsets.UTF_8));
@@ -291,12 +296,8 @@ final class SegmentColumns {
       throws IOException {
     VectorSchemaRoot root = r.getVectorSchemaRoot();
     Map<String, String> meta = root.getSchema().getCustomMetadata();
-    if (meta == null || !SegmentFiles.COLUMN_NAME.equals(meta.get("llmscope.format"))) {
-      throw new CorruptSegmentException(file, "not a segment column file");
-    }
-    if (!Integer.toString(SegmentFiles.VERSION).equals(meta.get("llmscope.version"))) {
-      throw new CorruptSegmentException(file, "unsupported column version " + meta.get("llmscope.version"));
-    }
+    if (meta == null) throw new CorruptSegmentException(file, "not a segment column file");
+    SegmentFormat.checkColumn(file, meta.get(SegmentFormat.META_FORMAT), meta.get(SegmentFormat.META_VERSION));
     if (block >= 0) {
       if (block >= r.getRecordBlocks().size() || !r.loadRecordBatch(r.getRecordBlocks().get(block))) {
         throw new CorruptSegmentException(file, "missing record batch " + block);
@@ -323,7 +324,7 @@ final class SegmentColumns {
   record Layout(long length, long headEnd, long tailStart, List<ArrowBlock> blocks) {}
 
   static Layout layout(Path file, byte[] bytes) throws IOException {
-    try (BufferAllocator alloc = SegmentFiles.newAllocator("layout-" + file.getFileName());
+    try (BufferAllocator alloc = newAllocator("layout-" + file.getFileName());
         ArrowFileReader r = open(whole(bytes), alloc)) {
       List<ArrowBlock> blocks = List.copyOf(r.getRecordBlocks());
       long headEnd = bytes.length;
@@ -358,13 +359,13 @@ final class SegmentColumns {
   /** An integer column as longs; nulls read as {@code nullValue}. Adds {@code llmscope.base} if present. */
   static long[] readLongs(Path file, SeekableByteChannel ch, int rows, long nullValue, int block) throws IOException {
     long[] out = new long[rows];
-    try (BufferAllocator alloc = SegmentFiles.newAllocator("read-" + file.getFileName());
+    try (BufferAllocator alloc = newAllocator("read-" + file.getFileName());
         ArrowFileReader r = open(ch, alloc)) {
       readBatches(file, rows, r, block, (vec, first, n) -> {
         if (!(vec instanceof BaseIntVector iv)) throw new CorruptSegmentException(file, "not an integer column");
         for (int i = 0; i < n; i++) out[first + i] = vec.isNull(i) ? nullValue : iv.getValueAsLong(i);
       });
-      String base = metadataOf(r, "llmscope.base");
+      String base = metadataOf(r, SegmentFormat.META_BASE);
       if (base != null) {
         long b = Long.parseLong(base);
         for (int i = 0; i < rows; i++) out[i] += b;
@@ -376,7 +377,7 @@ final class SegmentColumns {
   /** A measure column (integer, float64, or dictionary-encoded float64) as doubles, NaN for null. */
   static double[] readDoubles(Path file, SeekableByteChannel ch, int rows, int block) throws IOException {
     double[] out = new double[rows];
-    try (BufferAllocator alloc = SegmentFiles.newAllocator("read-" + file.getFileName());
+    try (BufferAllocator alloc = newAllocator("read-" + file.getFileName());
         ArrowFileReader r = open(ch, alloc)) {
       readBatches(file, rows, r, block, (vec, first, n) -> {
         DictionaryEncoding enc = vec.getField().getDictionary();
@@ -414,11 +415,17 @@ final class SegmentColumns {
     return out;
   }
 
-  /** Trace ids: {hi[], lo[]}. */
-  static long[][] readTraceIds(Path file, byte[] bytes, int rows) throws IOException {
+  /** The trace ids of some rows: row i's id is (hi[i], lo[i]). */
+  record TraceIds(long[] hi, long[] lo) {
+    int size() {
+      return hi.length;
+    }
+  }
+
+  static TraceIds readTraceIds(Path file, byte[] bytes, int rows) throws IOException {
     long[] hi = new long[rows];
     long[] lo = new long[rows];
-    try (BufferAllocator alloc = SegmentFiles.newAllocator("read-" + file.getFileName());
+    try (BufferAllocator alloc = newAllocator("read-" + file.getFileName());
         ArrowFileReader r = open(whole(bytes), alloc)) {
       readBatches(file, rows, r, -1, (vec, first, n) -> {
         if (!(vec instanceof FixedSizeBinaryVector fv) || fv.getByteWidth() != 16) {
@@ -430,16 +437,16 @@ final class SegmentColumns {
         }
       });
     }
-    return new long[][] {hi, lo};
+    return new TraceIds(hi, lo);
   }
 
   /**
    * Trace ids of one record batch, read from the given regions of the file only (the caller has
    * checked their CRCs): {@code regions} holds {start, length} pairs with their bytes.
    */
-  static long[][] readTraceBlock(Path file, long fileLength, long[] regionStarts, byte[][] regionBytes, ArrowBlock block)
+  static TraceIds readTraceBlock(Path file, long fileLength, long[] regionStarts, byte[][] regionBytes, ArrowBlock block)
       throws IOException {
-    try (BufferAllocator alloc = SegmentFiles.newAllocator("read-block-" + file.getFileName());
+    try (BufferAllocator alloc = newAllocator("read-block-" + file.getFileName());
         ArrowFileReader r = new ArrowFileReader(new RegionChannel(fileLength, regionStarts, regionBytes), alloc,
             CommonsCompressionFactory.INSTANCE)) {
       VectorSchemaRoot root = r.getVectorSchemaRoot();
@@ -454,7 +461,7 @@ final class SegmentColumns {
         hi[i] = Long.reverseBytes(fv.getDataBuffer().getLong(16L * i));
         lo[i] = Long.reverseBytes(fv.getDataBuffer().getLong(16L * i + 8));
       }
-      return new long[][] {hi, lo};
+      return new TraceIds(hi, lo);
     } catch (RuntimeException e) {
       throw new CorruptSegmentException(file, "unreadable record batch: " + e.getMessage(), e);
     }
@@ -506,7 +513,7 @@ final class SegmentColumns {
     int[] ids = new int[rows];
     String[][] values = new String[1][];
     int[] size = {known == null ? -1 : known.size() - 1};
-    try (BufferAllocator alloc = SegmentFiles.newAllocator("read-" + file.getFileName());
+    try (BufferAllocator alloc = newAllocator("read-" + file.getFileName());
         ArrowFileReader r = open(ch, alloc)) {
       readBatches(file, rows, r, block, (vec, first, n) -> {
         if (!(vec instanceof BaseIntVector iv)) throw new CorruptSegmentException(file, "not a dictionary column");

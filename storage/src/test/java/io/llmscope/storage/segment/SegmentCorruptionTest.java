@@ -1,7 +1,6 @@
 package io.llmscope.storage.segment;
 
 import io.llmscope.storage.format.CorruptSegmentException;
-import io.llmscope.storage.format.SegmentFiles;
 import io.llmscope.storage.scan.Dictionary;
 import io.llmscope.storage.scan.ColumnBatch;
 import io.llmscope.storage.model.Measure;
@@ -47,7 +46,7 @@ class SegmentCorruptionTest {
 
   @AfterEach
   void noArrowMemoryLeft() {
-    assertEquals(0, SegmentFiles.ROOT.getAllocatedMemory(), "Arrow memory leaked");
+    assertEquals(0, SegmentColumns.ROOT.getAllocatedMemory(), "Arrow memory leaked");
   }
 
   @Test

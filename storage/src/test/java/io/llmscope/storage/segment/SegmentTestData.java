@@ -176,7 +176,7 @@ final class SegmentTestData {
           Measure me = Measure.of(m);
           double v;
           switch (me) {
-            case DURATION_MS -> v = SegmentWriter.derivedDurationMs(s.startNanos, s.endNanos);
+            case DURATION_MS -> v = SegmentFormat.derivedDurationMs(s.startNanos, s.endNanos);
             case COST_USD -> v = rnd.nextDouble() * 0.05;
             case TTFT_MS -> v = rnd.nextDouble() * 900;
             case TEMPERATURE -> v = new double[] {0.0, 0.7, 1.0, -0.0}[rnd.nextInt(4)];
@@ -408,7 +408,7 @@ final class SegmentTestData {
       }
     }
     for (LlmSpan s : out) {
-      s.measure(Measure.DURATION_MS, SegmentWriter.derivedDurationMs(s.startNanos, s.endNanos));
+      s.measure(Measure.DURATION_MS, SegmentFormat.derivedDurationMs(s.startNanos, s.endNanos));
     }
     // Arrival order: roughly by end time of the trace batch, not sorted; shuffle locally.
     for (int i = out.size() - 1; i > 0; i--) {

@@ -8,12 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 
 /**
- * The framing shared by a segment's own files ({@code index.bin}, {@code detail.bin}), in the
- * Lucene manner: every file starts with a header and ends with a checksummed footer.
+ * The framing every LLMScope file of its own shares, in the Lucene manner ({@code CodecUtil}):
+ * a header naming the format and its version, and a checksummed footer. Used by a segment's
+ * {@code index.bin}, {@code detail.bin} and {@code rollup.bin} and by the manifest; each format's
+ * owner class names its format string and its versions, and tells {@link #checkHeader} which
+ * versions it reads.
  *
  * <pre>
  * header := magic:i32 (0x47534C4C, "LLSG") nameLength:u8 name:ascii version:i32
@@ -23,41 +24,31 @@ import org.apache.arrow.memory.RootAllocator;
  * The checksum is the CRC32 of every byte of the file before the checksum field (so it covers
  * the footer magic and algorithm too). All integers are little-endian. Arrow column files are
  * standard Arrow IPC files and carry no extra framing: their length and whole-file CRC32 are
- * recorded in {@code index.bin} and checked when a column is read.
+ * recorded in {@code index.bin} and checked when a column is read ({@link CheckedRead}).
  */
-public final class SegmentFiles {
+public final class Framing {
   public static final int MAGIC = 0x47534C4C;
   public static final int FOOTER_MAGIC = ~MAGIC;
   public static final int FOOTER_LENGTH = 16;
-  public static final String INDEX_FILE = "index.bin";
-  public static final String DETAIL_FILE = "detail.bin";
-  public static final String INDEX_NAME = "llmscope.segment.index";
-  public static final String DETAIL_NAME = "llmscope.segment.detail";
-  /** Format name written into each Arrow column file's schema metadata. */
-  public static final String COLUMN_NAME = "llmscope.segment.column";
-  public static final int VERSION = 1;
 
-  /** Parent of every allocator the segment code uses; tests assert it is empty after close. */
-  public static final BufferAllocator ROOT = new RootAllocator(Long.MAX_VALUE);
-
-  private SegmentFiles() {}
-
-  public static BufferAllocator newAllocator(String name) {
-    return ROOT.newChildAllocator(name, 0, Long.MAX_VALUE);
-  }
+  private Framing() {}
 
   public static int headerLength(String name) {
     return 4 + 1 + name.length() + 4;
   }
 
-  public static void writeHeader(SegmentBytes.Out out, String name) {
+  public static void writeHeader(SegmentBytes.Out out, String name, int version) {
     out.i32(MAGIC).u8(name.length());
     byte[] b = name.getBytes(StandardCharsets.US_ASCII);
-    out.bytes(b, 0, b.length).i32(VERSION);
+    out.bytes(b, 0, b.length).i32(version);
   }
 
-  /** Checks the header at the cursor and leaves it after the header. */
-  public static void checkHeader(Path file, SegmentBytes.In in, String name) throws CorruptSegmentException {
+  /**
+   * Checks the header at the cursor, leaves the cursor after it, and returns the file's version,
+   * which must lie in [{@code minVersion}, {@code maxVersion}] (the versions its reader knows).
+   */
+  public static int checkHeader(Path file, SegmentBytes.In in, String name, int minVersion, int maxVersion)
+      throws CorruptSegmentException {
     try {
       int magic = in.i32();
       if (magic != MAGIC) throw new CorruptSegmentException(file, "bad magic " + Integer.toHexString(magic));
@@ -66,7 +57,11 @@ public final class SegmentFiles {
       in.pos += n;
       if (!actual.equals(name)) throw new CorruptSegmentException(file, "format '" + actual + "', expected '" + name + "'");
       int version = in.i32();
-      if (version != VERSION) throw new CorruptSegmentException(file, "unsupported version " + version);
+      if (version < minVersion || version > maxVersion) {
+        throw new CorruptSegmentException(file, "unsupported " + name + " version " + version + " (this build reads "
+            + (minVersion == maxVersion ? "version " + minVersion : "versions " + minVersion + " to " + maxVersion) + ")");
+      }
+      return version;
     } catch (IndexOutOfBoundsException e) {
       throw new CorruptSegmentException(file, "truncated header", e);
     }

@@ -1,0 +1,505 @@
+package io.llmscope.storage.segment;
+
+import io.llmscope.storage.format.CheckedRead;
+import io.llmscope.storage.format.CorruptSegmentException;
+import io.llmscope.storage.format.EncodedDetails;
+import io.llmscope.storage.format.SegmentBytes;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.LlmSpan;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.SpanDetail;
+import io.llmscope.storage.model.SpanFlags;
+import io.llmscope.storage.rollup.Rollup;
+import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.scan.Dictionary;
+import io.llmscope.storage.scan.MeasureRange;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.IntFunction;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * One query's view of a segment: columns load on first use and stay until the view is dropped.
+ * A view made by {@link #only} decodes just the record batches that hold the rows it was given;
+ * {@link #span} reads one row through the record batch holding it, kept per column and batch.
+ * For one thread at a time.
+ */
+final class SegmentView implements ColumnBatch, EncodedDetails {
+  private static final int BATCH = SegmentColumns.BATCH_ROWS;
+
+  private final SegmentReader seg;
+  private final CheckedFiles files;
+  private final int rows;
+  /** Record batches whose rows a restricted view needs; null: every batch. */
+  private final boolean[] needed;
+
+  // Whole columns, decoded on first use.
+  private long[] start;
+  private long[] end;
+  private long[] hi;
+  private long[] lo;
+  private long[] span;
+  private long[] parent;
+  private byte[] flags;
+  private final int[][] dimIds = new int[Dim.COUNT][];
+  private final Dictionary[] dicts = new Dictionary[Dim.COUNT];
+  private final double[][] measures = new double[Measure.COUNT][];
+  private final byte[][] postingsRaw = new byte[Dim.COUNT][];
+  @SuppressWarnings("unchecked")
+  private final Map<Integer, RoaringBitmap>[] postings = new Map[Dim.COUNT];
+
+  // Single record batches read by span(row), per column and batch number.
+  private final Map<String, long[][]> longBlocks = new HashMap<>();
+  private final SegmentColumns.DictColumn[][] dimBlocks = new SegmentColumns.DictColumn[Dim.COUNT][];
+  private final double[][][] measureBlocks = new double[Measure.COUNT][][];
+  private SegmentColumns.TraceIds[] traceBlocks;
+  private DetailFile.Block detailBlock;
+
+  SegmentView(SegmentReader seg, boolean[] needed) {
+    this.seg = seg;
+    this.files = seg.files();
+    this.rows = seg.info().rows();
+    this.needed = needed;
+  }
+
+  private int blocks() {
+    return (rows + BATCH - 1) / BATCH;
+  }
+
+  @Override
+  public String name() {
+    return seg.dir().getFileName().toString();
+  }
+
+  @Override
+  public MeasureRange range(Measure m) {
+    return seg.range(m);
+  }
+
+  @Override
+  public ColumnBatch only(RoaringBitmap wanted) {
+    boolean[] blocks = new boolean[blocks()];
+    int count = 0;
+    for (int b = 0; b < blocks.length; b++) {
+      long from = (long) b * BATCH;
+      if (wanted.rangeCardinality(from, Math.min(rows, from + BATCH)) > 0) {
+        blocks[b] = true;
+        count++;
+      }
+    }
+    if (count == 0) blocks[0] = true; // a column still needs its dictionary from some batch
+    return count == blocks.length ? this : new SegmentView(seg, blocks);
+  }
+
+  private interface BlockReader<T> {
+    T read(SeekableByteChannel ch, int rowCapacity, int block) throws IOException;
+  }
+
+  private interface CopyBlock<T> {
+    void copy(T block, T out, int at, int length);
+  }
+
+  /**
+   * A whole column, or in a restricted view a full-length one filled only in the needed record
+   * batches. {@code copy} moves one batch's values (from index 0) into the result at an offset.
+   */
+  private <T> T column(String column, BlockReader<T> reader, IntFunction<T> alloc, CopyBlock<T> copy) throws IOException {
+    String name = SegmentFormat.fileName(column);
+    if (needed == null) return reader.read(SegmentColumns.whole(files.whole(name)), rows, -1);
+    T out = alloc.apply(rows);
+    for (int b = 0; b < needed.length; b++) {
+      if (!needed[b]) continue;
+      int first = b * BATCH;
+      copy.copy(reader.read(files.block(name, b), BATCH, b), out, first, Math.min(BATCH, rows - first));
+    }
+    return out;
+  }
+
+  @Override
+  public int size() {
+    return rows;
+  }
+
+  @Override
+  public long minStartNanos() {
+    return seg.info().minStartNanos();
+  }
+
+  @Override
+  public long maxStartNanos() {
+    return seg.info().maxStartNanos();
+  }
+
+  private Path file(String column) {
+    return files.path(SegmentFormat.fileName(column));
+  }
+
+  private long[] longs(String column) {
+    try {
+      return column(column, (ch, cap, b) -> SegmentColumns.readLongs(file(column), ch, cap, 0, b), long[]::new,
+          (v, out, at, n) -> System.arraycopy(v, 0, out, at, n));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public long[] startNanos() {
+    if (start == null) start = longs(SegmentFormat.START_OFFSET_NS);
+    return start;
+  }
+
+  @Override
+  public long[] endNanos() {
+    if (end == null) {
+      long[] s = startNanos();
+      long[] d = longs(SegmentFormat.DURATION_NS);
+      for (int i = 0; i < rows; i++) d[i] += s[i];
+      end = d;
+    }
+    return end;
+  }
+
+  private void loadTrace() {
+    if (hi != null) return;
+    try {
+      String name = SegmentFormat.fileName(SegmentFormat.TRACE_ID);
+      SegmentColumns.TraceIds t = SegmentColumns.readTraceIds(files.path(name), files.whole(name), rows);
+      hi = t.hi();
+      lo = t.lo();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public long[] traceIdHi() {
+    loadTrace();
+    return hi;
+  }
+
+  @Override
+  public long[] traceIdLo() {
+    loadTrace();
+    return lo;
+  }
+
+  @Override
+  public long[] spanIds() {
+    if (span == null) span = longs(SegmentFormat.SPAN_ID);
+    return span;
+  }
+
+  @Override
+  public long[] parentSpanIds() {
+    if (parent == null) {
+      long[] delta = longs(SegmentFormat.PARENT_ROW_DELTA);
+      long[] ids = longs(SegmentFormat.PARENT_SPAN_ID);
+      long[] spans = spanIds();
+      for (int i = 0; i < rows; i++) {
+        if (delta[i] != 0) ids[i] = spans[checkedRow(i - delta[i])];
+      }
+      parent = ids;
+    }
+    return parent;
+  }
+
+  private void loadDim(Dim dim) {
+    int d = dim.ordinal();
+    if (dimIds[d] != null) return;
+    IndexFile.DimMeta meta = seg.dim(dim);
+    int alias = meta.aliasOf();
+    if (alias >= 0) { // stored once, under the earlier dim
+      loadDim(Dim.of(alias));
+      dimIds[d] = dimIds[alias];
+      if (dicts[d] == null) dicts[d] = meta.hasPostings() ? meta.dictionary() : dicts[alias];
+      return;
+    }
+    try {
+      String column = dim.fieldName();
+      SegmentColumns.DictColumn[] read = new SegmentColumns.DictColumn[1]; // every batch carries the file's dictionary
+      SegmentDictionary known = seg.fileDictionary(dim);
+      SegmentColumns.DictColumn c = column(column, (ch, cap, b) -> read[0] = SegmentColumns.readDict(file(column), ch, cap, b, known),
+          n -> new SegmentColumns.DictColumn(new int[n], null),
+          (v, out, at, n) -> System.arraycopy(v.ids(), 0, out.ids(), at, n));
+      if (c.dictionary() == null) c = new SegmentColumns.DictColumn(c.ids(), read[0].dictionary());
+      if (c.dictionary().size() != meta.dictSize()) {
+        throw new CorruptSegmentException(file(column), "dictionary size " + c.dictionary().size()
+            + ", index says " + meta.dictSize());
+      }
+      dimIds[d] = c.ids();
+      if (known == null) seg.keepFileDictionary(dim, c.dictionary());
+      if (dicts[d] == null) dicts[d] = meta.hasPostings() ? meta.dictionary() : c.dictionary();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public int[] dimIds(Dim dim) {
+    loadDim(dim);
+    return dimIds[dim.ordinal()];
+  }
+
+  @Override
+  public Dictionary dictionary(Dim dim) {
+    int d = dim.ordinal();
+    if (dicts[d] == null) {
+      if (seg.dim(dim).hasPostings()) dicts[d] = seg.dim(dim).dictionary();
+      else loadDim(dim);
+    }
+    return dicts[d];
+  }
+
+  /** True when the measure has no column and is derived on read (see {@link SegmentFormat}). */
+  private boolean derived(Measure m) {
+    return (m == Measure.TOTAL_TOKENS || m == Measure.DURATION_MS) && !files.has(SegmentFormat.fileName(m.fieldName()));
+  }
+
+  @Override
+  public double[] measure(Measure m) {
+    int k = m.ordinal();
+    if (measures[k] != null) return measures[k];
+    double[] v;
+    if (derived(m) && m == Measure.TOTAL_TOKENS) {
+      double[] in = measure(Measure.INPUT_TOKENS);
+      double[] out = measure(Measure.OUTPUT_TOKENS);
+      v = new double[rows];
+      for (int i = 0; i < rows; i++) v[i] = SegmentFormat.derivedTotalTokens(in[i], out[i]);
+    } else if (derived(m)) {
+      long[] s = startNanos();
+      long[] e = endNanos();
+      v = new double[rows];
+      for (int i = 0; i < rows; i++) v[i] = SegmentFormat.derivedDurationMs(s[i], e[i]);
+    } else {
+      try {
+        v = column(m.fieldName(), (ch, cap, b) -> SegmentColumns.readDoubles(file(m.fieldName()), ch, cap, b),
+            double[]::new, (x, out, at, n) -> System.arraycopy(x, 0, out, at, n));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return measures[k] = v;
+  }
+
+  @Override
+  public byte[] flags() {
+    if (flags == null) {
+      try {
+        flags = column(SegmentFormat.FLAGS, (ch, cap, b) -> SegmentColumns.readBytes(file(SegmentFormat.FLAGS), ch, cap, b),
+            byte[]::new, (v, out, at, n) -> System.arraycopy(v, 0, out, at, n));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return flags;
+  }
+
+  /**
+   * One row's canonical fields. Unless this view already decoded a column whole, it decodes
+   * just the record batch holding the row (kept for the next rows), so a trace lookup or a
+   * span list costs a few batches per column rather than the whole segment.
+   */
+  @Override
+  public LlmSpan span(int row) {
+    Objects.checkIndex(row, rows);
+    LlmSpan s = new LlmSpan();
+    if (hi != null) {
+      s.traceIdHi = hi[row];
+      s.traceIdLo = lo[row];
+    } else {
+      SegmentColumns.TraceIds t = traceBlock(row);
+      int at = row % seg.trace().batchRows();
+      s.traceIdHi = t.hi()[at];
+      s.traceIdLo = t.lo()[at];
+    }
+    s.spanId = pointLong(SegmentFormat.SPAN_ID, span, row);
+    long delta = pointLong(SegmentFormat.PARENT_ROW_DELTA, null, row);
+    s.parentSpanId = parent != null ? parent[row]
+        : delta == 0 ? pointLong(SegmentFormat.PARENT_SPAN_ID, null, row) : pointLong(SegmentFormat.SPAN_ID, span, checkedRow(row - delta));
+    s.startNanos = pointLong(SegmentFormat.START_OFFSET_NS, start, row);
+    s.endNanos = end != null ? end[row] : s.startNanos + pointLong(SegmentFormat.DURATION_NS, null, row);
+    for (Dim d : Dim.values()) s.dims[d.ordinal()] = pointDim(d, row);
+    for (Measure m : Measure.values()) s.measures[m.ordinal()] = pointMeasure(m, row, s);
+    SpanFlags.apply(flags != null ? flags[row] : (int) pointLong(SegmentFormat.FLAGS, null, row), s);
+    return s;
+  }
+
+  private SegmentColumns.TraceIds traceBlock(int row) {
+    int k = row / seg.trace().batchRows();
+    if (traceBlocks == null) traceBlocks = new SegmentColumns.TraceIds[seg.trace().batches().length];
+    if (traceBlocks[k] == null) {
+      try {
+        traceBlocks[k] = seg.trace().readBatch(k, files, rows);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return traceBlocks[k];
+  }
+
+  private int checkedRow(long r) {
+    if (r < 0 || r >= rows) {
+      throw new UncheckedIOException(new CorruptSegmentException(file(SegmentFormat.PARENT_ROW_DELTA), "parent row out of range"));
+    }
+    return (int) r;
+  }
+
+  private long pointLong(String column, long[] whole, int row) {
+    if (whole != null) return whole[row];
+    int block = row / BATCH;
+    long[][] byBlock = longBlocks.computeIfAbsent(column, c -> new long[blocks()][]);
+    if (byBlock[block] == null) {
+      try {
+        byBlock[block] = SegmentColumns.readLongs(file(column), files.block(SegmentFormat.fileName(column), block), BATCH, 0, block);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return byBlock[block][row % BATCH];
+  }
+
+  private String pointDim(Dim dim, int row) {
+    int d = dim.ordinal();
+    if (dimIds[d] != null) return dictionary(dim).value(dimIds[d][row]);
+    int alias = seg.dim(dim).aliasOf();
+    Dim stored = alias >= 0 ? Dim.of(alias) : dim;
+    int block = row / BATCH;
+    SegmentColumns.DictColumn[] byBlock = dimBlocks[stored.ordinal()];
+    if (byBlock == null) byBlock = dimBlocks[stored.ordinal()] = new SegmentColumns.DictColumn[blocks()];
+    if (byBlock[block] == null) {
+      try {
+        byBlock[block] = SegmentColumns.readDict(file(stored.fieldName()), files.block(SegmentFormat.fileName(stored.fieldName()), block),
+            BATCH, block, seg.fileDictionary(stored));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    SegmentColumns.DictColumn c = byBlock[block];
+    if (c.dictionary() != seg.fileDictionary(stored)) seg.keepFileDictionary(stored, c.dictionary());
+    int id = c.ids()[row % BATCH];
+    // Same choice of dictionary as loadDim: the index's when the dim has postings.
+    IndexFile.DimMeta meta = seg.dim(dim);
+    Dictionary dict = meta.hasPostings() ? meta.dictionary()
+        : alias >= 0 && seg.dim(stored).hasPostings() ? seg.dim(stored).dictionary() : c.dictionary();
+    return dict.value(id);
+  }
+
+  private double pointMeasure(Measure m, int row, LlmSpan s) {
+    if (measures[m.ordinal()] != null) return measures[m.ordinal()][row];
+    if (derived(m) && m == Measure.DURATION_MS) return SegmentFormat.derivedDurationMs(s.startNanos, s.endNanos);
+    if (derived(m)) {
+      return SegmentFormat.derivedTotalTokens(s.measures[Measure.INPUT_TOKENS.ordinal()], s.measures[Measure.OUTPUT_TOKENS.ordinal()]);
+    }
+    int block = row / BATCH;
+    double[][] byBlock = measureBlocks[m.ordinal()];
+    if (byBlock == null) byBlock = measureBlocks[m.ordinal()] = new double[blocks()][];
+    if (byBlock[block] == null) {
+      try {
+        byBlock[block] = SegmentColumns.readDoubles(file(m.fieldName()), files.block(SegmentFormat.fileName(m.fieldName()), block),
+            BATCH, block);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return byBlock[block][row % BATCH];
+  }
+
+  private DetailFile.Block detailBlockOf(int row) throws IOException {
+    DetailFile details = seg.details();
+    if (!details.holds(detailBlock, row)) detailBlock = details.blockOf(row);
+    return detailBlock;
+  }
+
+  @Override
+  public SpanDetail detail(int row) {
+    try {
+      return detailBlockOf(row).detail(seg.details().path(), row);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void copyDetail(int row, SegmentBytes.Out out) {
+    try {
+      detailBlockOf(row).copy(seg.details().path(), row, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public RoaringBitmap postings(Dim dim, int id) {
+    int d = dim.ordinal();
+    IndexFile.DimMeta meta = seg.dim(dim);
+    if (!meta.hasPostings() || id == Dictionary.ABSENT) return null;
+    if (id < 0 || id >= meta.dictSize()) return new RoaringBitmap();
+    if (postings[d] == null) postings[d] = new HashMap<>();
+    RoaringBitmap cached = postings[d].get(id);
+    if (cached == null) cached = seg.decodedPostings(dim, id);
+    if (cached != null) {
+      postings[d].put(id, cached);
+      return cached;
+    }
+    Path file = files.path(IndexFile.NAME);
+    try {
+      if (postingsRaw[d] == null) {
+        byte[] z = files.region(IndexFile.NAME, meta.offset(), meta.length(), meta.crc());
+        postingsRaw[d] = CheckedRead.decompress(file, z, meta.rawLength());
+      }
+      RoaringBitmap bm = decodePostings(file, postingsRaw[d], meta.dictSize() - 1, id);
+      postings[d].put(id, bm);
+      seg.keepPostings(dim, id, bm);
+      return bm;
+    } catch (IndexOutOfBoundsException e) {
+      throw new UncheckedIOException(new CorruptSegmentException(file, "bad postings of " + dim.fieldName(), e));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The rows of value {@code id} from a dim's raw postings section (layout: {@link IndexFile}). */
+  private RoaringBitmap decodePostings(Path file, byte[] raw, int values, int id) throws CorruptSegmentException {
+    SegmentBytes.In in = new SegmentBytes.In(raw);
+    in.pos = 4 * (id - 1);
+    int from = in.i32();
+    int to = in.i32();
+    int base = 4 * (values + 1);
+    if (from < 0 || to < from || base + to > raw.length) throw new CorruptSegmentException(file, "bad postings offsets");
+    in = new SegmentBytes.In(raw, base + from, to - from);
+    int count = in.varint32();
+    if (count > rows) throw new CorruptSegmentException(file, "postings longer than the segment");
+    int[] r = new int[count];
+    int prev = -1;
+    for (int i = 0; i < count; i++) {
+      prev = prev + 1 + in.varint32();
+      r[i] = prev;
+    }
+    if (count > 0 && (prev >= rows || prev < 0)) throw new CorruptSegmentException(file, "postings row out of range");
+    RoaringBitmap bm = new RoaringBitmap();
+    bm.addN(r, 0, count);
+    bm.runOptimize();
+    return bm;
+  }
+
+  @Override
+  public List<Rollup> rollups() {
+    try {
+      return seg.rollups();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public boolean sealed() {
+    return true;
+  }
+}
