@@ -11,26 +11,27 @@ import java.util.List;
 import net.openhft.chronicle.bytes.Bytes;
 
 /**
- * Binary form of a batch of spans, as written into one write-ahead-log document.
+ * The WAL batch format: a batch of spans as written into one write-ahead-log document. This
+ * class owns its versions; {@link #readBatch} reads every version from {@link #VERSION_START} to
+ * {@link #VERSION_CURRENT}, so documents an older build wrote replay after an upgrade.
  *
  * <pre>
- * batch   := version:u8 tenant:utf8 count:stopbit span*
- * span    := flags:u8 traceHi:i64 traceLo:i64 spanId:i64 parent:i64 start:i64 end:i64
- *            dimMask:stopbit utf8* (one per set bit, Dim order)
+ * batch   := version:u8 tenant:str count:stopbit span*
+ * span    := flags:u8 (SpanFlags) traceHi:i64 traceLo:i64 spanId:i64 parent:i64 start:i64 end:i64
+ *            dimMask:stopbit str* (one per set bit, Dim order)
  *            measureMask:stopbit f64* (one per set bit, Measure order)
- *            detailLength:i32 detail
- * detail  := map(attributes) map(resource) utf8 scopeName utf8 scopeVersion utf8 traceState
- *            utf8 statusMessage events links
- * value   := tag:u8 payload  (see TAG_*)
+ *            detailLength:i32 detail   (DetailCodec)
  * </pre>
  *
- * Strings are a stop-bit length (-1 for null) and UTF-8 bytes; map keys are a stop-bit
- * {@link KnownKeys} code, or 0 followed by the key as a string. A new version byte changes the layout.
- * The detail is length-prefixed so replay can skip it: the head keeps only its position in the
- * log ({@link #writeBatch} reports each span's detail offset) and reads it back on demand.
+ * Strings ({@code str}) are a stop-bit length (-1 for null) and UTF-8 bytes; integers are
+ * Chronicle's little-endian. The detail is length-prefixed so replay can skip it: the head keeps
+ * only its position in the log ({@link #writeBatch} reports each span's detail offset) and reads
+ * it back, or sealing copies it into the segment, on demand. Version 1 predates this project's
+ * first release and is not read.
  */
 public final class SpanCodec {
-  public static final int VERSION = 2;
+  public static final int VERSION_START = 2;
+  public static final int VERSION_CURRENT = 2;
 
 
   private SpanCodec() {}
@@ -41,7 +42,7 @@ public final class SpanCodec {
    */
   public static void writeBatch(Bytes<?> out, String tenant, List<LlmSpan> spans, int[] detailOffsets) {
     long base = out.writePosition();
-    out.writeUnsignedByte(VERSION);
+    out.writeUnsignedByte(VERSION_CURRENT);
     DetailCodec.writeString(out, tenant);
     out.writeStopBit(spans.size());
     for (int i = 0; i < spans.size(); i++) detailOffsets[i] = (int) (writeSpan(out, spans.get(i)) - base);
@@ -54,7 +55,10 @@ public final class SpanCodec {
   public static void readBatch(Bytes<?> in, BatchVisitor visitor) {
     long base = in.readPosition();
     int version = in.readUnsignedByte();
-    if (version != VERSION) throw new IllegalStateException("unknown WAL batch version " + version);
+    if (version < VERSION_START || version > VERSION_CURRENT) {
+      throw new IllegalStateException("unknown WAL batch version " + version + " (this build reads " + VERSION_START
+          + " to " + VERSION_CURRENT + ")");
+    }
     String tenant = DetailCodec.readString(in);
     int n = (int) in.readStopBit();
     List<LlmSpan> spans = new ArrayList<>(n);

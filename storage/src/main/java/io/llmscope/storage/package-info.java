@@ -1,0 +1,36 @@
+/**
+ * The span store. Its public face is this package's {@link io.llmscope.storage.Storage} (open,
+ * append, snapshot, trace, status), {@link io.llmscope.storage.StorageConfig} and {@link
+ * io.llmscope.storage.StoreSnapshot}, the span model in {@link io.llmscope.storage.model}, the
+ * scan SPI in {@link io.llmscope.storage.scan} and {@link io.llmscope.storage.rollup.Rollup}.
+ * Packages marked {@link io.llmscope.storage.Internal} ({@code wal}, {@code head},
+ * {@code segment}, {@code format}) are the write and read paths behind it.
+ *
+ * <h2>The data directory</h2>
+ *
+ * Where each thing lives is known only to {@code DataDir}; each file's format has one owner
+ * class, which documents the layout and names the versions it reads and writes.
+ *
+ * <pre>
+ * DATA_DIR/
+ *   manifest-N              Manifest: the live segments and the WAL index they cover, generation N
+ *                           (the highest valid one wins); committed atomically
+ *   manifest-N.pending      Manifest: a commit in progress; deleted on open
+ *   wal/                    WriteAheadLog: a Chronicle Queue
+ *     yyyyMMdd-HH[F].cq4    one file per roll cycle (FAST_HOURLY by default); one document per
+ *                           appended batch, in SpanCodec's WAL batch format (details in DetailCodec form)
+ *     metadata.cq4t         Chronicle's own queue metadata
+ *   segments/
+ *     seg-N/                one sealed, immutable segment (SegmentWriter, SegmentReader; SegmentFormat)
+ *       COLUMN.arrow        SegmentFormat: one Arrow IPC file per stored column (trace_id, span_id,
+ *                           parent_row_delta, parent_span_id, start_offset_ns, duration_ns, flags,
+ *                           one per dimension and measure)
+ *       index.bin           IndexFile: meta, per-column stats, file checksums, postings, trace index
+ *       detail.bin          DetailFile: every row's detail (attributes, resource, events, links)
+ *       rollup.bin          RollupFile: pre-aggregated cells (absent when not worth its bytes)
+ * </pre>
+ *
+ * A segment folder the manifest does not list is an unfinished seal or merge and is deleted on
+ * open; WAL cycles are deleted once every document in them is sealed and no snapshot reads them.
+ */
+package io.llmscope.storage;
