@@ -40,14 +40,15 @@ class ConfigIT {
   @Test
   void retentionInWeeksAndDurationKeysStartAndServe() throws Exception {
     Path config = Files.writeString(dir.resolve("weeks.yaml"),
-        "retention: 2w\nstorage:\n  sealAge: 60s\n  fsyncInterval: 1s\nquery:\n  maxLimit: 5000\n");
+        "retention: 2w\nstorage:\n  sealAge: 60s\n  fsyncInterval: 1s\nquery:\n  maxBuckets: 100\n");
     try (ServerProcess s = ServerProcess.start(dir.resolve("data"), "--config", config.toString())) {
       assertEquals(200, s.getRaw("/readyz", null).statusCode());
       byte[] body = TestRequests.chat(new Random(3), "chat-api", "gpt-4o", 40, 100, 10).toByteArray();
       assertEquals(200, s.postOtlp(body, "application/x-protobuf", null).statusCode());
       assertEquals(40, s.count("{\"from\":\"now-1h\",\"metrics\":[\"count\"]}"));
-      ServerProcess.Response tooMany = s.query("{\"from\":\"now-1h\",\"metrics\":[\"count\"],\"limit\":6000}");
-      assertEquals(400, tooMany.status(), "query.maxLimit reached the engine: " + tooMany.body());
+      ServerProcess.Response tooMany = s.query("{\"from\":\"now-1h\",\"step\":\"30s\",\"metrics\":[\"count\"]}");
+      assertEquals(400, tooMany.status(), "query.maxBuckets reached the engine: " + tooMany.body());
+      assertTrue(tooMany.body().path("error").asText().contains("at most 100 allowed"), tooMany.body().toString());
       assertEquals(0, s.terminate());
     }
   }
