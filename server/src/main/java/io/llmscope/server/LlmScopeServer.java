@@ -38,9 +38,9 @@ public final class LlmScopeServer implements AutoCloseable {
   private final AtomicBoolean ready = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
 
-  /** Opens the store (replaying the WAL) and builds every component; binds nothing yet. */
-  private LlmScopeServer(ServerConfig config, Path dataDir, int grpcPort, int otlpHttpPort) throws Exception {
-    storage = Storage.open(config.storageConfig(dataDir));
+  /** Builds every component around an opened (recovered) store; binds nothing yet. */
+  private LlmScopeServer(ServerConfig config, Storage storage, int grpcPort, int otlpHttpPort) {
+    this.storage = storage;
     vertx = Vertx.vertx();
     ApiKeys auth = config.auth();
     ingest = new OtlpIngest(vertx, storage, config.ingestConfig(grpcPort, otlpHttpPort), auth);
@@ -59,7 +59,14 @@ public final class LlmScopeServer implements AutoCloseable {
   public static LlmScopeServer start(ServerConfig config, Path dataDir, int grpcPort, int otlpHttpPort, int httpPort)
       throws Exception {
     Files.createDirectories(dataDir);
-    LlmScopeServer server = new LlmScopeServer(config, dataDir, grpcPort, otlpHttpPort);
+    Storage storage = Storage.open(config.storageConfig(dataDir));
+    LlmScopeServer server;
+    try {
+      server = new LlmScopeServer(config, storage, grpcPort, otlpHttpPort);
+    } catch (RuntimeException e) {
+      storage.close();
+      throw e;
+    }
     try {
       Future.all(server.ingest.start(), server.api.start(config.host(), httpPort)).await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
