@@ -12,7 +12,6 @@ import io.llmscope.storage.model.Ids;
 import io.llmscope.storage.model.Measure;
 import io.llmscope.storage.Storage;
 import io.llmscope.storage.StorageStatus;
-import io.llmscope.storage.TenantResolver;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -26,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -42,28 +42,26 @@ public final class HttpApi {
   private final Vertx vertx;
   private final Storage storage;
   private final QueryEngine queries;
-  private final TenantResolver tenants;
+  private final Function<String, String> tenants;
   private final BooleanSupplier ready;
-  private final Map<String, Extra> extraMetrics = new LinkedHashMap<>();
+  private final ApiMetrics metrics;
   private HttpServer server;
 
-  /** A named gauge or counter published on /metrics by another module (e.g. ingest). */
-  public interface Extra {
-    double value();
-  }
-
-  public HttpApi(Vertx vertx, Storage storage, QueryEngine queries, TenantResolver tenants, BooleanSupplier ready) {
+  /**
+   * @param tenants maps a request's {@code Authorization} header (null when absent) to its tenant;
+   *     null refuses the request (401)
+   * @param ready true once the process has recovered and every listener is up, false again when it stops
+   *     ({@code /readyz})
+   * @param metrics what {@code /metrics} serves; query latency is recorded into it
+   */
+  public HttpApi(Vertx vertx, Storage storage, QueryEngine queries, Function<String, String> tenants,
+      BooleanSupplier ready, ApiMetrics metrics) {
     this.vertx = vertx;
     this.storage = storage;
     this.queries = queries;
     this.tenants = tenants;
     this.ready = ready;
-  }
-
-  /** Adds a Prometheus sample {@code name} to /metrics; call before {@link #start}. */
-  public HttpApi metric(String name, Extra value) {
-    extraMetrics.put(name, value);
-    return this;
+    this.metrics = metrics;
   }
 
   public Future<Void> start(String host, int port) {
@@ -93,7 +91,7 @@ public final class HttpApi {
   }
 
   private String tenant(RoutingContext ctx) {
-    String tenant = tenants.tenant(ctx.request().getHeader("Authorization"));
+    String tenant = tenants.apply(ctx.request().getHeader("Authorization"));
     if (tenant == null) sendError(ctx, 401, "missing or invalid API key: send Authorization: Bearer KEY");
     return tenant;
   }
@@ -102,7 +100,7 @@ public final class HttpApi {
     if (ready.getAsBoolean()) {
       ctx.response().end("ready\n");
     } else {
-      ctx.response().setStatusCode(503).end("starting\n");
+      ctx.response().setStatusCode(503).end("not ready\n");
     }
   }
 
@@ -120,7 +118,9 @@ public final class HttpApi {
       return;
     }
     // Encoded off the event loop too: a per-minute panel can be tens of thousands of rows.
+    long started = System.nanoTime();
     vertx.executeBlocking(() -> JSON.writeValueAsBytes(toJson(queries.query(tenant, body))), false).onComplete(ar -> {
+      metrics.queryDone(started, ar.cause());
       if (ar.succeeded()) {
         ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(Buffer.buffer(ar.result()));
       } else {
@@ -253,20 +253,16 @@ public final class HttpApi {
     sendJson(ctx, 200, out);
   }
 
+  /** Prometheus text, scraped off the event loop (it reads every tenant's status). */
   private void handleMetrics(RoutingContext ctx) {
-    StringBuilder sb = new StringBuilder();
-    StorageStatus s = storage.status("default");
-    sample(sb, "llmscope_wal_bytes", s.walBytes());
-    sample(sb, "llmscope_head_rows", s.headRows());
-    sample(sb, "llmscope_segments", s.segments());
-    extraMetrics.forEach((name, v) -> sample(sb, name, v.value()));
-    ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4").end(sb.toString());
-  }
-
-  private static void sample(StringBuilder sb, String name, double value) {
-    sb.append(name).append(' ');
-    if (value == Math.rint(value)) sb.append((long) value); else sb.append(value);
-    sb.append('\n');
+    vertx.executeBlocking(metrics::scrape, false).onComplete(ar -> {
+      if (ar.succeeded()) {
+        ctx.response().putHeader("Content-Type", ApiMetrics.CONTENT_TYPE).end(ar.result());
+      } else {
+        LOG.log(Level.WARNING, "metrics scrape failed", ar.cause());
+        ctx.response().setStatusCode(500).end("metrics scrape failed: " + ar.cause() + "\n");
+      }
+    });
   }
 
   private static void sendJson(RoutingContext ctx, int status, JsonNode body) {

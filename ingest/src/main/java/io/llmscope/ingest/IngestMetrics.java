@@ -1,9 +1,17 @@
 package io.llmscope.ingest;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToDoubleFunction;
 
-/** Counters of the ingest path, read by the server's /metrics and status. */
-public final class IngestMetrics {
+/**
+ * Counters of the ingest path, read by the server's status and published on /metrics through
+ * {@link #bindTo} (Prometheus names: {@code llmscope_ingest_*_total}).
+ */
+public final class IngestMetrics implements MeterBinder {
   final LongAdder requests = new LongAdder();
   final LongAdder spansAccepted = new LongAdder();
   final LongAdder spansRejected = new LongAdder();
@@ -17,4 +25,25 @@ public final class IngestMetrics {
   public long requestsRejected() { return requestsRejected.sum(); }
   public long requestsThrottled() { return requestsThrottled.sum(); }
   public long bytesReceived() { return bytesReceived.sum(); }
+
+  /** Registers every counter as a function counter over this object (no copy, no second count). */
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    counter(registry, "llmscope.ingest.requests", null, IngestMetrics::requests,
+        "OTLP export requests decoded (gRPC and HTTP), whether or not all their spans were kept");
+    counter(registry, "llmscope.ingest.spans.accepted", null, IngestMetrics::spansAccepted,
+        "spans appended to the WAL and acknowledged");
+    counter(registry, "llmscope.ingest.spans.rejected", null, IngestMetrics::spansRejected,
+        "spans refused inside accepted requests (reported back as partial_success)");
+    counter(registry, "llmscope.ingest.requests.rejected", null, IngestMetrics::requestsRejected,
+        "requests refused whole: malformed, too large, unsupported content type or unauthenticated");
+    counter(registry, "llmscope.ingest.requests.throttled", null, IngestMetrics::requestsThrottled,
+        "requests answered 503 / UNAVAILABLE because too many were in flight or the heads were full");
+    counter(registry, "llmscope.ingest", BaseUnits.BYTES, IngestMetrics::bytesReceived,
+        "OTLP request body bytes received, as sent (before gunzip)");
+  }
+
+  private void counter(MeterRegistry registry, String name, String unit, ToDoubleFunction<IngestMetrics> f, String help) {
+    FunctionCounter.builder(name, this, f).baseUnit(unit).description(help).register(registry);
+  }
 }

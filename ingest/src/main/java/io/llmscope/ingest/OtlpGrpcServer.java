@@ -1,6 +1,5 @@
 package io.llmscope.ingest;
 
-import io.llmscope.storage.TenantResolver;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,6 +14,7 @@ import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
 import io.vertx.grpc.server.GrpcServerRequest;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -30,10 +30,10 @@ final class OtlpGrpcServer {
 
   private final Vertx vertx;
   private final IngestPipeline pipeline;
-  private final TenantResolver tenants;
+  private final Function<String, String> tenants;
   private HttpServer server;
 
-  OtlpGrpcServer(Vertx vertx, IngestPipeline pipeline, TenantResolver tenants) {
+  OtlpGrpcServer(Vertx vertx, IngestPipeline pipeline, Function<String, String> tenants) {
     this.vertx = vertx;
     this.pipeline = pipeline;
     this.tenants = tenants;
@@ -55,7 +55,7 @@ final class OtlpGrpcServer {
   }
 
   private void handleExport(GrpcServerRequest<Buffer, ExportTraceServiceResponse> call) {
-    String tenant = tenants.tenant(call.headers().get("authorization"));
+    String tenant = tenants.apply(call.headers().get("authorization"));
     call.handler(message -> {
       if (tenant == null) {
         pipeline.countRejectedRequest();

@@ -3,7 +3,6 @@ package io.llmscope.ingest;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
-import io.llmscope.storage.TenantResolver;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,6 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -32,10 +32,10 @@ final class OtlpHttpServer {
 
   private final Vertx vertx;
   private final IngestPipeline pipeline;
-  private final TenantResolver tenants;
+  private final Function<String, String> tenants;
   private HttpServer server;
 
-  OtlpHttpServer(Vertx vertx, IngestPipeline pipeline, TenantResolver tenants) {
+  OtlpHttpServer(Vertx vertx, IngestPipeline pipeline, Function<String, String> tenants) {
     this.vertx = vertx;
     this.pipeline = pipeline;
     this.tenants = tenants;
@@ -79,7 +79,7 @@ final class OtlpHttpServer {
       sendError(ctx, 415, json, "unsupported content encoding '" + encoding + "'; use gzip or none");
       return;
     }
-    String tenant = tenants.tenant(ctx.request().getHeader("Authorization"));
+    String tenant = tenants.apply(ctx.request().getHeader("Authorization"));
     if (tenant == null) {
       pipeline.countRejectedRequest();
       sendError(ctx, 401, json, "missing or invalid API key: send Authorization: Bearer KEY");

@@ -1,10 +1,10 @@
 package io.llmscope.ingest;
 
 import io.llmscope.storage.Storage;
-import io.llmscope.storage.TenantResolver;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * The OTLP receivers (gRPC and HTTP) in front of a {@link Storage}: the ingest module's entry
@@ -17,7 +17,12 @@ public final class OtlpIngest {
   private final IngestMetrics metrics = new IngestMetrics();
   private final AtomicBoolean stopped = new AtomicBoolean();
 
-  public OtlpIngest(Vertx vertx, Storage storage, IngestConfig config, TenantResolver tenants) {
+  /**
+   * @param tenants maps a request's {@code Authorization} header (HTTP) or {@code authorization}
+   *     metadata (gRPC), null when absent, to the tenant its spans belong to; null refuses the
+   *     request (401 / UNAUTHENTICATED)
+   */
+  public OtlpIngest(Vertx vertx, Storage storage, IngestConfig config, Function<String, String> tenants) {
     this.config = config;
     IngestPipeline pipeline = new IngestPipeline(storage, metrics, config);
     this.http = new OtlpHttpServer(vertx, pipeline, tenants);

@@ -1,26 +1,28 @@
 package io.llmscope.server;
 
+import io.llmscope.dashboards.ApiMetrics;
 import io.llmscope.dashboards.HttpApi;
-import io.llmscope.ingest.IngestConfig;
 import io.llmscope.ingest.OtlpIngest;
 import io.llmscope.query.QueryEngine;
-import io.llmscope.query.QueryLimits;
 import io.llmscope.storage.Storage;
-import io.llmscope.storage.StorageConfig;
-import io.llmscope.storage.TenantResolver;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
  * One LLMScope process: the single place that wires the modules together
- * (storage ← ingest, storage ← query ← dashboards).
+ * (storage ← ingest, storage ← query ← dashboards; auth and self-metrics at the edges).
  */
 public final class LlmScopeServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(LlmScopeServer.class.getName());
@@ -28,62 +30,51 @@ public final class LlmScopeServer implements AutoCloseable {
   private final Storage storage;
   private final Vertx vertx;
   private final OtlpIngest ingest;
+  private final QueryEngine queries;
   private final HttpApi api;
+  private final PrometheusMeterRegistry registry;
+  private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+  /** What /readyz reports: set once recovery is done and every listener is up, cleared when stopping. */
   private final AtomicBoolean ready = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
 
-  private LlmScopeServer(Storage storage, Vertx vertx, OtlpIngest ingest, HttpApi api) {
+  /** Builds every component around an opened (recovered) store; binds nothing yet. */
+  private LlmScopeServer(ServerConfig config, Storage storage, int grpcPort, int otlpHttpPort) {
     this.storage = storage;
-    this.vertx = vertx;
-    this.ingest = ingest;
-    this.api = api;
+    vertx = Vertx.vertx();
+    ApiKeys auth = config.auth();
+    ingest = new OtlpIngest(vertx, storage, config.ingestConfig(grpcPort, otlpHttpPort), auth);
+    queries = new QueryEngine(storage, System::currentTimeMillis, config.queryLimits());
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    ingest.metrics().bindTo(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    gcMetrics.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    api = new HttpApi(vertx, storage, queries, auth, ready::get, new ApiMetrics(registry, storage));
   }
 
-  /** Opens the store (replaying the WAL), binds every listener, and returns when all are up. */
+  /** Opens the store (replaying the WAL), binds every listener, and returns when all are up and /readyz says so. */
   public static LlmScopeServer start(ServerConfig config, Path dataDir, int grpcPort, int otlpHttpPort, int httpPort)
       throws Exception {
     Files.createDirectories(dataDir);
-    StorageConfig sc = config.storageConfig(dataDir);
-    Storage storage = Storage.open(sc);
-    Vertx vertx = Vertx.vertx();
-    TenantResolver tenants = tenants(config);
-    IngestConfig ic = IngestConfig.builder().host(config.host).grpcPort(grpcPort).httpPort(otlpHttpPort)
-        .maxBodyBytes(config.limits.maxBodyBytes).maxInflightRequests(config.limits.maxInflightRequests)
-        .captureContent(config.content.capture).maxContentChars(config.content.maxChars).build();
-    OtlpIngest ingest = new OtlpIngest(vertx, storage, ic, tenants);
-    QueryEngine queries = new QueryEngine(storage, System::currentTimeMillis, QueryLimits.builder()
-        .defaultLimit(config.limits.queryDefaultLimit).maxLimit(config.limits.queryMaxLimit)
-        .maxBuckets(config.limits.queryMaxBuckets).maxGroups(config.limits.queryMaxGroups)
-        .scanThreads(config.limits.queryScanThreads).useRollups(config.limits.queryRollups).build());
-    LlmScopeServer server = new LlmScopeServer(storage, vertx, ingest, null);
-    HttpApi api = new HttpApi(vertx, storage, queries, tenants, server.ready::get)
-        .metric("llmscope_ingest_requests_total", () -> ingest.metrics().requests())
-        .metric("llmscope_ingest_spans_accepted_total", () -> ingest.metrics().spansAccepted())
-        .metric("llmscope_ingest_spans_rejected_total", () -> ingest.metrics().spansRejected())
-        .metric("llmscope_ingest_requests_rejected_total", () -> ingest.metrics().requestsRejected())
-        .metric("llmscope_ingest_requests_throttled_total", () -> ingest.metrics().requestsThrottled())
-        .metric("llmscope_ingest_bytes_total", () -> ingest.metrics().bytesReceived());
-    server = new LlmScopeServer(storage, vertx, ingest, api);
+    Storage storage = Storage.open(config.storageConfig(dataDir));
+    LlmScopeServer server;
     try {
-      Future.all(ingest.start(), api.start(config.host, httpPort)).await(30, TimeUnit.SECONDS);
+      server = new LlmScopeServer(config, storage, grpcPort, otlpHttpPort);
+    } catch (RuntimeException e) {
+      storage.close();
+      throw e;
+    }
+    try {
+      Future.all(server.ingest.start(), server.api.start(config.host(), httpPort)).await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       server.close();
       throw e;
     }
     server.ready.set(true);
     return server;
-  }
-
-  private static TenantResolver tenants(ServerConfig config) {
-    if (config.auth.keys.isEmpty()) return TenantResolver.open();
-    Map<String, String> byKey = new HashMap<>();
-    for (ServerConfig.ApiKey k : config.auth.keys) byKey.put(k.key, k.tenant);
-    return header -> {
-      if (header == null) return null;
-      String h = header.trim();
-      if (h.regionMatches(true, 0, "Bearer ", 0, 7)) h = h.substring(7).trim();
-      return byKey.get(h);
-    };
   }
 
   public int grpcPort() {
@@ -107,21 +98,22 @@ public final class LlmScopeServer implements AutoCloseable {
   }
 
   /**
-   * Graceful stop: stop accepting, let in-flight requests finish, then sync and close the WAL.
-   * Idempotent.
+   * Graceful stop: /readyz turns 503, stop accepting, let in-flight requests finish, then sync and
+   * close the WAL. Idempotent.
    */
   @Override
   public void close() {
     if (!stopped.compareAndSet(false, true)) return;
     ready.set(false);
     try {
-      Future<Void> ingestStopped = ingest.stop();
-      Future<Void> apiStopped = api == null ? Future.succeededFuture() : api.stop();
-      Future.join(ingestStopped, apiStopped).await(8, TimeUnit.SECONDS);
+      Future.join(ingest.stop(), api.stop()).await(8, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warning("listeners did not stop cleanly: " + e);
     }
+    // TODO close QueryEngine (its scan pool) here once it has a close(): after the listeners, before the store.
     storage.close();
+    gcMetrics.close();
+    registry.close();
     try {
       vertx.close().await(2, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -13,6 +13,8 @@ import sun.misc.Signal;
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the LLMScope server.")
 final class ServeCommand implements Callable<Integer> {
   private static final Logger LOG = Logger.getLogger(ServeCommand.class.getName());
+  /** Exit code of a config file that cannot be used (the message on stderr names the key). */
+  static final int EXIT_BAD_CONFIG = 2;
 
   @Option(names = "--data-dir", defaultValue = "./data", description = "Data directory, created if missing (default: ${DEFAULT-VALUE}).")
   Path dataDir;
@@ -26,7 +28,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--http-port", defaultValue = "8080", description = "API and UI port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int httpPort;
 
-  @Option(names = "--config", description = "YAML config file (auth keys, limits, storage).")
+  @Option(names = "--config", description = "YAML config file (host, retention, storage, ingest, query, content, auth); see README.")
   Path config;
 
   @Option(names = "--demo", description = "Also feed built-in synthetic traffic into this server.")
@@ -34,7 +36,13 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ServerConfig cfg = ServerConfig.load(config);
+    ServerConfig cfg;
+    try {
+      cfg = ServerConfig.load(config);
+    } catch (ServerConfig.ConfigException e) {
+      System.err.println("llmscope: cannot use config " + config + ": " + e.getMessage());
+      return EXIT_BAD_CONFIG;
+    }
     LlmScopeServer server = LlmScopeServer.start(cfg, dataDir, grpcPort, otlpHttpPort, httpPort);
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), s -> stop.countDown());
@@ -44,8 +52,9 @@ final class ServeCommand implements Callable<Integer> {
     LOG.info("data dir " + dataDir.toAbsolutePath());
     DemoTraffic demoTraffic = null;
     if (demo) {
-      Map<String, String> headers = cfg.auth.keys.isEmpty() ? Map.of() : Map.of("Authorization", "Bearer " + cfg.auth.keys.get(0).key);
-      boolean empty = server.storage().status(cfg.auth.keys.isEmpty() ? "default" : cfg.auth.keys.get(0).tenant).spans() == 0;
+      ServerConfig.ApiKey first = cfg.apiKeys().isEmpty() ? null : cfg.apiKeys().get(0);
+      Map<String, String> headers = first == null ? Map.of() : Map.of("Authorization", "Bearer " + first.key());
+      boolean empty = server.storage().status(first == null ? ApiKeys.OPEN_TENANT : first.tenant()).spans() == 0;
       demoTraffic = new DemoTraffic(server.otlpHttpPort(), headers, empty);
       demoTraffic.start();
     }

@@ -2,9 +2,8 @@ package io.llmscope.server.loadgen;
 
 import java.io.PrintStream;
 import java.net.URI;
+import io.llmscope.query.TimeExpr;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -61,11 +60,11 @@ public class LoadgenCommand implements Callable<Integer> {
   long seed;
 
   @Option(names = "--start", paramLabel = "ISO",
-      description = "Earliest span start time, ISO-8601 or epoch ms (default: --end minus 24h).")
+      description = "Earliest span start time: ISO-8601, epoch ms, now or now-2h (default: --end minus 24h).")
   String start;
 
   @Option(names = "--end", paramLabel = "ISO",
-      description = "End of the time range, exclusive, ISO-8601 or epoch ms (default: now).")
+      description = "End of the time range, exclusive: ISO-8601, epoch ms, now or now-1h (default: now).")
   String end;
 
   @Option(names = "--header", paramLabel = "K=V",
@@ -138,23 +137,9 @@ public class LoadgenCommand implements Callable<Integer> {
     return r.allAcknowledged() ? 0 : 1;
   }
 
-  /** ISO-8601 instant or offset date-time, a date-time without zone (UTC), or epoch milliseconds. */
+  /** A time as {@link TimeExpr} reads it (ISO-8601, a date-time without zone as UTC, epoch ms, now, now-1h). */
   static long parseTime(String option, String text) {
-    String s = text.trim();
-    try {
-      if (!s.isEmpty() && s.chars().allMatch(Character::isDigit)) return Long.parseLong(s);
-      try {
-        return Instant.parse(s).toEpochMilli();
-      } catch (DateTimeParseException e) {
-        try {
-          return OffsetDateTime.parse(s).toInstant().toEpochMilli();
-        } catch (DateTimeParseException e2) {
-          return java.time.LocalDateTime.parse(s).toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
-        }
-      }
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(option + ": not an ISO-8601 time: " + text);
-    }
+    return TimeExpr.timeMs(text, System.currentTimeMillis(), option);
   }
 
   private ParameterException usage(String message) {

@@ -26,7 +26,7 @@ class BadInputIT {
   @BeforeAll
   static void start() throws Exception {
     Path config = dir.resolve("config.yaml");
-    Files.writeString(config, "limits:\n  maxBodyBytes: " + LIMIT + "\n");
+    Files.writeString(config, "ingest:\n  maxBodyBytes: " + LIMIT + "\n");
     server = ServerProcess.start(dir.resolve("data"), "--config", config.toString());
   }
 

@@ -52,6 +52,7 @@ class CrashRecoveryIT {
     TrafficGenerator.Totals sent = gen.totals();
     assertTrue(batches > 10, "batches " + batches);
     try (ServerProcess s = ServerProcess.start(data)) {
+      assertEquals(200, s.getRaw("/readyz", null).statusCode(), "/readyz once recovered and listening");
       long[] got = countAndInput(s);
       assertEquals(sent.allSpans(), got[0], "spans after restart");
       assertEquals(sent.inputTokens(), got[1], "input tokens after restart");

@@ -52,13 +52,32 @@ final class ServerProcess implements AutoCloseable {
     return jar;
   }
 
-  static synchronized ServerProcess start(Path dataDir, String... extraArgs) throws Exception {
-    Path log = dataDir.resolveSibling(dataDir.getFileName() + "-server-" + (++started) + ".log");
+  private static List<String> serveCommand(Path dataDir, String... extraArgs) {
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar().toString(),
         "serve", "--data-dir", dataDir.toString(), "--otlp-grpc-port", "0", "--otlp-http-port", "0", "--http-port", "0"));
     cmd.addAll(List.of(extraArgs));
-    Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+    return cmd;
+  }
+
+  /** How a {@code serve} that was expected to stop by itself ended. */
+  record Exited(int code, String stdout, String stderr) {}
+
+  /** Runs {@code serve} expecting it to exit on its own (e.g. on a bad config) within 60 s. */
+  static Exited runToExit(Path dataDir, String... extraArgs) throws Exception {
+    Path out = Files.createTempFile(dataDir.getParent(), "serve-out", ".txt");
+    Path err = Files.createTempFile(dataDir.getParent(), "serve-err", ".txt");
+    Process p = new ProcessBuilder(serveCommand(dataDir, extraArgs)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("serve did not exit within 60 s; stdout: " + Files.readString(out));
+    }
+    return new Exited(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  static synchronized ServerProcess start(Path dataDir, String... extraArgs) throws Exception {
+    Path log = dataDir.resolveSibling(dataDir.getFileName() + "-server-" + (++started) + ".log");
+    Process p = new ProcessBuilder(serveCommand(dataDir, extraArgs)).redirectError(log.toFile()).start();
     CompletableFuture<Matcher> ready = new CompletableFuture<>();
     List<String> lines = new ArrayList<>();
     Thread reader = new Thread(() -> {
@@ -105,18 +124,37 @@ final class ServerProcess implements AutoCloseable {
   }
 
   HttpResponse<byte[]> postOtlp(byte[] body, String contentType, String contentEncoding) throws Exception {
+    return postOtlp(body, contentType, contentEncoding, null);
+  }
+
+  /** POST /v1/traces with {@code Authorization: Bearer apiKey} when the key is not null. */
+  HttpResponse<byte[]> postOtlp(byte[] body, String contentType, String contentEncoding, String apiKey) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(otlpUrl())).timeout(Duration.ofSeconds(30))
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (contentType != null) b.header("Content-Type", contentType);
     if (contentEncoding != null) b.header("Content-Encoding", contentEncoding);
+    if (apiKey != null) b.header("Authorization", "Bearer " + apiKey);
     return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /** GET on the HTTP port, whatever the status; {@code Authorization: Bearer apiKey} when the key is not null. */
+  HttpResponse<String> getRaw(String path, String apiKey) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(apiUrl(path))).timeout(Duration.ofSeconds(30)).GET();
+    if (apiKey != null) b.header("Authorization", "Bearer " + apiKey);
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** POST /api/v1/query; returns the HTTP status and the parsed body. */
   Response query(String json) throws Exception {
-    HttpRequest req = HttpRequest.newBuilder(URI.create(apiUrl("/api/v1/query"))).timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build();
-    HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+    return query(json, null);
+  }
+
+  /** POST /api/v1/query with {@code Authorization: Bearer apiKey} when the key is not null. */
+  Response query(String json, String apiKey) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(apiUrl("/api/v1/query"))).timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+    if (apiKey != null) b.header("Authorization", "Bearer " + apiKey);
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     return new Response(r.statusCode(), JSON.readTree(r.body()));
   }
 

@@ -1,0 +1,294 @@
+package io.llmscope.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.llmscope.ingest.IngestConfig;
+import io.llmscope.query.QueryLimits;
+import io.llmscope.storage.FsyncPolicy;
+import io.llmscope.storage.StorageConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerConfigTest {
+  private static final Path DIR = Path.of("/var/lib/llmscope");
+  private static final long DAY = 86_400_000L;
+
+  /** Every key set to a value that is not its default. */
+  private static final String EVERY_KEY = """
+      host: 127.0.0.1
+      retention: 2w
+      storage:
+        fsync: always
+        fsyncInterval: 250ms
+        maxSpansPerWalDocument: 100
+        sealRows: 5000
+        sealAge: 90s
+        maxHeadRows: 20000
+        compactBelowRows: 3000
+        compactMaxRows: 40000
+      ingest:
+        maxBodyBytes: 1048576
+        maxInflightRequests: 7
+      content:
+        capture: false
+        maxChars: 99
+      query:
+        defaultLimit: 10
+        maxLimit: 20
+        maxBuckets: 30
+        maxGroups: 40
+        scanThreads: 3
+        rollups: false
+        scanPoolThreads: 5
+        scanQueue: 0
+      auth:
+        keys:
+          - {key: ka, tenant: a}
+          - {key: kb, tenant: b}
+      """;
+  /** The millisecond spellings of two durations. */
+  private static final String MS_KEYS = "storage:\n  fsyncIntervalMs: 1500\n  sealAgeMs: 2500\n";
+
+  @Test
+  void noFileAnEmptyFileAndEmptySectionsKeepTheBuilderDefaults() {
+    for (ServerConfig c : List.of(ServerConfig.defaults(), ServerConfig.parse(""), ServerConfig.parse("# nothing\n"),
+        ServerConfig.parse("storage:\ningest:\nquery:\ncontent:\nauth:\n"), ServerConfig.parse("auth:\n  keys: []\n"))) {
+      assertEquals(StorageConfig.defaults(DIR), c.storageConfig(DIR));
+      assertEquals(IngestConfig.defaults(IngestConfig.DEFAULT_HOST, 4317, 4318), c.ingestConfig(4317, 4318));
+      assertEquals(QueryLimits.DEFAULTS, c.queryLimits());
+      assertEquals(IngestConfig.DEFAULT_HOST, c.host());
+      assertTrue(c.apiKeys().isEmpty());
+      assertEquals(ApiKeys.OPEN_TENANT, c.auth().apply(null));
+    }
+  }
+
+  @Test
+  void everyKeyMapsOntoItsBuilderSetting() {
+    ServerConfig c = ServerConfig.parse(EVERY_KEY);
+    StorageConfig s = c.storageConfig(DIR);
+    assertEquals(DIR, s.dataDir());
+    assertEquals(14 * DAY, s.retentionMs());
+    assertEquals(FsyncPolicy.ALWAYS, s.fsync());
+    assertEquals(250, s.fsyncIntervalMs());
+    assertEquals(100, s.maxSpansPerWalDocument());
+    assertEquals(5000, s.sealRows());
+    assertEquals(90_000, s.sealAgeMs());
+    assertEquals(20000, s.maxHeadRows());
+    assertEquals(3000, s.compactBelowRows());
+    assertEquals(40000, s.compactMaxRows());
+    assertEquals(StorageConfig.DEFAULT_MAINTENANCE_INTERVAL_MS, s.maintenanceIntervalMs(), "not a config key");
+    assertEquals(StorageConfig.DEFAULT_WAL_ROLL_CYCLE, s.walRollCycle(), "not a config key");
+
+    IngestConfig i = c.ingestConfig(11, 12);
+    assertEquals("127.0.0.1", i.host());
+    assertEquals("127.0.0.1", c.host());
+    assertEquals(11, i.grpcPort());
+    assertEquals(12, i.httpPort());
+    assertEquals(1048576, i.maxBodyBytes());
+    assertEquals(7, i.maxInflightRequests());
+    assertFalse(i.captureContent());
+    assertEquals(99, i.maxContentChars());
+
+    assertEquals(new QueryLimits(10, 20, 30, 40, 3, false, 5, 0), c.queryLimits());
+
+    assertEquals(List.of(new ServerConfig.ApiKey("ka", "a"), new ServerConfig.ApiKey("kb", "b")), c.apiKeys());
+
+    ServerConfig ms = ServerConfig.parse(MS_KEYS);
+    assertEquals(StorageConfig.builder(DIR).fsyncIntervalMs(1500).sealAgeMs(2500).build(), ms.storageConfig(DIR));
+  }
+
+  @Test
+  void theTestsAboveCoverEveryKnownKey() {
+    Set<String> covered = new LinkedHashSet<>(yamlPaths(EVERY_KEY));
+    covered.addAll(yamlPaths(MS_KEYS));
+    assertEquals(ServerConfig.knownKeys(), covered);
+  }
+
+  @Test
+  void onlyTheKeysPresentOverrideTheDefaults() {
+    ServerConfig c = ServerConfig.parse("storage:\n  sealRows: 1234\nquery:\n  maxLimit: 50000\ncontent:\n  capture: false\n");
+    assertEquals(StorageConfig.builder(DIR).sealRows(1234).build(), c.storageConfig(DIR));
+    assertEquals(QueryLimits.builder().maxLimit(50000).build(), c.queryLimits());
+    assertEquals(IngestConfig.builder().grpcPort(0).httpPort(0).captureContent(false).build(), c.ingestConfig(0, 0));
+  }
+
+  @Test
+  void durationsUseTheOneParser() {
+    assertEquals(14 * DAY, ServerConfig.parse("retention: 2w").storageConfig(DIR).retentionMs());
+    assertEquals(36500 * DAY, ServerConfig.parse("retention: 36500d").storageConfig(DIR).retentionMs());
+    assertEquals(5_400_000, ServerConfig.parse("retention: 1h30m").storageConfig(DIR).retentionMs());
+    assertEquals(60_000, ServerConfig.parse("storage:\n  sealAge: 60s").storageConfig(DIR).sealAgeMs());
+    assertEquals(1000, ServerConfig.parse("storage:\n  fsyncInterval: 1s").storageConfig(DIR).fsyncIntervalMs());
+    assertEquals(FsyncPolicy.NONE, ServerConfig.parse("storage:\n  fsync: NONE").storageConfig(DIR).fsync());
+  }
+
+  @Test
+  void unknownKeysAreNamedByPathWithTheClosestKnownKey() {
+    assertProblem("storage:\n  sealRow: 5\n", "unknown config key 'storage.sealRow' (did you mean 'storage.sealRows'?)");
+    assertProblem("storage:\n  sealagems: 5\n", "unknown config key 'storage.sealagems' (did you mean 'storage.sealAgeMs'?)");
+    assertProblem("storage:\n  maxBodyBytes: 5\n", "unknown config key 'storage.maxBodyBytes' (did you mean 'ingest.maxBodyBytes'?)");
+    assertProblem("sealRows: 5\n", "unknown config key 'sealRows' (did you mean 'storage.sealRows'?)");
+    assertProblem("qurey:\n  maxLimit: 5\n", "unknown config key 'qurey' (did you mean 'query'?)");
+    assertProblem("retension: 30d\n", "unknown config key 'retension' (did you mean 'retention'?)");
+    assertProblem("storage:\n  somethingElseEntirely: 5\n", "unknown config key 'storage.somethingElseEntirely'");
+    assertProblem("auth:\n  keys:\n    - {key: k, tenat: a}\n",
+        "unknown config key 'auth.keys[0].tenat' (did you mean 'auth.keys[0].tenant'?)");
+    assertProblem("auth:\n  key: k\n", "unknown config key 'auth.key' (did you mean 'auth.keys'?)");
+  }
+
+  @Test
+  void movedLimitsKeysSayWhereTheyWent() {
+    Map<String, String> moved = new LinkedHashMap<>();
+    moved.put("maxBodyBytes", "ingest.maxBodyBytes");
+    moved.put("maxInflightRequests", "ingest.maxInflightRequests");
+    moved.put("queryDefaultLimit", "query.defaultLimit");
+    moved.put("queryMaxLimit", "query.maxLimit");
+    moved.put("queryMaxBuckets", "query.maxBuckets");
+    moved.put("queryMaxGroups", "query.maxGroups");
+    moved.put("queryScanThreads", "query.scanThreads");
+    moved.put("queryRollups", "query.rollups");
+    moved.forEach((old, now) -> assertProblem("limits:\n  " + old + ": 1\n", "limits." + old + " moved to " + now));
+    assertProblem("limits:\n  queryTimeout: 1\n", "unknown config key 'limits.queryTimeout'");
+    assertProblem("limits:\n", "config section 'limits' was split into 'ingest' and 'query'");
+  }
+
+  @Test
+  void sectionsNotSupportedYetAreRefusedByName() {
+    for (String section : List.of("prices", "notifiers", "rules")) {
+      assertProblem(section + ":\n  - name: x\n", "config section '" + section + "' is not supported yet");
+    }
+  }
+
+  @Test
+  void badValuesNameTheKey() {
+    assertProblem("storage:\n  sealRows: -1\n", "config key 'storage.sealRows' (-1): sealRows must be > 0, got -1");
+    assertProblem("storage:\n  sealRows: many\n", "config key 'storage.sealRows' must be an integer, not 'many'");
+    assertProblem("storage:\n  sealRows: 1.5\n", "config key 'storage.sealRows' must be an integer, not 1.5");
+    assertProblem("storage:\n  sealRows: 99999999999\n", "config key 'storage.sealRows' must be at most 2147483647");
+    assertProblem("storage:\n  sealRows:\n", "config key 'storage.sealRows' has no value");
+    assertProblem("storage:\n  fsync: sometimes\n", "config key 'storage.fsync' must be one of none, interval, always, not 'sometimes'");
+    assertProblem("storage:\n  sealAge: 0s\n", "config key 'storage.sealAge' (0s): sealAgeMs must be > 0, got 0");
+    assertProblem("storage:\n  sealAge: 60\n", "config key 'storage.sealAge' needs a unit");
+    assertProblem("storage:\n  sealAgeMs: 60s\n", "config key 'storage.sealAgeMs' must be an integer (milliseconds), not '60s'");
+    assertProblem("storage:\n  sealAge: 1s\n  sealAgeMs: 1000\n",
+        "config keys 'storage.sealAge' and 'storage.sealAgeMs' set the same thing: keep one");
+    assertProblem("retention: 2y\n", "config key 'retention' is not a valid duration: '2y'");
+    assertProblem("content:\n  capture: maybe\n", "config key 'content.capture' must be true or false, not 'maybe'");
+    assertProblem("content:\n  maxChars: 0\n", "config key 'content.maxChars' (0): maxContentChars must be > 0, got 0");
+    assertProblem("ingest:\n  maxInflightRequests: -3\n", "config key 'ingest.maxInflightRequests' (-3)");
+    assertProblem("host: ''\n", "config key 'host' (): host must be set");
+    assertProblem("host: [a]\n", "config key 'host' must be a string, not a list");
+    assertProblem("query:\n  scanQueue: -1\n", "config key 'query.scanQueue' (-1): scanQueue must be >= 0, got -1");
+    assertProblem("query:\n  maxLimit: 500\n", "config key 'query.maxLimit' (500): defaultLimit (1000) must not exceed maxLimit (500)");
+    assertProblem("storage: 5\n", "config section 'storage' must be a mapping of keys, not 5");
+    assertProblem("- a\n- b\n", "the config file must be a mapping");
+    assertProblem("storage:\n  sealRows: 1\n  sealRows: 2\n", "not valid YAML: Duplicate field 'sealRows'");
+    assertProblem("storage: [\n", "not valid YAML");
+    assertProblem("auth:\n  keys: {key: k}\n", "config key 'auth.keys' must be a list of {key, tenant}, not a mapping");
+    assertProblem("auth:\n  keys:\n    - {key: k}\n", "config key 'auth.keys[0].tenant' is missing");
+    assertProblem("auth:\n  keys:\n    - {key: '', tenant: a}\n", "config key 'auth.keys[0].key' must be a non-empty string, not ''");
+    assertProblem("auth:\n  keys:\n    - {key: k, tenant: a}\n    - {key: k, tenant: b}\n",
+        "config key 'auth.keys[1].key' repeats a key of tenant 'a' for tenant 'b'");
+  }
+
+  @Test
+  void crossFieldBuilderChecksStillPassWhenTheKeysAgree() {
+    QueryLimits q = ServerConfig.parse("query:\n  defaultLimit: 200000\n  maxLimit: 300000\n").queryLimits();
+    assertEquals(200000, q.defaultLimit());
+    assertEquals(300000, q.maxLimit());
+  }
+
+  @Test
+  void everyProblemOfAFileIsListed() {
+    ServerConfig.ConfigException e = assertThrows(ServerConfig.ConfigException.class,
+        () -> ServerConfig.parse("storage:\n  sealRow: 5\nrules: []\nquery:\n  maxLimit: -1\n"));
+    assertEquals(3, e.problems().size(), e.getMessage());
+    assertTrue(e.getMessage().startsWith("3 problems in the config file:"), e.getMessage());
+  }
+
+  @Test
+  void loadNamesAMissingFileAndReadsARealOne(@TempDir Path dir) throws Exception {
+    ServerConfig.ConfigException e = assertThrows(ServerConfig.ConfigException.class,
+        () -> ServerConfig.load(dir.resolve("nope.yaml")));
+    assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+    Path file = Files.writeString(dir.resolve("c.yaml"), "retention: 2w\n");
+    assertEquals(14 * DAY, ServerConfig.load(file).storageConfig(dir).retentionMs());
+    assertEquals(StorageConfig.defaults(dir), ServerConfig.load(Files.writeString(dir.resolve("empty.yaml"), "")).storageConfig(dir));
+    assertEquals(StorageConfig.defaults(dir), ServerConfig.load(null).storageConfig(dir));
+  }
+
+  @Test
+  void apiKeysResolveBearerHeadersToTenants() {
+    ApiKeys keys = ServerConfig.parse("auth:\n  keys:\n    - {key: ka, tenant: a}\n    - {key: kb, tenant: b}\n").auth();
+    assertEquals("a", keys.apply("Bearer ka"));
+    assertEquals("b", keys.apply("bearer  kb "));
+    assertEquals("a", keys.apply("ka"), "a bare key (gRPC metadata without the scheme)");
+    assertNull(keys.apply(null));
+    assertNull(keys.apply("Bearer nope"));
+    assertNull(keys.apply(""));
+    ApiKeys open = ServerConfig.defaults().auth();
+    assertEquals("default", open.apply(null));
+    assertEquals("default", open.apply("Bearer anything"));
+  }
+
+  /** The README's table lists exactly the known keys, and its literal defaults are the builders' defaults. */
+  @Test
+  void theReadmeDocumentsEveryKeyWithItsDefault() throws Exception {
+    String readme = Files.readString(Path.of(System.getProperty("llmscope.readme", "../README.md")));
+    String section = readme.substring(readme.indexOf("## Configuration"), readme.indexOf("### Self-metrics"));
+    Matcher row = Pattern.compile("(?m)^\\| `([a-zA-Z.]+)` \\| ([^|]*) \\|").matcher(section);
+    Map<String, String> defaults = new LinkedHashMap<>();
+    while (row.find()) defaults.put(row.group(1), row.group(2).trim());
+    assertEquals(ServerConfig.knownKeys(), defaults.keySet());
+    int checked = 0;
+    for (Map.Entry<String, String> d : defaults.entrySet()) {
+      Matcher literal = Pattern.compile("`([^`]+)`").matcher(d.getValue());
+      if (!literal.matches()) continue; // e.g. "number of cores"
+      String key = d.getKey();
+      int dot = key.indexOf('.');
+      String yaml = dot < 0 ? key + ": " + literal.group(1) : key.substring(0, dot) + ":\n  " + key.substring(dot + 1) + ": " + literal.group(1);
+      ServerConfig c = ServerConfig.parse(yaml);
+      assertEquals(StorageConfig.defaults(DIR), c.storageConfig(DIR), yaml);
+      assertEquals(IngestConfig.defaults(IngestConfig.DEFAULT_HOST, 1, 2), c.ingestConfig(1, 2), yaml);
+      assertEquals(QueryLimits.DEFAULTS, c.queryLimits(), yaml);
+      checked++;
+    }
+    assertTrue(checked >= 20, "literal defaults checked: " + checked);
+  }
+
+  private static void assertProblem(String yaml, String expected) {
+    ServerConfig.ConfigException e = assertThrows(ServerConfig.ConfigException.class, () -> ServerConfig.parse(yaml), yaml);
+    assertTrue(e.getMessage().contains(expected), yaml + "\n  expected: " + expected + "\n  got: " + e.getMessage());
+  }
+
+  /** Dotted paths of the two-level YAML used above ({@code auth.keys} for the list). */
+  private static List<String> yamlPaths(String yaml) {
+    List<String> out = new ArrayList<>();
+    String section = null;
+    for (String line : yaml.split("\n")) {
+      if (line.isBlank() || line.trim().startsWith("-")) continue;
+      String name = line.trim().substring(0, line.trim().indexOf(':'));
+      if (!line.startsWith(" ")) {
+        section = name;
+        if (!line.trim().endsWith(":")) out.add(name);
+      } else {
+        out.add(section + "." + name);
+      }
+    }
+    return out;
+  }
+}
