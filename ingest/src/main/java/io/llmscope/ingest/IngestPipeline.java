@@ -1,8 +1,8 @@
 package io.llmscope.ingest;
 
-import io.llmscope.storage.model.LlmSpan;
 import io.llmscope.storage.Storage;
 import io.llmscope.storage.StorageBusyException;
+import io.llmscope.storage.model.LlmSpan;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;

@@ -1,13 +1,13 @@
 package io.llmscope.bench;
 
-import io.llmscope.storage.model.SpanFlags;
-import io.llmscope.storage.scan.ColumnBatch;
-import io.llmscope.storage.scan.Dictionary;
-import io.llmscope.storage.model.Dim;
-import io.llmscope.storage.model.Measure;
 import io.llmscope.storage.Storage;
 import io.llmscope.storage.StorageConfig;
 import io.llmscope.storage.StoreSnapshot;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.SpanFlags;
+import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.scan.Dictionary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

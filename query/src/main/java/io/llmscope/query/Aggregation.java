@@ -1,10 +1,10 @@
 package io.llmscope.query;
 
+import io.llmscope.storage.model.Dim;
 import io.llmscope.storage.model.SpanFlags;
+import io.llmscope.storage.rollup.Rollup;
 import io.llmscope.storage.scan.ColumnBatch;
 import io.llmscope.storage.scan.Dictionary;
-import io.llmscope.storage.model.Dim;
-import io.llmscope.storage.rollup.Rollup;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

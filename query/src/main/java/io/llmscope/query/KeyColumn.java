@@ -1,9 +1,9 @@
 package io.llmscope.query;
 
-import io.llmscope.storage.scan.ColumnBatch;
-import io.llmscope.storage.scan.Dictionary;
 import io.llmscope.storage.model.Ids;
 import io.llmscope.storage.model.SpanDetail;
+import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.scan.Dictionary;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

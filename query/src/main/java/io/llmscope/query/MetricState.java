@@ -1,9 +1,9 @@
 package io.llmscope.query;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
-import io.llmscope.storage.scan.ColumnBatch;
 import io.llmscope.storage.model.Measure;
 import io.llmscope.storage.rollup.Rollup;
+import io.llmscope.storage.scan.ColumnBatch;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;

@@ -1,7 +1,7 @@
 package io.llmscope.query;
 
-import io.llmscope.storage.scan.ColumnBatch;
 import io.llmscope.storage.rollup.Rollup;
+import io.llmscope.storage.scan.ColumnBatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,10 +1,10 @@
 package io.llmscope.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.llmscope.storage.model.Dim;
-import io.llmscope.storage.model.LlmSpan;
 import io.llmscope.storage.Storage;
 import io.llmscope.storage.StoreSnapshot;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.LlmSpan;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;

@@ -1,9 +1,9 @@
 package io.llmscope.query;
 
-import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.StoreSnapshot;
 import io.llmscope.storage.model.Dim;
 import io.llmscope.storage.model.LlmSpan;
-import io.llmscope.storage.StoreSnapshot;
+import io.llmscope.storage.scan.ColumnBatch;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -3,11 +3,11 @@ package io.llmscope.query;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmscope.storage.Storage;
+import io.llmscope.storage.StorageConfig;
 import io.llmscope.storage.model.Dim;
 import io.llmscope.storage.model.LlmSpan;
 import io.llmscope.storage.model.Measure;
-import io.llmscope.storage.Storage;
-import io.llmscope.storage.StorageConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,9 @@
 package io.llmscope.storage;
 
-import java.io.ByteArrayInputStream;
 import io.llmscope.storage.format.Framing;
 import io.llmscope.storage.format.SegmentBytes;
+import io.llmscope.storage.wal.WriteAheadLog;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
 import java.util.zip.CRC32;
-import io.llmscope.storage.wal.WriteAheadLog;
 
 /**
  * The list of live segments and the WAL position they cover, committed atomically.

@@ -1,10 +1,10 @@
 package io.llmscope.storage;
 
 import io.llmscope.storage.head.HeadBlock;
+import io.llmscope.storage.model.LlmSpan;
+import io.llmscope.storage.scan.ColumnBatch;
 import io.llmscope.storage.wal.SpanCodec;
 import io.llmscope.storage.wal.WriteAheadLog;
-import io.llmscope.storage.scan.ColumnBatch;
-import io.llmscope.storage.model.LlmSpan;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,12 +1,12 @@
 package io.llmscope.storage;
 
-import io.llmscope.storage.format.DetailCodec;
-import io.llmscope.storage.wal.SpanCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmscope.storage.format.DetailCodec;
 import io.llmscope.storage.model.LlmSpan;
 import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.wal.SpanCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;

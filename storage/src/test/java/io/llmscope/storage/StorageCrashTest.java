@@ -1,8 +1,8 @@
 package io.llmscope.storage;
 
-import io.llmscope.storage.model.LlmSpan;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.llmscope.storage.model.LlmSpan;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Crashes at the exact points where a seal, a compaction or a retention swap can be torn: a

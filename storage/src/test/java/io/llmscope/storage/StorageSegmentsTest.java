@@ -1,8 +1,8 @@
 package io.llmscope.storage;
 
-import io.llmscope.storage.model.LlmSpan;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.llmscope.storage.model.LlmSpan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

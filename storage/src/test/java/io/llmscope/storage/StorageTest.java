@@ -1,16 +1,16 @@
 package io.llmscope.storage;
 
-import io.llmscope.storage.model.SpanFlags;
-import io.llmscope.storage.scan.Dictionary;
-import io.llmscope.storage.scan.ColumnBatch;
-import io.llmscope.storage.model.Measure;
-import io.llmscope.storage.model.Dim;
-import io.llmscope.storage.model.SpanLink;
-import io.llmscope.storage.model.SpanEvent;
-import io.llmscope.storage.model.SpanDetail;
-import io.llmscope.storage.model.LlmSpan;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.LlmSpan;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.SpanDetail;
+import io.llmscope.storage.model.SpanEvent;
+import io.llmscope.storage.model.SpanFlags;
+import io.llmscope.storage.model.SpanLink;
+import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.scan.Dictionary;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,12 +1,12 @@
 package io.llmscope.storage;
 
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.LlmSpan;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.SpanDetail;
+import io.llmscope.storage.model.SpanEvent;
 import io.llmscope.storage.model.SpanFlags;
 import io.llmscope.storage.scan.ColumnBatch;
-import io.llmscope.storage.model.Measure;
-import io.llmscope.storage.model.Dim;
-import io.llmscope.storage.model.SpanEvent;
-import io.llmscope.storage.model.SpanDetail;
-import io.llmscope.storage.model.LlmSpan;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,12 +1,12 @@
 package io.llmscope.storage;
 
-import io.llmscope.storage.wal.SpanCodec;
 import io.llmscope.storage.model.Dim;
 import io.llmscope.storage.model.LlmSpan;
 import io.llmscope.storage.model.Measure;
 import io.llmscope.storage.model.SpanDetail;
 import io.llmscope.storage.model.SpanEvent;
 import io.llmscope.storage.model.SpanLink;
+import io.llmscope.storage.wal.SpanCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package io.llmscope.server.loadgen;
 
+import io.llmscope.query.TimeExpr;
 import java.io.PrintStream;
 import java.net.URI;
-import io.llmscope.query.TimeExpr;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;

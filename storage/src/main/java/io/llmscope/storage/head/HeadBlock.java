@@ -3,17 +3,17 @@ package io.llmscope.storage.head;
 import io.llmscope.storage.format.DetailCodec;
 import io.llmscope.storage.format.EncodedDetails;
 import io.llmscope.storage.format.SegmentBytes;
-import net.openhft.chronicle.bytes.Bytes;
-import io.llmscope.storage.wal.WriteAheadLog;
-import io.llmscope.storage.scan.Dictionary;
-import io.llmscope.storage.scan.ColumnBatch;
-import io.llmscope.storage.model.Measure;
 import io.llmscope.storage.model.Dim;
-import io.llmscope.storage.model.SpanDetail;
 import io.llmscope.storage.model.LlmSpan;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.SpanDetail;
+import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.scan.Dictionary;
+import io.llmscope.storage.wal.WriteAheadLog;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import net.openhft.chronicle.bytes.Bytes;
 
 /**
  * The in-memory, queryable tail of one tenant's spans: rows appended to the WAL and not yet

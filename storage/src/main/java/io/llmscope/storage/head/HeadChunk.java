@@ -1,9 +1,9 @@
 package io.llmscope.storage.head;
 
-import io.llmscope.storage.model.SpanFlags;
-import io.llmscope.storage.model.Measure;
 import io.llmscope.storage.model.Dim;
 import io.llmscope.storage.model.LlmSpan;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.SpanFlags;
 
 /** Fixed-capacity column arrays for a run of head rows; filled once, by the single writer. */
 final class HeadChunk {

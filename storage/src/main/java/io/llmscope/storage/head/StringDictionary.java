@@ -1,7 +1,7 @@
 package io.llmscope.storage.head;
 
-import io.llmscope.storage.scan.Dictionary;
 import io.llmscope.storage.model.Ids;
+import io.llmscope.storage.scan.Dictionary;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -1,10 +1,10 @@
 package io.llmscope.storage.rollup;
 
-import io.llmscope.storage.model.Measure;
-import io.llmscope.storage.model.Dim;
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.DDSketches;
 import com.datadoghq.sketch.ddsketch.store.Store;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.Measure;
 import java.util.List;
 
 /**

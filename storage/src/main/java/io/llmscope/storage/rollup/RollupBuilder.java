@@ -1,16 +1,15 @@
 package io.llmscope.storage.rollup;
 
-import io.llmscope.storage.model.SpanFlags;
-import io.llmscope.storage.scan.ColumnBatch;
-import io.llmscope.storage.model.Measure;
-import io.llmscope.storage.model.Dim;
+import com.carrotsearch.hppc.LongIntHashMap;
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.SpanFlags;
+import io.llmscope.storage.scan.ColumnBatch;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Builds a segment's {@link Rollup}s from its columns in output row order, while the
@@ -71,7 +70,7 @@ public final class RollupBuilder {
     int[] width = new int[keys.size()];
     for (int k = 0; k < keys.size(); k++) bits += width[k] = 32 - Integer.numberOfLeadingZeros(values[k].length);
     if (bits > 63) return;
-    Map<Long, Integer> cellOfKey = new HashMap<>();
+    LongIntHashMap cellOfKey = new LongIntHashMap(); // primitive: one lookup per row on the seal path
     int[] cellOf = new int[n];
     long[] slotOf = new long[n];
     for (int i = 0; i < n; i++) {
@@ -80,8 +79,14 @@ public final class RollupBuilder {
       slotOf[i] = slot;
       long key = ((slot - Math.floorDiv(baseMinute, slotMinutes)) << 1) | (llm[i] ? 1 : 0);
       for (int k = 0; k < keys.size(); k++) key = (key << width[k]) | ids[k][i];
-      Integer c = cellOfKey.get(key);
-      if (c == null) cellOfKey.put(key, c = cellOfKey.size());
+      int at = cellOfKey.indexOf(key);
+      int c;
+      if (at >= 0) {
+        c = cellOfKey.indexGet(at);
+      } else {
+        c = cellOfKey.size();
+        cellOfKey.indexInsert(at, key, c);
+      }
       cellOf[i] = c;
     }
     int cells = cellOfKey.size();

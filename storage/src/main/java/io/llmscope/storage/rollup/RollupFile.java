@@ -1,11 +1,11 @@
 package io.llmscope.storage.rollup;
 
-import io.llmscope.storage.format.CorruptSegmentException;
-import io.llmscope.storage.format.SegmentBytes;
-import io.llmscope.storage.format.Framing;
-import io.llmscope.storage.model.Measure;
-import io.llmscope.storage.model.Dim;
 import com.github.luben.zstd.Zstd;
+import io.llmscope.storage.format.CorruptSegmentException;
+import io.llmscope.storage.format.Framing;
+import io.llmscope.storage.format.SegmentBytes;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.Measure;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

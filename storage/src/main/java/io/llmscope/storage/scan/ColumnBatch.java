@@ -1,11 +1,11 @@
 package io.llmscope.storage.scan;
 
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.LlmSpan;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.SpanDetail;
 import io.llmscope.storage.model.SpanFlags;
 import io.llmscope.storage.rollup.Rollup;
-import io.llmscope.storage.model.Measure;
-import io.llmscope.storage.model.Dim;
-import io.llmscope.storage.model.SpanDetail;
-import io.llmscope.storage.model.LlmSpan;
 import java.util.List;
 import org.roaringbitmap.RoaringBitmap;
 

@@ -1,19 +1,20 @@
 package io.llmscope.storage.segment;
 
-import io.llmscope.storage.format.DetailCodec;
-import io.llmscope.storage.format.Framing;
+import com.carrotsearch.hppc.LongHashSet;
+import com.carrotsearch.hppc.LongIntHashMap;
+import com.github.luben.zstd.Zstd;
 import io.llmscope.storage.format.DetailCodec;
 import io.llmscope.storage.format.EncodedDetails;
+import io.llmscope.storage.format.Framing;
 import io.llmscope.storage.format.SegmentBytes;
-import io.llmscope.storage.rollup.RollupFile;
-import io.llmscope.storage.rollup.RollupBuilder;
-import io.llmscope.storage.rollup.Rollup;
-import io.llmscope.storage.scan.Dictionary;
-import io.llmscope.storage.scan.ColumnBatch;
-import io.llmscope.storage.model.Measure;
 import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.Measure;
 import io.llmscope.storage.model.SpanDetail;
-import com.github.luben.zstd.Zstd;
+import io.llmscope.storage.rollup.Rollup;
+import io.llmscope.storage.rollup.RollupBuilder;
+import io.llmscope.storage.rollup.RollupFile;
+import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.scan.Dictionary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,12 +42,10 @@ public final class SegmentWriter {
   private final int[] rowOf;
   /** Output row i holds input row order[i] (global input numbering). */
   private int[] order;
+  /** The trace runs of the output rows. */
+  private SegmentSort.RowOrder rowOrder;
   private final List<SegmentColumns.FileEntry> files = new ArrayList<>();
   private final List<SegmentColumns.ColumnStats> stats = new ArrayList<>();
-  // Trace runs in output order.
-  private int[] runFirst;
-  private int[] runCount;
-  private int runs;
   private SegmentBytes.Out traceMeta;
   private long minStart = Long.MAX_VALUE;
   private long maxStart = Long.MIN_VALUE;
@@ -83,7 +82,8 @@ public final class SegmentWriter {
     long[] lo = gatherLongs(ColumnBatch::traceIdLo);
     long[] start = gatherLongs(ColumnBatch::startNanos);
     long[] span = gatherLongs(ColumnBatch::spanIds);
-    sortRows(hi, lo, start, span);
+    rowOrder = SegmentSort.traceOrder(hi, lo, start, span, this::resourceKey);
+    order = rowOrder.order();
     hi = permute(hi);
     lo = permute(lo);
     start = permute(start);
@@ -95,7 +95,7 @@ public final class SegmentWriter {
 
     SegmentColumns.FileEntry traceFile = SegmentColumns.writeTraceIds(dir, SegmentFormat.TRACE_ID, hi, lo, SegmentFormat.TRACE_BATCH_ROWS, stats);
     traceFile.addTo(files);
-    traceMeta = IndexFile.traceMeta(dir, traceFile, hi, lo, runs);
+    traceMeta = IndexFile.traceMeta(dir, traceFile, hi, lo, rowOrder.runs());
     hi = null;
     lo = null;
     SegmentColumns.writeLongs(dir, SegmentFormat.SPAN_ID, span, null, Map.of(), SegmentColumns.ZSTD_LEVEL_RANDOM, stats).addTo(files);
@@ -256,68 +256,13 @@ public final class SegmentWriter {
     return out;
   }
 
-  private void sortRows(long[] hi, long[] lo, long[] start, long[] span) {
-    int[] idx = new int[n];
-    for (int i = 0; i < n; i++) idx[i] = i;
-    SegmentSort.sort(idx, (a, b) -> {
-      int c = Long.compare(hi[a], hi[b]);
-      if (c != 0) return c;
-      c = Long.compare(lo[a], lo[b]);
-      if (c != 0) return c;
-      c = Long.compare(start[a], start[b]);
-      if (c != 0) return c;
-      c = Long.compare(span[a], span[b]);
-      return c != 0 ? c : Integer.compare(a, b);
-    });
-    // Trace groups in idx; each group's first row has its earliest start.
-    int[] groupStart = new int[n + 1];
-    int groups = 0;
-    for (int i = 0; i < n; i++) {
-      if (i == 0 || hi[idx[i]] != hi[idx[i - 1]] || lo[idx[i]] != lo[idx[i - 1]]) groupStart[groups++] = i;
-    }
-    groupStart[groups] = n;
-    int[] g = new int[groups];
-    for (int i = 0; i < groups; i++) g[i] = i;
-    int[] resource = resourceRanks(idx, groupStart, groups);
-    SegmentSort.sort(g, (a, b) -> {
-      int c = Integer.compare(resource[a], resource[b]);
-      if (c != 0) return c;
-      int ra = idx[groupStart[a]];
-      int rb = idx[groupStart[b]];
-      c = Long.compare(start[ra], start[rb]);
-      return c != 0 ? c : Integer.compare(a, b); // groups are in (hi, lo) order already
-    });
-    order = new int[n];
-    runs = groups;
-    runFirst = new int[groups];
-    runCount = new int[groups];
-    int o = 0;
-    for (int k = 0; k < groups; k++) {
-      int grp = g[k];
-      int first = idx[groupStart[grp]];
-      runFirst[k] = o;
-      runCount[k] = groupStart[grp + 1] - groupStart[grp];
-      for (int i = groupStart[grp]; i < groupStart[grp + 1]; i++) order[o++] = idx[i];
-    }
-  }
-
-  /** Per trace group, the rank of its first row's (service, environment) among all groups'. */
-  private int[] resourceRanks(int[] idx, int[] groupStart, int groups) {
-    String[] keys = new String[groups];
-    java.util.TreeMap<String, Integer> rank = new java.util.TreeMap<>();
-    for (int k = 0; k < groups; k++) {
-      int gi = idx[groupStart[k]];
-      ColumnBatch b = batches[batchOf[gi]];
-      String service = b.dictionary(Dim.SERVICE).value(b.dimIds(Dim.SERVICE)[rowOf[gi]]);
-      String env = b.dictionary(Dim.ENVIRONMENT).value(b.dimIds(Dim.ENVIRONMENT)[rowOf[gi]]);
-      keys[k] = (service == null ? "" : "\u0001" + service) + '\u0000' + (env == null ? "" : env);
-      rank.put(keys[k], 0);
-    }
-    int r = 0;
-    for (Map.Entry<String, Integer> e : rank.entrySet()) e.setValue(r++);
-    int[] out = new int[groups];
-    for (int k = 0; k < groups; k++) out[k] = rank.get(keys[k]);
-    return out;
+  /** A row's (service, environment), the first key of the row order (see {@link SegmentSort#traceOrder}). */
+  private String resourceKey(int inputRow) {
+    ColumnBatch b = batches[batchOf[inputRow]];
+    int r = rowOf[inputRow];
+    String service = b.dictionary(Dim.SERVICE).value(b.dimIds(Dim.SERVICE)[r]);
+    String env = b.dictionary(Dim.ENVIRONMENT).value(b.dimIds(Dim.ENVIRONMENT)[r]);
+    return (service == null ? "" : "\u0001" + service) + '\u0000' + (env == null ? "" : env);
   }
 
   /**
@@ -327,11 +272,11 @@ public final class SegmentWriter {
   private void writeParents(long[] span, long[] parent) throws IOException {
     long[] delta = new long[n];
     boolean[] present = new boolean[n];
-    Map<Long, Integer> rowOfSpan = new java.util.HashMap<>();
-    for (int k = 0; k < runs; k++) {
-      int f = runFirst[k];
-      int end = f + runCount[k];
-      boolean big = runCount[k] > 32;
+    LongIntHashMap rowOfSpan = new LongIntHashMap();
+    for (int k = 0; k < rowOrder.runs(); k++) {
+      int f = rowOrder.runFirst()[k];
+      int end = f + rowOrder.runCount()[k];
+      boolean big = rowOrder.runCount()[k] > 32;
       if (big) {
         rowOfSpan.clear();
         for (int j = f; j < end; j++) rowOfSpan.putIfAbsent(span[j], j);
@@ -339,8 +284,8 @@ public final class SegmentWriter {
       for (int i = f; i < end; i++) {
         int p = -1;
         if (big) {
-          Integer j = rowOfSpan.get(parent[i]);
-          if (j != null && j != i) p = j;
+          int j = rowOfSpan.getOrDefault(parent[i], -1);
+          if (j >= 0 && j != i) p = j;
         } else {
           for (int j = f; j < end; j++) {
             if (j != i && span[j] == parent[i]) {
@@ -359,14 +304,15 @@ public final class SegmentWriter {
 
   private void writeMeasure(String column, double[] v) throws IOException {
     // Few distinct values (temperature, max_tokens): a dictionary-encoded column, as Parquet would.
-    java.util.TreeSet<Long> distinct = new java.util.TreeSet<>();
+    LongHashSet distinct = new LongHashSet();
     for (int i = 0; i < n && distinct.size() <= SegmentFormat.MEASURE_DICTIONARY_MAX; i++) {
       if (!Double.isNaN(v[i])) distinct.add(Double.doubleToRawLongBits(v[i]));
     }
     if (distinct.size() <= SegmentFormat.MEASURE_DICTIONARY_MAX && n >= 16L * distinct.size() && !distinct.isEmpty()) {
-      double[] values = new double[distinct.size()];
-      int k = 0;
-      for (long bits : distinct) values[k++] = Double.longBitsToDouble(bits);
+      long[] bits = distinct.toArray();
+      Arrays.sort(bits); // by raw bits, as the format has always ordered these dictionaries
+      double[] values = new double[bits.length];
+      for (int k = 0; k < bits.length; k++) values[k] = Double.longBitsToDouble(bits[k]);
       SegmentColumns.writeDictDoubles(dir, column, v, values, 1000L + column.hashCode(), stats).addTo(files);
       return;
     }

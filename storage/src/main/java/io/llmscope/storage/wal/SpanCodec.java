@@ -1,11 +1,11 @@
 package io.llmscope.storage.wal;
 
 import io.llmscope.storage.format.DetailCodec;
-import io.llmscope.storage.model.SpanFlags;
-import io.llmscope.storage.model.Measure;
 import io.llmscope.storage.model.Dim;
-import io.llmscope.storage.model.SpanDetail;
 import io.llmscope.storage.model.LlmSpan;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.SpanDetail;
+import io.llmscope.storage.model.SpanFlags;
 import java.util.ArrayList;
 import java.util.List;
 import net.openhft.chronicle.bytes.Bytes;

@@ -1,15 +1,15 @@
 package io.llmscope.storage.segment;
 
-import io.llmscope.storage.format.CorruptSegmentException;
-import io.llmscope.storage.scan.Dictionary;
-import io.llmscope.storage.scan.ColumnBatch;
-import io.llmscope.storage.model.Measure;
-import io.llmscope.storage.model.Dim;
-import io.llmscope.storage.model.LlmSpan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.llmscope.storage.format.CorruptSegmentException;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.LlmSpan;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.scan.Dictionary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

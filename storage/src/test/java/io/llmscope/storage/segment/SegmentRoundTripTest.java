@@ -1,11 +1,5 @@
 package io.llmscope.storage.segment;
 
-import io.llmscope.storage.model.SpanFlags;
-import io.llmscope.storage.scan.Dictionary;
-import io.llmscope.storage.scan.ColumnBatch;
-import io.llmscope.storage.model.Measure;
-import io.llmscope.storage.model.Dim;
-import io.llmscope.storage.model.LlmSpan;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,6 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.LlmSpan;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.SpanFlags;
+import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.scan.Dictionary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

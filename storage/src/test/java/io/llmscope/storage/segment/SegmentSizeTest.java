@@ -1,13 +1,13 @@
 package io.llmscope.storage.segment;
 
-import io.llmscope.storage.head.HeadBlock;
-import io.llmscope.storage.scan.ColumnBatch;
-import io.llmscope.storage.model.Measure;
-import io.llmscope.storage.model.Dim;
-import io.llmscope.storage.model.LlmSpan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmscope.storage.head.HeadBlock;
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.LlmSpan;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.scan.ColumnBatch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

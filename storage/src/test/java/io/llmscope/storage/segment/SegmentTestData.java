@@ -1,15 +1,15 @@
 package io.llmscope.storage.segment;
 
 import io.llmscope.storage.head.StringDictionary;
-import io.llmscope.storage.model.SpanFlags;
-import io.llmscope.storage.scan.Dictionary;
-import io.llmscope.storage.scan.ColumnBatch;
-import io.llmscope.storage.model.Measure;
 import io.llmscope.storage.model.Dim;
-import io.llmscope.storage.model.SpanLink;
-import io.llmscope.storage.model.SpanEvent;
-import io.llmscope.storage.model.SpanDetail;
 import io.llmscope.storage.model.LlmSpan;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.SpanDetail;
+import io.llmscope.storage.model.SpanEvent;
+import io.llmscope.storage.model.SpanFlags;
+import io.llmscope.storage.model.SpanLink;
+import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.scan.Dictionary;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
