@@ -15,6 +15,8 @@ import java.util.logging.Logger;
  * The store's background work, run on its one maintenance thread so no two steps race: rotate
  * heads that are due, seal them into segments, drop expired segments, merge small ones, and
  * delete WAL cycles nothing needs. Each change of the segment list is one manifest commit.
+ * Only this thread changes the segment list, so a step may read it, write files, and then
+ * commit its change without holding the state lock meanwhile (appends only add heads).
  */
 final class Maintenance {
   private static final Logger LOG = Logger.getLogger(Maintenance.class.getName());

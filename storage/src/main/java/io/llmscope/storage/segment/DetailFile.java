@@ -50,8 +50,10 @@ final class DetailFile {
   record Block(int index, int firstRow, int count, byte[] raw) {
     private static final int HEADER = 4;
 
-    /** The encoded detail of {@code row} as [from, to) in {@link #raw}. */
-    private int[] range(Path file, int row) throws CorruptSegmentException {
+    /** Where in {@link #raw} a row's encoded detail lies: [from, to). */
+    private record Slice(int from, int to) {}
+
+    private Slice slice(Path file, int row) throws CorruptSegmentException {
       int k = row - firstRow;
       if (k < 0 || k >= count) throw new CorruptSegmentException(file, "block " + index + " has " + count + " rows");
       int payload = HEADER + 4 * (count + 1);
@@ -60,14 +62,14 @@ final class DetailFile {
       int from = in.i32();
       int to = in.i32();
       if (from < 0 || to < from || payload + to > raw.length) throw new CorruptSegmentException(file, "bad detail offsets");
-      return new int[] {payload + from, payload + to};
+      return new Slice(payload + from, payload + to);
     }
 
     SpanDetail detail(Path file, int row) throws CorruptSegmentException {
-      int[] r = range(file, row);
+      Slice s = slice(file, row);
       Bytes<byte[]> bytes = Bytes.wrapForRead(raw);
       try {
-        bytes.readPositionRemaining(r[0], r[1] - r[0]);
+        bytes.readPositionRemaining(s.from(), s.to() - s.from());
         return DetailCodec.readDetail(bytes);
       } catch (RuntimeException e) {
         throw new CorruptSegmentException(file, "undecodable detail of row " + row, e);
@@ -77,8 +79,8 @@ final class DetailFile {
     }
 
     void copy(Path file, int row, SegmentBytes.Out out) throws CorruptSegmentException {
-      int[] r = range(file, row);
-      out.bytes(raw, r[0], r[1] - r[0]);
+      Slice s = slice(file, row);
+      out.bytes(raw, s.from(), s.to() - s.from());
     }
   }
 

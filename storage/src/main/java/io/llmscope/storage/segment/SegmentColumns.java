@@ -15,7 +15,10 @@ import java.util.Optional;
 import org.apache.arrow.compression.CommonsCompressionFactory;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import com.carrotsearch.hppc.LongIntHashMap;
 import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BitVectorHelper;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.FixedSizeBinaryVector;
@@ -190,7 +193,7 @@ final class SegmentColumns {
   static FileEntry writeDoubles(Path dir, String column, double[] v, List<ColumnStats> stats) throws IOException {
     stats.add(doubleStats(column, v));
     Field f = new Field(column, new FieldType(true, new ArrowType.FloatingPoint(
-        org.apache.arrow.vector.types.FloatingPointPrecision.DOUBLE), null), null);
+        FloatingPointPrecision.DOUBLE), null), null);
     return write(dir, column, new Schema(List.of(f), metadata(Map.of())), new DictionaryProvider.MapDictionaryProvider(),
         v.length, BATCH_ROWS, ZSTD_LEVEL_HIGH, (root, from, len) -> {
           Float8Vector vec = (Float8Vector) root.getVector(0);
@@ -207,7 +210,7 @@ final class SegmentColumns {
    */
   static FileEntry writeDictDoubles(Path dir, String column, double[] v, double[] values, long dictionaryId,
       List<ColumnStats> stats) throws IOException {
-    java.util.HashMap<Long, Integer> index = new java.util.HashMap<>();
+    LongIntHashMap index = new LongIntHashMap(values.length);
     for (int i = 0; i < values.length; i++) index.put(Double.doubleToRawLongBits(values[i]), i);
     stats.add(doubleStats(column, v));
     DictionaryEncoding enc = new DictionaryEncoding(dictionaryId, false, new ArrowType.Int(8, true));
@@ -241,7 +244,7 @@ final class SegmentColumns {
           for (int i = 0; i < len; i++) {
             vec.getDataBuffer().setLong(16L * i, Long.reverseBytes(hi[from + i]));
             vec.getDataBuffer().setLong(16L * i + 8, Long.reverseBytes(lo[from + i]));
-            org.apache.arrow.vector.BitVectorHelper.setBit(vec.getValidityBuffer(), i);
+            BitVectorHelper.setBit(vec.getValidityBuffer(), i);
           }
         });
   }

@@ -47,6 +47,9 @@ public final class SegmentWriter {
   private final List<SegmentColumns.FileEntry> files = new ArrayList<>();
   private final List<SegmentColumns.ColumnStats> stats = new ArrayList<>();
   private SegmentBytes.Out traceMeta;
+  /** Each written dim's ids and values, to find a later dim identical to an earlier one. */
+  private final int[][] dimColumns = new int[Dim.COUNT][];
+  private final String[][] dimValues = new String[Dim.COUNT][];
   private long minStart = Long.MAX_VALUE;
   private long maxStart = Long.MIN_VALUE;
 
@@ -337,10 +340,6 @@ public final class SegmentWriter {
     SegmentColumns.writeLongs(dir, column, l, present, Map.of(), stats).addTo(files);
   }
 
-  
-  /** Each written dim's ids and values, to find a later dim identical to an earlier one. */
-  private final int[][] dimColumns = new int[Dim.COUNT][];
-  private final String[][] dimValues = new String[Dim.COUNT][];
 
   private IndexFile.DimSection writeDim(Dim dim) throws IOException {
     int nb = batches.length;
