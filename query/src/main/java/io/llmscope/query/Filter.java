@@ -174,8 +174,18 @@ public record Filter(FieldRef field, Op op, List<String> strings, double[] numbe
     return (field.hashCode() * 31 + op.hashCode()) * 31 + strings.hashCode() * 31 + Arrays.hashCode(numbers);
   }
 
+  /** The filter as a reader writes it, e.g. {@code duration_ms > 500} or {@code model in [gpt-4o, claude]}. */
   @Override
   public String toString() {
-    return field.name() + " " + op.symbol + " " + (field.numeric() || op == Op.EXISTS ? Arrays.toString(numbers) : strings);
+    if (op == Op.EXISTS) return field.name() + " exists" + (wantsPresent() ? "" : ": false");
+    Object v;
+    if (field.numeric()) {
+      List<Object> nums = new ArrayList<>();
+      for (double n : numbers) nums.add(n == Math.rint(n) && Math.abs(n) < 1e15 ? (Object) (long) n : (Object) n);
+      v = op.multi() ? nums : nums.get(0);
+    } else {
+      v = op.multi() ? strings : "'" + strings.get(0) + "'";
+    }
+    return field.name() + " " + op.symbol + " " + v;
   }
 }
