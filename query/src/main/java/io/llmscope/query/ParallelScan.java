@@ -32,13 +32,14 @@ final class ParallelScan {
   private final QueryPlan.Batch[] entries;
   private QueryPlan.Tally tally;
 
-  ParallelScan(List<ColumnBatch> batches, int threads, ThreadPoolExecutor pool, Planner planner, boolean explain) {
+  /** {@code planEntries}: how many batches' decisions to keep for EXPLAIN (the first ones); 0 for none. */
+  ParallelScan(List<ColumnBatch> batches, int threads, ThreadPoolExecutor pool, Planner planner, int planEntries) {
     this.batches = batches;
     this.threads = Math.max(1, Math.min(threads, batches.size()));
     this.pool = pool;
     this.planner = planner;
-    this.explain = explain;
-    this.entries = explain ? new QueryPlan.Batch[Math.min(batches.size(), QueryPlan.MAX_BATCHES)] : null;
+    this.explain = planEntries > 0;
+    this.entries = explain ? new QueryPlan.Batch[Math.min(batches.size(), planEntries)] : null;
   }
 
   /** One worker's partial answer and what it decided. */

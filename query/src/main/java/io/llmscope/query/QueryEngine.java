@@ -76,7 +76,7 @@ public final class QueryEngine implements AutoCloseable {
     Aggregation agg;
     ParallelScan scan;
     try (StoreSnapshot snap = storage.snapshot(tenant)) {
-      scan = new ParallelScan(snap.batches(), limits.scanThreads(), scanPool, planner, q.explain());
+      scan = new ParallelScan(snap.batches(), limits.scanThreads(), scanPool, planner, q.explain() ? QueryPlan.MAX_BATCHES : 0);
       agg = scan.run(() -> new Aggregation(q, limit, limits.maxGroups()));
     }
     List<List<Object>> rows = agg.rows();

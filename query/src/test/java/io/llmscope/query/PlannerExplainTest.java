@@ -288,4 +288,25 @@ class PlannerExplainTest {
     // Round-trips through Jackson as the HTTP API sends it.
     assertEquals(4, JSON.readTree(JSON.writeValueAsBytes(json)).path("rollup").path("segments").asInt());
   }
+
+  @Test
+  void longPlansListTheFirstBatchesAndCountAll() throws Exception {
+    // The engine keeps QueryPlan.MAX_BATCHES entries; the same code keeping 4 of these 6 batches.
+    Query q = Query.builder().range(T0, T0 + 5 * HOUR).filter("duration_ms", ">=", 1000).metrics("count").explain(true).build();
+    java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(1, 1, 1,
+        java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(4));
+    try (io.llmscope.storage.StoreSnapshot snap = sealed.snapshot("default")) {
+      ParallelScan scan = new ParallelScan(snap.batches(), 2, pool, new Planner(q, true), 4);
+      Aggregation agg = scan.run(() -> new Aggregation(q, 1000, 1000));
+      QueryPlan p = scan.plan();
+      assertEquals(List.of("seg-0", "seg-1", "seg-2", "seg-3"), p.batches().stream().map(QueryPlan.Batch::batch).toList());
+      assertEquals(2, p.batchesOmitted());
+      assertEquals(2, p.decision("pruned").batches());
+      assertEquals(4, p.decision("scan").batches(), "counts cover every batch, listed or not");
+      assertEquals(agg.rowsScanned(), p.decision("scan").rows());
+      assertEquals(2, p.toJson().get("perBatchOmitted"));
+    } finally {
+      pool.shutdown();
+    }
+  }
 }
