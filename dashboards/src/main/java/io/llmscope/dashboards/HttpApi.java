@@ -4,14 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmscope.query.Fields;
+import io.llmscope.query.Query;
 import io.llmscope.query.QueryEngine;
 import io.llmscope.query.QueryException;
 import io.llmscope.query.QueryResult;
 import io.llmscope.storage.Storage;
 import io.llmscope.storage.StorageStatus;
-import io.llmscope.storage.model.Dim;
 import io.llmscope.storage.model.Ids;
-import io.llmscope.storage.model.Measure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -142,6 +142,7 @@ public final class HttpApi {
     out.put("columns", r.columns());
     out.put("rows", r.rows());
     out.put("stats", stats);
+    if (r.plan() != null) out.put("plan", r.plan().toJson());
     return out;
   }
 
@@ -154,7 +155,7 @@ public final class HttpApi {
       sendError(ctx, 400, "trace id must be 32 hex characters, got '" + id + "'");
       return;
     }
-    vertx.executeBlocking(() -> storage.trace(tenant, parsed[0], parsed[1]), false).onComplete(ar -> {
+    vertx.executeBlocking(() -> queries.trace(tenant, parsed[0], parsed[1]), false).onComplete(ar -> {
       if (ar.failed()) {
         LOG.log(Level.WARNING, "trace lookup failed", ar.cause());
         sendError(ctx, 500, "trace lookup failed: " + ar.cause());
@@ -187,11 +188,11 @@ public final class HttpApi {
     if (tenant(ctx) == null) return;
     ObjectNode out = JSON.createObjectNode();
     ArrayNode arr = out.putArray("fields");
-    for (Dim d : Dim.values()) arr.addObject().put("name", d.fieldName()).put("type", "string");
-    for (String id : List.of("trace_id", "span_id", "parent_span_id")) arr.addObject().put("name", id).put("type", "string");
-    for (Measure m : Measure.values()) arr.addObject().put("name", m.fieldName()).put("type", "number");
-    arr.addObject().put("name", "attr.KEY").put("type", "string").put("pattern", true);
-    arr.addObject().put("name", "resource.KEY").put("type", "string").put("pattern", true);
+    for (Fields.Field f : Fields.all()) {
+      ObjectNode o = arr.addObject().put("name", f.name()).put("type", f.type().json());
+      if (f.pattern()) o.put("pattern", true);
+      if (!f.stored()) o.put("stored", false);
+    }
     sendJson(ctx, 200, out);
   }
 
@@ -200,22 +201,15 @@ public final class HttpApi {
     String tenant = tenant(ctx);
     if (tenant == null) return;
     String field = ctx.pathParam("field");
-    ObjectNode q = JSON.createObjectNode();
     String from = ctx.queryParams().get("from");
     String to = ctx.queryParams().get("to");
-    q.put("from", from == null ? "now-24h" : from);
-    q.put("to", to == null ? "now" : to);
-    q.putArray("groupBy").add(field);
-    q.putArray("metrics").add("count");
-    q.putArray("orderBy").addObject().put("column", "count").put("desc", true);
     String limit = ctx.queryParams().get("limit");
-    try {
-      q.put("limit", limit == null ? 1000 : Integer.parseInt(limit));
-    } catch (NumberFormatException e) {
-      q.put("limit", limit); // the query parser names the problem
-    }
-    q.put("llmOnly", false);
-    vertx.executeBlocking(() -> queries.query(tenant, q), false).onComplete(ar -> {
+    vertx.executeBlocking(() -> {
+      Query q = queries.newQuery().from(from == null ? "now-24h" : from).to(to == null ? "now" : to)
+          .groupBy(field).metrics("count").orderBy("count", true).limit(limitParam(limit)).llmOnly(false)
+          .build(queries.limits());
+      return queries.query(tenant, q);
+    }, false).onComplete(ar -> {
       if (ar.failed()) {
         queryFailed(ctx, ar.cause());
         return;
@@ -227,6 +221,16 @@ public final class HttpApi {
       }
       sendJson(ctx, 200, out);
     });
+  }
+
+  /** The {@code limit} URL parameter; not a number gives -1, which the query builder rejects in its turn. */
+  private static int limitParam(String limit) {
+    if (limit == null) return 1000;
+    try {
+      return Integer.parseInt(limit);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private void queryFailed(RoutingContext ctx, Throwable cause) {

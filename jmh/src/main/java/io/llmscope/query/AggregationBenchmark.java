@@ -1,8 +1,5 @@
 package io.llmscope.query;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmscope.storage.Storage;
 import io.llmscope.storage.StorageConfig;
 import io.llmscope.storage.StorageStatus;
@@ -35,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Query aggregation over {@value #SPANS} LLM spans in sealed segments, through the public
- * {@link QueryEngine#query} entry point: full scans (BENCHMARKS.md Q1, Q2, Q3 shapes) and queries
+ * {@link QueryEngine#query(String, Query)} entry point with typed queries: full scans (BENCHMARKS.md Q1, Q2, Q3 shapes) and queries
  * whose equality / {@code in} filters are answered from segment postings (Q7 shape, and a count).
  * Each invocation builds a fresh storage snapshot, so column files are read (from the page cache)
  * and decompressed every time, as a real query does.
@@ -76,17 +73,15 @@ public class AggregationBenchmark {
   static final String FILTER_FINISH = "stop";
   static final List<String> IN_MODELS = List.of("gpt-4o", "claude-sonnet-4");
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private Path dir;
   private Storage storage;
   private QueryEngine engine;
   private QueryEngine rowsOnly;
-  private JsonNode q1;
-  private JsonNode q2;
-  private JsonNode q3;
-  private JsonNode q7;
-  private JsonNode qIn;
+  private Query q1;
+  private Query q2;
+  private Query q3;
+  private Query q7;
+  private Query qIn;
 
   @Setup(Level.Trial)
   public void setup() throws Exception {
@@ -111,24 +106,16 @@ public class AggregationBenchmark {
       throw new IllegalStateException("expected " + SPANS + " sealed rows, store has " + status);
     }
 
-    String range = "\"from\":" + T0 + ",\"to\":" + (T0 + DAY_MS);
     // Q1's full answer is 1,440 minutes x 12 models = 17,280 rows: ask for all of them (the default limit is 1,000).
-    q1 = JSON.readTree("{" + range + ",\"groupBy\":[\"model\"],\"step\":\"1m\","
-        + "\"metrics\":[\"p50(duration_ms)\",\"p95(duration_ms)\",\"p99(duration_ms)\"],\"limit\":100000}");
-    q2 = JSON.readTree("{" + range + ",\"groupBy\":[\"service\"],\"step\":\"1h\","
-        + "\"metrics\":[\"sum(input_tokens)\",\"sum(output_tokens)\",\"count\"]}");
-    q3 = JSON.readTree("{" + range + ",\"groupBy\":[\"user\"],\"metrics\":[\"sum(input_tokens)\"],"
-        + "\"orderBy\":[{\"column\":\"sum(input_tokens)\",\"desc\":true}],\"limit\":20}");
-    q7 = JSON.readTree("{" + range + ",\"filters\":["
-        + "{\"field\":\"service\",\"op\":\"=\",\"value\":\"" + FILTER_SERVICE + "\"},"
-        + "{\"field\":\"model\",\"op\":\"=\",\"value\":\"" + FILTER_MODEL + "\"},"
-        + "{\"field\":\"finish_reason\",\"op\":\"=\",\"value\":\"" + FILTER_FINISH + "\"}],"
-        + "\"step\":\"5m\",\"metrics\":[\"p95(duration_ms)\",\"sum(output_tokens)\"]}");
-    qIn = JSON.readTree("{" + range + ",\"filters\":[{\"field\":\"model\",\"op\":\"in\",\"value\":"
-        + JSON.writeValueAsString(IN_MODELS) + "}],\"metrics\":[\"count\",\"error_rate\"]}");
+    q1 = range().groupBy("model").step("1m").metrics("p50(duration_ms)", "p95(duration_ms)", "p99(duration_ms)")
+        .limit(100_000).build();
+    q2 = range().groupBy("service").step("1h").metrics("sum(input_tokens)", "sum(output_tokens)", "count").build();
+    q3 = range().groupBy("user").metrics("sum(input_tokens)").orderBy("sum(input_tokens)", true).limit(20).build();
+    q7 = q7Filters().step("5m").metrics("p95(duration_ms)", "sum(output_tokens)").build();
+    qIn = range().filter("model", Filter.Op.IN, IN_MODELS).metrics("count", "error_rate").build();
 
     // The benchmark must not silently measure an empty or partial store.
-    QueryResult all = rowsOnly.query(TENANT, JSON.readTree("{" + range + ",\"metrics\":[\"count\"]}"));
+    QueryResult all = rowsOnly.query(TENANT, range().metrics("count").build());
     check("full-scan count", all.rows().get(0).get(0), (long) SPANS);
     check("full-scan rows scanned", all.stats().rowsScanned(), (long) SPANS);
     QueryResult r2 = q2();
@@ -143,8 +130,7 @@ public class AggregationBenchmark {
     QueryResult r3 = q3();
     check("Q3 rows", (long) r3.rows().size(), 20L);
     QueryResult r7 = q7();
-    ObjectNode q7count = q7.deepCopy();
-    q7count.putArray("metrics").add("count");
+    Query q7count = q7Filters().step("5m").metrics("count").build();
     check("Q7 count summed over buckets", sumColumn(engine.query(TENANT, q7count), 1), expected.q7Rows);
     QueryResult rIn = qIn();
     check("in-filter count", rIn.rows().get(0).get(0), expected.inRows);
@@ -154,6 +140,17 @@ public class AggregationBenchmark {
             + "Q1 %d groups, Q3 top user %s, Q7 %d matching rows in %d buckets, in-filter %d rows; stats %s%n",
         status.spans(), status.segments(), status.headRows(), status.segmentBytes() / 1e6, r1.rows().size(),
         r3.rows().get(0), expected.q7Rows, r7.rows().size(), expected.inRows, all.stats());
+  }
+
+  /** The benchmark's whole day. */
+  private static Query.Builder range() {
+    return Query.builder().range(T0, T0 + DAY_MS);
+  }
+
+  /** Q7's filters: service, model and finish reason fixed. */
+  private static Query.Builder q7Filters() {
+    return range().filter("service", "=", FILTER_SERVICE).filter("model", "=", FILTER_MODEL)
+        .filter("finish_reason", "=", FILTER_FINISH);
   }
 
   private static long sumColumn(QueryResult r, int column) {

@@ -20,7 +20,8 @@ import org.roaringbitmap.RoaringBitmap;
  * distinct value, so the per-row work is array lookups.
  */
 final class Aggregation {
-  private final QuerySpec q;
+  private final Query q;
+  private final int limit;
   private final long fromNanos;
   private final long toNanos;
   private final int groupWidth;
@@ -35,8 +36,10 @@ final class Aggregation {
   private long cellsRead;
   private long resultRows;
 
-  Aggregation(QuerySpec q, int maxGroups) {
+  /** {@code limit} is the query's, with the engine's default and bound applied. */
+  Aggregation(Query q, int limit, int maxGroups) {
     this.q = q;
+    this.limit = limit;
     this.maxGroups = maxGroups;
     this.fromNanos = q.fromMs() * 1_000_000L;
     this.toNanos = q.toMs() * 1_000_000L;
@@ -49,13 +52,19 @@ final class Aggregation {
     for (int i = 0; i < q.groupBy().size(); i++) globalIds.add(new ValueIds());
   }
 
-  /** True when the batch may hold rows in the query's time range. */
-  boolean overlaps(ColumnBatch b) {
-    return b.size() > 0 && b.maxStartNanos() >= fromNanos && b.minStartNanos() < toNanos;
+  /** Carries out the planner's decision for one batch. */
+  void add(BatchPlan p) {
+    switch (p.decision) {
+      case PRUNED -> { }
+      case ROLLUP -> add(p.rollup);
+      case POSTINGS, SCAN -> scan(p);
+    }
   }
 
-  void add(ColumnBatch b) {
-    int n = b.size();
+  /** Reads a batch's rows: all of them, or the postings' candidates; {@code p.accept} holds dimension filters' ids. */
+  private void scan(BatchPlan p) {
+    ColumnBatch b = p.batch;
+    int n = p.rows;
     rowsScanned += n;
     boolean llmOnly = q.llmOnly();
 
@@ -64,29 +73,18 @@ final class Aggregation {
     boolean[][] accept = new boolean[nf][];
     int[][] filterIds = new int[nf][];
     double[][] filterNums = new double[nf][];
-    RoaringBitmap candidates = null; // rows that pass every filter answered by postings
-    boolean[] posted = new boolean[nf];
-    for (int f = 0; f < nf; f++) {
-      RoaringBitmap rows = postingsFor(b, q.filters().get(f));
-      if (rows == null) continue;
-      if (rows.isEmpty()) return; // no row of this batch can match
-      candidates = candidates == null ? rows : RoaringBitmap.and(candidates, rows);
-      posted[f] = true; // answered without reading the column
-    }
-    if (candidates != null) {
-      if (candidates.isEmpty()) return;
-      // Few candidates: decode only the parts of columns that hold them.
-      if (candidates.getCardinality() < n / SPARSE_FRACTION) b = b.only(candidates);
-    }
-    // A batch wholly in the range needs its start times only to find time buckets.
-    boolean inRange = b.minStartNanos() >= fromNanos && b.maxStartNanos() < toNanos;
-    long[] start = inRange && q.stepMs() == 0 ? null : b.startNanos();
+    RoaringBitmap candidates = p.candidates; // rows that pass every filter answered by postings
+    boolean[] posted = p.posted;
+    long[] start = p.readStart ? b.startNanos() : null;
     byte[] flags = b.flags();
     for (int f = 0; f < nf; f++) {
       Filter filter = q.filters().get(f);
       if (posted[f]) continue;
       if (filter.field().numeric()) {
         filterNums[f] = b.measure(filter.field().measure());
+      } else if (p.accept[f] != null) { // a dimension whose dictionary the planner matched
+        accept[f] = p.accept[f];
+        filterIds[f] = b.dimIds(filter.field().dim());
       } else {
         KeyColumn kc = KeyColumn.of(b, filter.field());
         Dictionary d = kc.dictionary();
@@ -170,39 +168,8 @@ final class Aggregation {
     }
   }
 
-  /**
-   * A rollup of {@code b} whose cells answer this query exactly, or null: the batch lies wholly in
-   * the time range, the step is a multiple of the rollup's time slot, every group and filter
-   * field is a key of the rollup, and every metric is kept per cell (quantiles only for sketched
-   * measures).
-   */
-  Rollup rollupFor(ColumnBatch b) {
-    if (b.minStartNanos() < fromNanos || b.maxStartNanos() >= toNanos) return null;
-    for (Rollup r : b.rollups()) {
-      if (q.stepMs() % r.cellMs() == 0 && answers(r)) return r;
-    }
-    return null;
-  }
-
-  private boolean answers(Rollup r) {
-    for (FieldRef g : q.groupBy()) if (g.kind() != FieldRef.Kind.DIM || !r.keys().contains(g.dim())) return false;
-    for (Filter f : q.filters()) if (f.field().kind() != FieldRef.Kind.DIM || !r.keys().contains(f.field().dim())) return false;
-    for (Metric m : q.metrics()) {
-      switch (m.kind()) {
-        case COUNT, ERROR_COUNT, ERROR_RATE, SUM, AVG, MIN, MAX -> { }
-        case QUANTILE -> {
-          if (!r.sketched(m.field().measure())) return false;
-        }
-        case COUNT_DISTINCT -> {
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-
-  /** Feeds the cells of a rollup that {@link #rollupFor} chose, in place of its batch's rows. */
-  void add(Rollup r) {
+  /** Feeds the cells of a rollup the planner chose, in place of its batch's rows. */
+  private void add(Rollup r) {
     cellsRead += r.cells();
     int nf = q.filters().size();
     boolean[][] accept = new boolean[nf][];
@@ -241,31 +208,6 @@ final class Aggregation {
 
   /** Sorted dictionaries larger than this map to query-wide ids in one merge, up front. */
   private static final int EAGER_MAPPING_MIN = 1024;
-
-  /** Candidate rows below size / this make a batch decode only the column parts holding them. */
-  private static final int SPARSE_FRACTION = 4;
-
-  /** Most dictionary ids whose postings a filter may OR together before a scan is cheaper. */
-  private static final int MAX_POSTINGS_PER_FILTER = 64;
-
-  /**
-   * The rows matching a dimension filter, from the batch's postings; null when the batch keeps
-   * none for the dimension or the filter accepts too many values (the caller scans instead).
-   */
-  private static RoaringBitmap postingsFor(ColumnBatch b, Filter filter) {
-    if (filter.field().kind() != FieldRef.Kind.DIM || filter.op() == Filter.Op.EXISTS) return null;
-    Dictionary d = b.dictionary(filter.field().dim());
-    RoaringBitmap rows = new RoaringBitmap();
-    int accepted = 0;
-    for (int id = 1; id < d.size(); id++) {
-      if (!filter.matches(d.value(id))) continue;
-      if (++accepted > MAX_POSTINGS_PER_FILTER) return null;
-      RoaringBitmap p = b.postings(filter.field().dim(), id);
-      if (p == null) return null;
-      rows.or(p);
-    }
-    return rows;
-  }
 
   /** Adds another partial aggregation of the same query (from another scan worker) into this one. */
   void merge(Aggregation o) {
@@ -361,7 +303,7 @@ final class Aggregation {
     }
     rows.sort(comparator());
     resultRows = rows.size();
-    return rows.size() > q.limit() ? new ArrayList<>(rows.subList(0, q.limit())) : rows;
+    return rows.size() > limit ? new ArrayList<>(rows.subList(0, limit)) : rows;
   }
 
   /** Whole doubles print as integers (token and count sums), others stay doubles. */
@@ -372,8 +314,9 @@ final class Aggregation {
 
   private Comparator<List<Object>> comparator() {
     Comparator<List<Object>> c = null;
-    for (QuerySpec.Order o : q.orderBy()) {
-      Comparator<List<Object>> col = column(o.column(), o.desc());
+    List<String> columns = q.columns();
+    for (Query.Order o : q.orderBy()) {
+      Comparator<List<Object>> col = column(columns.indexOf(o.column()), o.desc());
       c = c == null ? col : c.thenComparing(col);
     }
     // Then time and group values ascending, so output is deterministic.

@@ -3,14 +3,29 @@ package io.llmscope.query;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** One requested metric column, e.g. {@code count} or {@code p95(duration_ms)}. */
-record Metric(String label, Kind kind, FieldRef field, double quantile) {
-  enum Kind { COUNT, ERROR_COUNT, ERROR_RATE, SUM, AVG, MIN, MAX, QUANTILE, COUNT_DISTINCT }
+/**
+ * One requested metric column, e.g. {@code count} or {@code p95(duration_ms)} (API.md "Metrics").
+ *
+ * @param label the column name: the metric as written, with the field name normalised
+ * @param field the field of a function metric; null for {@code count}, {@code error_count}, {@code error_rate}
+ * @param quantile the quantile of {@link Kind#QUANTILE} (e.g. 0.95), else 0
+ */
+public record Metric(String label, Kind kind, FieldRef field, double quantile) {
+  /** The metric functions. */
+  public enum Kind { COUNT, ERROR_COUNT, ERROR_RATE, SUM, AVG, MIN, MAX, QUANTILE, COUNT_DISTINCT }
 
   private static final Pattern CALL = Pattern.compile("([a-z_0-9]+)\\((.+)\\)");
 
+  /** Parses a metric as the API writes it; throws {@link QueryException} naming the problem. */
+  public static Metric of(String text) {
+    return parse(text, "metric");
+  }
+
   static Metric parse(String text, int index) {
-    String where = "metrics[" + index + "]";
+    return parse(text, "metrics[" + index + "]");
+  }
+
+  private static Metric parse(String text, String where) {
     if (text == null || text.isBlank()) throw new QueryException(where + ": metric is empty");
     String t = text.trim();
     switch (t) {

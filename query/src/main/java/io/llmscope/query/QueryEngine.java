@@ -3,25 +3,33 @@ package io.llmscope.query;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmscope.storage.Storage;
 import io.llmscope.storage.StoreSnapshot;
-import io.llmscope.storage.model.Dim;
 import io.llmscope.storage.model.LlmSpan;
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
- * Answers {@code POST /api/v1/query}: the single entry point of the query module.
- * Thread-safe; each call works on its own storage snapshot.
+ * The query module's entry point: aggregation queries ({@link #query}), span listings
+ * ({@link #spans}) and trace lookups ({@link #trace}) over one store. Thread-safe; each call works
+ * on its own storage snapshot. Segment scans run on a pool of {@link QueryLimits#scanPoolThreads()}
+ * daemon threads that every query of this engine shares; {@link #close} ends it.
  */
-public final class QueryEngine {
+public final class QueryEngine implements AutoCloseable {
+  private static final AtomicInteger ENGINES = new AtomicInteger();
+  /** Scan threads are named {@code THREAD_PREFIX + engine + "-" + n}. */
+  static final String THREAD_PREFIX = "llmscope-query-scan-";
+
   private final Storage storage;
   private final LongSupplier clockMs;
   private final QueryLimits limits;
-  private final QueryParser parser;
+  private final ThreadPoolExecutor scanPool;
+  private final String threadPrefix;
 
   public QueryEngine(Storage storage) {
     this(storage, System::currentTimeMillis, QueryLimits.DEFAULTS);
@@ -31,72 +39,92 @@ public final class QueryEngine {
     this.storage = storage;
     this.clockMs = clockMs;
     this.limits = limits;
-    this.parser = new QueryParser(limits.defaultLimit(), limits.maxLimit(), limits.maxBuckets());
+    this.threadPrefix = THREAD_PREFIX + ENGINES.incrementAndGet() + "-";
+    AtomicInteger threads = new AtomicInteger();
+    BlockingQueue<Runnable> queue = limits.scanQueue() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(limits.scanQueue());
+    // Beyond the queue a task is refused, and the querying thread scans its batches itself.
+    this.scanPool = new ThreadPoolExecutor(limits.scanPoolThreads(), limits.scanPoolThreads(), 30, TimeUnit.SECONDS, queue, r -> {
+      Thread t = new Thread(r, threadPrefix + threads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    }, new ThreadPoolExecutor.AbortPolicy());
+    scanPool.allowCoreThreadTimeOut(true); // an idle engine holds no threads
   }
 
-  /**
-   * The newest {@code limit} spans (model calls and the rest) that started in [from, to) with
-   * the given dimension values; {@code params} are the URL parameters of {@code GET /api/v1/spans}
-   * ({@code from}, {@code to}, {@code limit}, and any dimension name such as {@code service}).
-   */
-  public List<LlmSpan> spans(String tenant, Map<String, String> params) {
-    long now = clockMs.getAsLong();
-    long from = TimeExpr.parseTime(params.getOrDefault("from", "now-24h"), now, "from");
-    long to = TimeExpr.parseTime(params.getOrDefault("to", "now"), now, "to");
-    int limit = 100;
-    Map<Dim, String> equals = new EnumMap<>(Dim.class);
-    for (Map.Entry<String, String> e : params.entrySet()) {
-      switch (e.getKey()) {
-        case "from", "to" -> { }
-        case "limit" -> {
-          try {
-            limit = Integer.parseInt(e.getValue());
-          } catch (NumberFormatException ex) {
-            limit = -1;
-          }
-          if (limit <= 0) throw new QueryException("'limit' must be a positive integer, got '" + e.getValue() + "'");
-          limit = Math.min(limit, limits.maxLimit());
-        }
-        default -> {
-          Dim d = Dim.byName(e.getKey());
-          if (d == null) throw new QueryException("unknown span filter '" + e.getKey() + "'; use from, to, limit or a dimension such as service, model, status, user");
-          equals.put(d, e.getValue());
-        }
+  /** A query builder whose relative times ({@code now-1h}) resolve against this engine's clock. */
+  public Query.Builder newQuery() {
+    return Query.builder().now(clockMs.getAsLong());
+  }
+
+  /** Parses a JSON body (API.md "Query") and runs it; throws {@link QueryException} for a bad query. */
+  public QueryResult query(String tenant, JsonNode body) {
+    return query(tenant, Query.fromJson(body, clockMs.getAsLong(), limits));
+  }
+
+  /** Runs a query for a tenant; throws {@link QueryException} when it breaks this engine's limits. */
+  public QueryResult query(String tenant, Query q) {
+    long t0 = System.nanoTime();
+    if (q.stepMs() > 0) {
+      long buckets = (q.toMs() - q.fromMs()) / q.stepMs() + 1;
+      if (buckets > limits.maxBuckets()) {
+        throw new QueryException("'step' " + q.stepMs() + " ms makes " + buckets + " buckets over the range; at most "
+            + limits.maxBuckets() + " allowed");
       }
     }
+    int limit = q.limit() == 0 ? limits.defaultLimit() : Math.min(q.limit(), limits.maxLimit());
+    Planner planner = new Planner(q, limits.useRollups());
+    Aggregation agg;
+    ParallelScan scan;
     try (StoreSnapshot snap = storage.snapshot(tenant)) {
-      return SpanSearch.newest(snap, from, to, equals, limit);
+      scan = new ParallelScan(snap.batches(), limits.scanThreads(), scanPool, planner, q.explain() ? QueryPlan.MAX_BATCHES : 0);
+      agg = scan.run(() -> new Aggregation(q, limit, limits.maxGroups()));
+    }
+    List<List<Object>> rows = agg.rows();
+    QueryPlan.Tally tally = scan.tally();
+    long took = (System.nanoTime() - t0) / 1_000_000L;
+    return new QueryResult(q.columns(), rows, new QueryResult.Stats(agg.rowsScanned(), agg.cellsRead(),
+        tally.segmentsRead(), tally.segments(BatchPlan.Decision.PRUNED), agg.resultRows(), took),
+        q.explain() ? scan.plan() : null);
+  }
+
+  /** The newest spans matching a listing, canonical fields only, newest first. */
+  public List<LlmSpan> spans(String tenant, SpanQuery q) {
+    int limit = Math.min(q.limit(), limits.maxLimit());
+    try (StoreSnapshot snap = storage.snapshot(tenant)) {
+      return SpanSearch.newest(snap, q.fromMs(), q.toMs(), q.equals(), limit);
     }
   }
 
-  /** Parses and runs a query for a tenant; throws {@link QueryException} for a bad query. */
-  public QueryResult query(String tenant, JsonNode body) {
-    long t0 = System.nanoTime();
-    QuerySpec spec = parser.parse(body, clockMs.getAsLong());
-    Aggregation agg;
-    ParallelScan.Counts counts;
-    try (StoreSnapshot snap = storage.snapshot(tenant)) {
-      ParallelScan scan = new ParallelScan(snap.batches(), limits.scanThreads(), limits.useRollups(), SCAN_POOL);
-      agg = scan.run(() -> new Aggregation(spec, limits.maxGroups()));
-      counts = scan.counts();
-    }
-    List<String> columns = new ArrayList<>();
-    if (spec.stepMs() > 0) columns.add("time");
-    for (FieldRef g : spec.groupBy()) columns.add(g.name());
-    for (Metric m : spec.metrics()) columns.add(m.label());
-    List<List<Object>> rows = agg.rows();
-    long took = (System.nanoTime() - t0) / 1_000_000L;
-    return new QueryResult(columns, rows, new QueryResult.Stats(agg.rowsScanned(), agg.cellsRead(), counts.scanned(), counts.pruned(),
-        agg.resultRows(), took));
+  /** {@link #spans(String, SpanQuery)} for the URL parameters of {@code GET /api/v1/spans} ({@link SpanQuery#fromParams}). */
+  public List<LlmSpan> spans(String tenant, Map<String, String> params) {
+    return spans(tenant, SpanQuery.fromParams(params, clockMs.getAsLong(), limits.maxLimit()));
   }
 
   /**
-   * Scan workers shared by every engine in the process; daemon threads, so nothing has to shut
-   * them down. The calling thread always scans too, so a query progresses even when all are busy.
+   * Every stored span of one trace with its detail (attributes, resource, events), in no
+   * particular order; empty when the tenant has no such trace. Segments whose trace filter rules
+   * the trace out are not read.
    */
-  private static final Executor SCAN_POOL = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "llmscope-query-scan");
-    t.setDaemon(true);
-    return t;
-  });
+  public List<LlmSpan> trace(String tenant, long traceIdHi, long traceIdLo) {
+    return storage.trace(tenant, traceIdHi, traceIdLo);
+  }
+
+  /** The limits this engine enforces. */
+  public QueryLimits limits() {
+    return limits;
+  }
+
+  /**
+   * Stops the scan pool: running scans finish, and later queries scan on their calling thread
+   * alone. Does not close the storage. Idempotent.
+   */
+  @Override
+  public void close() {
+    scanPool.shutdown();
+  }
+
+  /** Prefix of this engine's scan thread names (tests count them). */
+  String scanThreadPrefix() {
+    return threadPrefix;
+  }
 }

@@ -110,7 +110,7 @@ public final class LlmScopeServer implements AutoCloseable {
     } catch (Exception e) {
       LOG.warning("listeners did not stop cleanly: " + e);
     }
-    // TODO close QueryEngine (its scan pool) here once it has a close(): after the listeners, before the store.
+    queries.close(); // its scan pool: after the listeners (no query runs), before the store
     storage.close();
     gcMetrics.close();
     registry.close();
