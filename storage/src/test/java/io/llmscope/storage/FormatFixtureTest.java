@@ -32,9 +32,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FormatFixtureTest {
   @TempDir Path tmp;
 
-  static Stream<Path> fixtures() throws IOException, URISyntaxException {
-    Path root = Path.of(FormatFixtureTest.class.getResource("/format-fixtures").toURI());
-    return Files.list(root).filter(Files::isDirectory).sorted();
+  static List<Path> fixtures() {
+    return FormatFixtures.folders();
   }
 
   @ParameterizedTest
@@ -55,10 +54,9 @@ class FormatFixtureTest {
   @ParameterizedTest
   @MethodSource("fixtures")
   void aDataDirectoryOfEveryKnownVersionOpensWithEverySpan(Path fixture) throws IOException {
-    Path dir = unpack(fixture.resolve("store"), tmp.resolve("store"));
+    Path dir = FormatFixtures.copyStore(fixture, tmp.resolve("store"));
     TreeSet<String> expected = expected(fixture.resolve("store-spans.txt"));
-    StorageConfig config = StorageConfig.builder(dir).retentionMs(Long.MAX_VALUE / 4).sealAgeMs(Long.MAX_VALUE / 4)
-        .maintenanceIntervalMs(3_600_000L).build();
+    StorageConfig config = FormatFixtures.config(dir);
     try (Storage storage = Storage.open(config)) {
       assertEquals(expected, stored(storage));
       assertEquals(count(expected, "default") + count(expected, "acme"), storage.status("default").spans()
@@ -104,38 +102,5 @@ class FormatFixtureTest {
 
   private static TreeSet<String> expected(Path file) throws IOException {
     return new TreeSet<>(Files.readAllLines(file, StandardCharsets.UTF_8));
-  }
-
-  /** Copies the fixture store, unpacking gzipped WAL files sparsely (they are mostly zeros). */
-  private static Path unpack(Path from, Path to) throws IOException {
-    List<Path> files;
-    try (Stream<Path> walk = Files.walk(from)) {
-      files = new ArrayList<>(walk.filter(Files::isRegularFile).toList());
-    }
-    byte[] buf = new byte[1 << 16];
-    for (Path f : files) {
-      Path target = to.resolve(from.relativize(f).toString());
-      Files.createDirectories(target.getParent());
-      if (!f.getFileName().toString().endsWith(".gz")) {
-        Files.copy(f, target);
-        continue;
-      }
-      Path out = target.resolveSibling(target.getFileName().toString().replaceFirst("\\.gz$", ""));
-      try (InputStream in = new GZIPInputStream(Files.newInputStream(f)); RandomAccessFile raf = new RandomAccessFile(out.toFile(), "rw")) {
-        long pos = 0;
-        int n;
-        while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
-          boolean zero = true;
-          for (int i = 0; i < n && zero; i++) zero = buf[i] == 0;
-          if (!zero) {
-            raf.seek(pos);
-            raf.write(buf, 0, n);
-          }
-          pos += n;
-        }
-        raf.setLength(pos);
-      }
-    }
-    return to;
   }
 }

@@ -43,15 +43,19 @@ public final class DetailCodec {
   private DetailCodec() {}
 
   /**
-   * Appends the encoded detail whose length prefix sits at {@code offset} of {@code document}
-   * (a WAL batch, {@code in} wrapping it) to {@code out}, without decoding it.
+   * Appends the encoded detail whose length prefix sits {@code offset} bytes into
+   * {@code document} (from its read position, e.g. a WAL batch) to {@code out}, without decoding.
    */
-  public static void copyAt(Bytes<byte[]> in, byte[] document, int offset, SegmentBytes.Out out) {
-    int length = in.readInt(offset);
-    if (length < 0 || offset + 4L + length > document.length) {
+  public static void copyAt(Bytes<?> document, int offset, SegmentBytes.Out out) {
+    long at = document.readPosition() + offset;
+    int length = document.readInt(at);
+    if (length < 0 || at + 4 + length > document.readLimit()) {
       throw new IllegalStateException("bad detail length " + length + " at " + offset);
     }
-    out.bytes(document, offset + 4, length);
+    out.ensure(length);
+    document.readPosition(at + 4);
+    document.read(out.buf, out.pos, length);
+    out.pos += length;
   }
 
   /** Reads the detail whose offset in {@code document} a writer reported (the offset of its length prefix). */

@@ -13,7 +13,6 @@ import io.llmscope.storage.wal.WriteAheadLog;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import net.openhft.chronicle.bytes.Bytes;
 
 /**
  * The in-memory, queryable tail of one tenant's spans: rows appended to the WAL and not yet
@@ -120,7 +119,6 @@ public final class HeadBlock {
     private final WriteAheadLog wal;
     private long cachedIndex = Long.MIN_VALUE;
     private byte[] cachedDocument;
-    private Bytes<byte[]> cachedBytes;
 
     HeadChunkView(HeadChunk c, int size, StringDictionary[] dicts, WriteAheadLog wal) {
       this.c = c;
@@ -143,25 +141,23 @@ public final class HeadBlock {
     @Override public double[] measure(Measure m) { return c.measures[m.ordinal()]; }
     @Override public byte[] flags() { return c.flags; }
 
-    private byte[] document(int row) {
+    @Override
+    public SpanDetail detail(int row) {
       long index = c.walIndex[row];
       if (index != cachedIndex) {
         cachedDocument = wal.readDocument(index);
-        cachedBytes = Bytes.wrapForRead(cachedDocument);
         cachedIndex = index;
       }
-      return cachedDocument;
+      return DetailCodec.readDetailAt(cachedDocument, c.detailOffset[row]);
     }
 
-    @Override
-    public SpanDetail detail(int row) {
-      return DetailCodec.readDetailAt(document(row), c.detailOffset[row]);
-    }
-
+    /** Reads just this row's detail out of its WAL document: sealing visits rows out of WAL order. */
     @Override
     public void copyDetail(int row, SegmentBytes.Out out) {
-      byte[] doc = document(row);
-      DetailCodec.copyAt(cachedBytes, doc, c.detailOffset[row], out);
+      wal.read(c.walIndex[row], doc -> {
+        DetailCodec.copyAt(doc, c.detailOffset[row], out);
+        return null;
+      });
     }
   }
 }

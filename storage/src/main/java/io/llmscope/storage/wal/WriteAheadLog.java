@@ -89,6 +89,23 @@ public final class WriteAheadLog implements Closeable {
 
   /** A copy of the document at {@code index}. */
   public byte[] readDocument(long index) {
+    return read(index, bytes -> {
+      byte[] copy = new byte[Math.toIntExact(bytes.readRemaining())];
+      bytes.read(copy);
+      return copy;
+    });
+  }
+
+  /** Reads part of a document in place; {@code document}'s read position is the document's start. */
+  public interface DocumentReader<T> {
+    T read(Bytes<?> document);
+  }
+
+  /**
+   * Runs {@code reader} on the document at {@code index} without copying it whole: sealing reads
+   * one span's detail out of a large batch this way.
+   */
+  public <T> T read(long index, DocumentReader<T> reader) {
     if (closed) throw new IllegalStateException("storage is closed");
     ExcerptTailer tailer = tailers.poll();
     if (tailer == null) {
@@ -98,10 +115,7 @@ public final class WriteAheadLog implements Closeable {
     try {
       if (!tailer.moveToIndex(index)) throw new IllegalStateException("WAL document " + Long.toHexString(index) + " is gone");
       try (DocumentContext dc = tailer.readingDocument()) {
-        Bytes<?> bytes = dc.wire().bytes();
-        byte[] copy = new byte[Math.toIntExact(bytes.readRemaining())];
-        bytes.read(copy);
-        return copy;
+        return reader.read(dc.wire().bytes());
       }
     } finally {
       tailers.offer(tailer);
