@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmscope.storage.FormatFixtures;
 import io.llmscope.storage.Storage;
-import io.llmscope.storage.StorageConfig;
 import io.llmscope.storage.StoreSnapshot;
 import io.llmscope.storage.model.LlmSpan;
 import io.llmscope.storage.scan.ColumnBatch;
@@ -63,12 +62,15 @@ class FormatFixtureAnswersTest {
       }
     }
     assertTrue(rollupCells > 0, "some answers come from the old segments' rollup.bin");
-    int i = 0;
-    for (int t = 0; t < old.size() / QUERIES.size(); t++) {
-      for (String q : QUERIES) {
-        RollupAnswersTest.assertSameRows(fresh.get(i), old.get(i), q);
-        i++;
+    for (int q = 0; q < QUERIES.size(); q++) {
+      int answered = 0;
+      for (int i = q; i < old.size(); i += QUERIES.size()) {
+        assertEquals(fresh.get(i).size(), old.get(i).size(), QUERIES.get(q));
+        if (fresh.get(i).isEmpty()) continue; // e.g. one tenant has no prompt names
+        RollupAnswersTest.assertSameRows(fresh.get(i), old.get(i), QUERIES.get(q));
+        answered++;
       }
+      assertTrue(answered > 0, "some tenant has rows for " + QUERIES.get(q));
     }
   }
 

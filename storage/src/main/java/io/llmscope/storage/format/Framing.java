@@ -106,6 +106,20 @@ public final class Framing {
       this.ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     }
 
+    /** A new framed file, its header (format {@code name}, {@code version}) already written. */
+    public static Output framed(Path path, String name, int version) throws IOException {
+      Output out = new Output(path);
+      SegmentBytes.Out header = new SegmentBytes.Out(headerLength(name));
+      writeHeader(header, name, version);
+      try {
+        out.write(header);
+      } catch (IOException | RuntimeException e) {
+        out.abort();
+        throw e;
+      }
+      return out;
+    }
+
     public Path path() {
       return path;
     }

@@ -97,12 +97,9 @@ final class DetailFile {
 
   /** Writes detail.bin for {@code n} rows; adds it to {@code written} and returns what index.bin must record. */
   static Location write(Path dir, int n, Source source, List<SegmentColumns.FileEntry> written) throws IOException {
-    Framing.Output out = new Framing.Output(dir.resolve(NAME));
+    Framing.Output out = Framing.Output.framed(dir.resolve(NAME), FORMAT, VERSION_CURRENT);
     boolean ok = false;
     try {
-      SegmentBytes.Out header = new SegmentBytes.Out(64);
-      Framing.writeHeader(header, FORMAT, VERSION_CURRENT);
-      out.write(header);
       int rowsPerBlock = SegmentFormat.DETAIL_BLOCK_ROWS;
       int blocks = (n + rowsPerBlock - 1) / rowsPerBlock;
       SegmentBytes.Out table = new SegmentBytes.Out(8 + blocks * 24);

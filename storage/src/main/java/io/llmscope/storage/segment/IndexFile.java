@@ -70,12 +70,9 @@ final class IndexFile {
       Map<String, SegmentColumns.ColumnStats> stats, DimMeta[] dims, TraceIndex trace) {}
 
   static void write(Path dir, Contents c) throws IOException {
-    Framing.Output out = new Framing.Output(dir.resolve(NAME));
+    Framing.Output out = Framing.Output.framed(dir.resolve(NAME), FORMAT, VERSION_CURRENT);
     boolean ok = false;
     try {
-      SegmentBytes.Out header = new SegmentBytes.Out(64);
-      Framing.writeHeader(header, FORMAT, VERSION_CURRENT);
-      out.write(header);
       DimSection[] dims = c.dims();
       CRC32 crc = new CRC32();
       long[] postingsOffset = new long[Dim.COUNT];
