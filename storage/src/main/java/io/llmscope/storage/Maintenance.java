@@ -21,13 +21,13 @@ import java.util.logging.Logger;
 final class Maintenance {
   private static final Logger LOG = Logger.getLogger(Maintenance.class.getName());
 
-  private final Storage store;
+  private final CurrentState store;
   private final StorageConfig config;
   private final DataDir dirs;
   private final WriteAheadLog wal;
   private int nextSegmentNumber;
 
-  Maintenance(Storage store, StorageConfig config, DataDir dirs, WriteAheadLog wal, int nextSegmentNumber) {
+  Maintenance(CurrentState store, StorageConfig config, DataDir dirs, WriteAheadLog wal, int nextSegmentNumber) {
     this.store = store;
     this.config = config;
     this.dirs = dirs;
@@ -50,7 +50,7 @@ final class Maintenance {
   /** Moves every non-empty active head to sealing when one is due (or {@code force}). */
   void rotate(boolean force) {
     synchronized (store.writeLock) {
-      StoreState s = store.state;
+      StoreState s = store.get();
       long now = System.currentTimeMillis();
       boolean due = false;
       for (LiveHead h : s.active().values()) {
@@ -65,7 +65,7 @@ final class Maintenance {
 
   /** Writes a segment for every sealing head, then commits them together with the WAL position they cover. */
   void sealPending() throws IOException {
-    StoreState s = store.state;
+    StoreState s = store.get();
     if (s.sealing().isEmpty()) return;
     List<Segment> written = new ArrayList<>();
     try {
@@ -94,7 +94,7 @@ final class Maintenance {
     if (keepFrom == Long.MAX_VALUE) keepFrom = wal.lastIndex();
     if (keepFrom == WriteAheadLog.NO_INDEX) return;
     synchronized (store.writeLock) {
-      if (!store.isClosed()) wal.deleteCyclesBefore(keepFrom);
+      if (!store.closed.get()) wal.deleteCyclesBefore(keepFrom);
     }
   }
 
@@ -102,7 +102,7 @@ final class Maintenance {
   int expire() throws IOException {
     long cutoff = (System.currentTimeMillis() - config.retentionMs()) * 1_000_000L;
     List<Segment> expired = new ArrayList<>();
-    for (Segment seg : store.state.segments()) if (seg.info.maxStartNanos() < cutoff) expired.add(seg);
+    for (Segment seg : store.get().segments()) if (seg.info.maxStartNanos() < cutoff) expired.add(seg);
     if (expired.isEmpty()) return 0;
     CrashPoints.reached("retention-before-manifest");
     store.commit(cur -> cur.replacing(expired, List.of()));
@@ -117,7 +117,7 @@ final class Maintenance {
    */
   int compactOnce() throws IOException {
     Map<String, List<Segment>> groups = new HashMap<>();
-    for (Segment seg : store.state.segments()) {
+    for (Segment seg : store.get().segments()) {
       if (seg.info.rows() >= config.compactBelowRows()) continue;
       long day = Math.floorDiv(seg.info.minStartNanos(), 86_400_000_000_000L);
       groups.computeIfAbsent(seg.info.tenant() + '\n' + day, k -> new ArrayList<>()).add(seg);

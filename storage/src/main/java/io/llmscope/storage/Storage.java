@@ -19,14 +19,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import net.openhft.chronicle.bytes.Bytes;
@@ -51,21 +48,16 @@ public final class Storage implements Closeable {
   private final DataDir dirs;
   private final WriteAheadLog wal;
   private final Maintenance maintenance;
-  /** Serialises WAL appends with head rotation (and WAL sync, close). */
-  final Object writeLock = new Object();
-  /** Serialises replacements of {@link #state}. */
-  private final Object stateLock = new Object();
-  private final AtomicBoolean closed = new AtomicBoolean();
-  /** Heads a reference still holds; the WAL keeps what they point into. */
-  final Set<LiveHead> liveHeads = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService background;
   private final AtomicLong traceSegmentReads = new AtomicLong();
-  volatile StoreState state;
+  private final CurrentState current;
   private volatile boolean dirty;
 
   private Storage(StorageConfig config) throws IOException {
     this.config = config;
     this.dirs = new DataDir(config.dataDir());
+    this.current = new CurrentState(dirs.root(), new StoreState(Map.of(), List.of(), List.of(), WriteAheadLog.NO_INDEX,
+        WriteAheadLog.NO_INDEX, 0));
     Files.createDirectories(dirs.wal());
     Files.createDirectories(dirs.segments());
     Manifest.Contents manifest = Manifest.readLatest(dirs.root());
@@ -77,8 +69,8 @@ public final class Storage implements Closeable {
         SpanCodec.readBatch(bytes, (tenant, spans, offsets) ->
             heads.computeIfAbsent(tenant, this::newHead).block.add(spans, index, offsets)));
     long cover = Math.max(manifest.walCovered(), wal.lastIndex());
-    this.state = new StoreState(heads, List.of(), segments, manifest.walCovered(), cover, manifest.generation());
-    this.maintenance = new Maintenance(this, config, dirs, wal, nextSegment[0]);
+    current.swap(recovering -> new StoreState(heads, List.of(), segments, manifest.walCovered(), cover, manifest.generation()));
+    this.maintenance = new Maintenance(current, config, dirs, wal, nextSegment[0]);
     LOG.info(() -> "opened " + segments.size() + " segments and replayed " + docs + " WAL batches ("
         + heads.values().stream().mapToLong(LiveHead::rows).sum() + " spans) from " + dirs.root());
     this.background = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -120,27 +112,7 @@ public final class Storage implements Closeable {
   }
 
   private LiveHead newHead(String tenant) {
-    return new LiveHead(new HeadBlock(tenant, wal), liveHeads);
-  }
-
-  boolean isClosed() {
-    return closed.get();
-  }
-
-  /** Replaces the state without a manifest commit (the segment list stays). */
-  void swap(UnaryOperator<StoreState> change) {
-    synchronized (stateLock) {
-      state = change.apply(state);
-    }
-  }
-
-  /** Writes the manifest of the changed state, then makes it the state. */
-  void commit(UnaryOperator<StoreState> change) throws IOException {
-    synchronized (stateLock) {
-      StoreState next = change.apply(state);
-      Manifest.commit(dirs.root(), next.manifest(), CrashPoints::reached);
-      state = next;
-    }
+    return new LiveHead(new HeadBlock(tenant, wal), current.liveHeads);
   }
 
   /**
@@ -152,7 +124,7 @@ public final class Storage implements Closeable {
    */
   public void append(String tenant, List<LlmSpan> spans) {
     if (spans.isEmpty()) return;
-    long waiting = state.unsealedRows();
+    long waiting = current.get().unsealedRows();
     if (waiting > config.maxHeadRows()) {
       throw new StorageBusyException(waiting + " rows are waiting to be sealed (limit " + config.maxHeadRows() + ")");
     }
@@ -163,8 +135,8 @@ public final class Storage implements Closeable {
       List<LlmSpan> part = spans.subList(from, Math.min(spans.size(), from + max));
       buf.clear();
       SpanCodec.writeBatch(buf, tenant, part, offsets);
-      synchronized (writeLock) {
-        if (closed.get()) throw new IllegalStateException("storage is closed");
+      synchronized (current.writeLock) {
+        if (current.closed.get()) throw new IllegalStateException("storage is closed");
         long index = wal.append(buf);
         activeHead(tenant).block.add(part, index, offsets);
         if (config.fsync() == FsyncPolicy.ALWAYS) {
@@ -176,12 +148,12 @@ public final class Storage implements Closeable {
     }
   }
 
-  /** Under writeLock. */
+  /** Under the write lock. */
   private LiveHead activeHead(String tenant) {
-    LiveHead h = state.active().get(tenant);
+    LiveHead h = current.get().active().get(tenant);
     if (h != null) return h;
     LiveHead created = newHead(tenant);
-    swap(s -> s.withActive(tenant, created));
+    current.swap(s -> s.withActive(tenant, created));
     return created;
   }
 
@@ -190,7 +162,7 @@ public final class Storage implements Closeable {
 
   private Pinned pin(String tenant) {
     while (true) {
-      StoreState s = state;
+      StoreState s = current.get();
       List<LiveHead> heads = s.headsOf(tenant);
       List<Segment> segments = s.segmentsOf(tenant);
       List<Runnable> releases = new ArrayList<>();
@@ -262,7 +234,7 @@ public final class Storage implements Closeable {
    * the peer benchmark's export) walk all data without knowing the server's auth config.
    */
   public SortedSet<String> tenants() {
-    StoreState s = state;
+    StoreState s = current.get();
     SortedSet<String> out = new TreeSet<>();
     for (LiveHead h : s.active().values()) if (h.rows() > 0) out.add(h.tenant());
     for (LiveHead h : s.sealing()) out.add(h.tenant());
@@ -276,7 +248,7 @@ public final class Storage implements Closeable {
   }
 
   public StorageStatus status(String tenant) {
-    StoreState s = state;
+    StoreState s = current.get();
     long headRows = 0;
     long rows = 0;
     long oldest = Long.MAX_VALUE;
@@ -304,8 +276,8 @@ public final class Storage implements Closeable {
 
   /** Forces appended WAL bytes to the device now. */
   public void sync() {
-    synchronized (writeLock) {
-      if (!closed.get()) wal.sync();
+    synchronized (current.writeLock) {
+      if (!current.closed.get()) wal.sync();
       dirty = false;
     }
   }
@@ -362,7 +334,7 @@ public final class Storage implements Closeable {
   }
 
   private void maintain() {
-    if (closed.get()) return;
+    if (current.closed.get()) return;
     try {
       maintenance.runOnce();
     } catch (Throwable e) {
@@ -374,17 +346,17 @@ public final class Storage implements Closeable {
   /** Stops background work, syncs and closes the WAL. Idempotent. */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) return;
+    if (!current.closed.compareAndSet(false, true)) return;
     background.shutdown();
     try {
       background.awaitTermination(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    synchronized (writeLock) {
+    synchronized (current.writeLock) {
       wal.sync();
       wal.close();
     }
-    for (Segment seg : state.segments()) seg.reader.close();
+    for (Segment seg : current.get().segments()) seg.reader.close();
   }
 }

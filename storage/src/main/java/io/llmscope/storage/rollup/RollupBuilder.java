@@ -6,7 +6,6 @@ import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
 import io.llmscope.storage.model.Dim;
 import io.llmscope.storage.model.Measure;
 import io.llmscope.storage.model.SpanFlags;
-import io.llmscope.storage.scan.ColumnBatch;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -43,7 +42,7 @@ public final class RollupBuilder {
   private final boolean[] error;
   private final List<Partial> partials = new ArrayList<>();
 
-  /** @param start start times (ns) in output row order; @param flags per-row ColumnBatch flags; @param error per-row status error */
+  /** @param start start times (ns) in output row order; @param flags per-row SpanFlags bits; @param error per-row status error */
   public RollupBuilder(long[] start, long[] flags, boolean[] error) {
     n = start.length;
     long lo = Long.MAX_VALUE;
