@@ -34,8 +34,8 @@ import net.openhft.chronicle.bytes.Bytes;
  * <p>{@link #append} makes a batch durable in the write-ahead log and visible in the tenant's
  * head before it returns, so a caller may acknowledge it. A background thread seals heads into
  * immutable segments, merges small segments and drops expired ones; every such change is
- * committed by one atomic {@link Manifest} swap ({@link Maintenance} does that work). {@link #open} reads the manifest and replays
- * only the WAL documents no segment covers, so every acknowledged span is there exactly once
+ * committed by one atomic {@link Manifest} swap ({@link Maintenance} does that work). {@link #open}
+ * reads the manifest and replays only the WAL documents no segment covers, so every acknowledged span is there exactly once
  * after a crash at any point. Queries read a {@link StoreSnapshot}: every row once, whatever
  * sealing or compaction does meanwhile. Thread-safe.
  */
@@ -56,13 +56,11 @@ public final class Storage implements Closeable {
   private Storage(StorageConfig config) throws IOException {
     this.config = config;
     this.dirs = new DataDir(config.dataDir());
-    this.current = new CurrentState(dirs.root(), new StoreState(Map.of(), List.of(), List.of(), WriteAheadLog.NO_INDEX,
-        WriteAheadLog.NO_INDEX, 0));
+    this.current = new CurrentState(dirs.root(), StoreState.EMPTY);
     Files.createDirectories(dirs.wal());
     Files.createDirectories(dirs.segments());
     Manifest.Contents manifest = Manifest.readLatest(dirs.root());
-    int[] nextSegment = {0};
-    List<Segment> segments = openSegments(manifest, nextSegment);
+    List<Segment> segments = openSegments(manifest);
     this.wal = new WriteAheadLog(dirs.wal(), config.walRollCycle());
     Map<String, LiveHead> heads = new HashMap<>();
     long docs = wal.replay(manifest.walCovered(), (index, bytes) ->
@@ -70,7 +68,7 @@ public final class Storage implements Closeable {
             heads.computeIfAbsent(tenant, this::newHead).block.add(spans, index, offsets)));
     long cover = Math.max(manifest.walCovered(), wal.lastIndex());
     current.swap(recovering -> new StoreState(heads, List.of(), segments, manifest.walCovered(), cover, manifest.generation()));
-    this.maintenance = new Maintenance(current, config, dirs, wal, nextSegment[0]);
+    this.maintenance = new Maintenance(current, config, dirs, wal, nextSegmentNumber(manifest));
     LOG.info(() -> "opened " + segments.size() + " segments and replayed " + docs + " WAL batches ("
         + heads.values().stream().mapToLong(LiveHead::rows).sum() + " spans) from " + dirs.root());
     this.background = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -92,13 +90,12 @@ public final class Storage implements Closeable {
   }
 
   /** Opens the manifest's segments and deletes anything in the segments dir it does not list. */
-  private List<Segment> openSegments(Manifest.Contents manifest, int[] nextSegment) throws IOException {
+  private List<Segment> openSegments(Manifest.Contents manifest) throws IOException {
     Set<String> listed = new HashSet<>();
     List<Segment> segments = new ArrayList<>();
     for (Manifest.Entry e : manifest.segments()) {
       listed.add(e.name());
       segments.add(Segment.open(e.name(), dirs.segment(e.name())));
-      nextSegment[0] = Math.max(nextSegment[0], DataDir.segmentNumber(e.name()) + 1);
     }
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dirs.segments())) {
       for (Path p : entries) {
@@ -109,6 +106,13 @@ public final class Storage implements Closeable {
       }
     }
     return segments;
+  }
+
+  /** One past the highest segment number the manifest lists. */
+  private static int nextSegmentNumber(Manifest.Contents manifest) {
+    int next = 0;
+    for (Manifest.Entry e : manifest.segments()) next = Math.max(next, DataDir.segmentNumber(e.name()) + 1);
+    return next;
   }
 
   private LiveHead newHead(String tenant) {

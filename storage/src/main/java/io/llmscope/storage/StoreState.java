@@ -1,5 +1,6 @@
 package io.llmscope.storage;
 
+import io.llmscope.storage.wal.WriteAheadLog;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +16,10 @@ import java.util.Map;
 record StoreState(
     Map<String, LiveHead> active, List<LiveHead> sealing, List<Segment> segments,
     long walCovered, long pendingCover, long generation) {
+
+  /** Before recovery: nothing stored, nothing covered. */
+  static final StoreState EMPTY = new StoreState(Map.of(), List.of(), List.of(), WriteAheadLog.NO_INDEX,
+      WriteAheadLog.NO_INDEX, 0);
 
   StoreState {
     active = Map.copyOf(active);
