@@ -1,5 +1,6 @@
 package io.llmscope.server;
 
+import io.llmscope.storage.DataDirLockedException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -15,6 +16,8 @@ final class ServeCommand implements Callable<Integer> {
   private static final Logger LOG = Logger.getLogger(ServeCommand.class.getName());
   /** Exit code of a config file that cannot be used (the message on stderr names the key). */
   static final int EXIT_BAD_CONFIG = 2;
+  /** Exit code when another server has the data directory open. */
+  static final int EXIT_DATA_DIR_IN_USE = 3;
 
   @Option(names = "--data-dir", defaultValue = "./data", description = "Data directory, created if missing (default: ${DEFAULT-VALUE}).")
   Path dataDir;
@@ -43,7 +46,13 @@ final class ServeCommand implements Callable<Integer> {
       System.err.println("llmscope: cannot use config " + config + ": " + e.getMessage());
       return EXIT_BAD_CONFIG;
     }
-    LlmScopeServer server = LlmScopeServer.start(cfg, dataDir, grpcPort, otlpHttpPort, httpPort);
+    LlmScopeServer server;
+    try {
+      server = LlmScopeServer.start(cfg, dataDir, grpcPort, otlpHttpPort, httpPort);
+    } catch (DataDirLockedException e) {
+      System.err.println("llmscope: " + e.getMessage());
+      return EXIT_DATA_DIR_IN_USE;
+    }
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), s -> stop.countDown());
     Signal.handle(new Signal("INT"), s -> stop.countDown());

@@ -6,6 +6,11 @@ import java.nio.file.Path;
 record DataDir(Path root) {
   static final String SEGMENT_PREFIX = "seg-";
 
+  /** Held by the one store that has the directory open ({@link DataDirLock}). */
+  Path lock() {
+    return root.resolve("lock");
+  }
+
   Path wal() {
     return root.resolve("wal");
   }

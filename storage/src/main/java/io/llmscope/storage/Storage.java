@@ -37,7 +37,8 @@ import net.openhft.chronicle.bytes.Bytes;
  * committed by one atomic {@link Manifest} swap ({@link Maintenance} does that work). {@link #open}
  * reads the manifest and replays only the WAL documents no segment covers, so every acknowledged span is there exactly once
  * after a crash at any point. Queries read a {@link StoreSnapshot}: every row once, whatever
- * sealing or compaction does meanwhile. Thread-safe.
+ * sealing or compaction does meanwhile. One store per data directory: a second {@link #open}
+ * fails with {@link DataDirLockedException} naming the holder. Thread-safe.
  */
 public final class Storage implements Closeable {
   private static final Logger LOG = Logger.getLogger(Storage.class.getName());
@@ -51,26 +52,34 @@ public final class Storage implements Closeable {
   private final ScheduledExecutorService background;
   private final AtomicLong traceSegmentReads = new AtomicLong();
   private final CurrentState current;
+  private final DataDirLock lock;
   private volatile boolean dirty;
 
   private Storage(StorageConfig config) throws IOException {
     this.config = config;
     this.dirs = new DataDir(config.dataDir());
     this.current = new CurrentState(dirs.root(), StoreState.EMPTY);
-    Files.createDirectories(dirs.wal());
-    Files.createDirectories(dirs.segments());
-    Manifest.Contents manifest = Manifest.readLatest(dirs.root());
-    List<Segment> segments = openSegments(manifest);
-    this.wal = new WriteAheadLog(dirs.wal(), config.walRollCycle());
-    Map<String, LiveHead> heads = new HashMap<>();
-    long docs = wal.replay(manifest.walCovered(), (index, bytes) ->
-        SpanCodec.readBatch(bytes, (tenant, spans, offsets) ->
-            heads.computeIfAbsent(tenant, this::newHead).block.add(spans, index, offsets)));
-    long cover = Math.max(manifest.walCovered(), wal.lastIndex());
-    current.swap(recovering -> new StoreState(heads, List.of(), segments, manifest.walCovered(), cover, manifest.generation()));
-    this.maintenance = new Maintenance(current, config, dirs, wal, nextSegmentNumber(manifest));
-    LOG.info(() -> "opened " + segments.size() + " segments and replayed " + docs + " WAL batches ("
-        + heads.values().stream().mapToLong(LiveHead::rows).sum() + " spans) from " + dirs.root());
+    Files.createDirectories(dirs.root());
+    this.lock = DataDirLock.acquire(dirs.root(), dirs.lock());
+    try {
+      Files.createDirectories(dirs.wal());
+      Files.createDirectories(dirs.segments());
+      Manifest.Contents manifest = Manifest.readLatest(dirs.root());
+      List<Segment> segments = openSegments(manifest);
+      this.wal = new WriteAheadLog(dirs.wal(), config.walRollCycle());
+      Map<String, LiveHead> heads = new HashMap<>();
+      long docs = wal.replay(manifest.walCovered(), (index, bytes) ->
+          SpanCodec.readBatch(bytes, (tenant, spans, offsets) ->
+              heads.computeIfAbsent(tenant, this::newHead).block.add(spans, index, offsets)));
+      long cover = Math.max(manifest.walCovered(), wal.lastIndex());
+      current.swap(recovering -> new StoreState(heads, List.of(), segments, manifest.walCovered(), cover, manifest.generation()));
+      this.maintenance = new Maintenance(current, config, dirs, wal, nextSegmentNumber(manifest));
+      LOG.info(() -> "opened " + segments.size() + " segments and replayed " + docs + " WAL batches ("
+          + heads.values().stream().mapToLong(LiveHead::rows).sum() + " spans) from " + dirs.root());
+    } catch (IOException | RuntimeException e) {
+      lock.close(); // the next open may try again
+      throw e;
+    }
     this.background = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "llmscope-storage");
       t.setDaemon(true);
@@ -362,5 +371,10 @@ public final class Storage implements Closeable {
       wal.close();
     }
     for (Segment seg : current.get().segments()) seg.reader.close();
+    try {
+      lock.close();
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "could not release " + dirs.lock(), e);
+    }
   }
 }

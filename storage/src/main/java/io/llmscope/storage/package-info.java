@@ -13,6 +13,8 @@
  *
  * <pre>
  * DATA_DIR/
+ *   lock                    DataDirLock: OS-locked by the one process that has the directory open;
+ *                           names it (pid, host, since) for a second one
  *   manifest-N              Manifest: the live segments and the WAL index they cover, generation N
  *                           (the highest valid one wins); committed atomically
  *   manifest-N.pending      Manifest: a commit in progress; deleted on open

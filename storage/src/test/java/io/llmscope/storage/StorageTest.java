@@ -135,4 +135,20 @@ class StorageTest {
       assertEquals(3, st.snapshot("t").rows());
     }
   }
+
+  @Test
+  void oneStorePerDataDirAndTheSecondIsToldWhoHoldsIt() throws Exception {
+    StorageConfig config = StorageConfig.defaults(dir);
+    try (Storage first = Storage.open(config)) {
+      first.append("default", List.of(span(1, "gpt-4o")));
+      DataDirLockedException e = assertThrows(DataDirLockedException.class, () -> Storage.open(config));
+      assertTrue(e.getMessage().contains("pid " + ProcessHandle.current().pid()), e.getMessage());
+      try (StoreSnapshot snap = first.snapshot("default")) {
+        assertEquals(1, snap.rows(), "the refused open left the first store alone");
+      }
+    }
+    try (Storage again = Storage.open(config); StoreSnapshot snap = again.snapshot("default")) {
+      assertEquals(1, snap.rows(), "closing released the directory");
+    }
+  }
 }
