@@ -161,6 +161,9 @@ abstract class MetricState {
     private DDSketch[] sketches = new DDSketch[0];
     private long[] values = new long[0];
     private long[] notPositive = new long[0];
+    /** Exact extremes per group: a quantile never reads outside the values it summarises. */
+    private double[] min = new double[0];
+    private double[] max = new double[0];
     private double[] column;
     private double[] quantiles = new double[0];
     private int answeredGroup = -1;
@@ -176,6 +179,11 @@ abstract class MetricState {
       sketches = Arrays.copyOf(sketches, cap);
       values = Arrays.copyOf(values, cap);
       notPositive = Arrays.copyOf(notPositive, cap);
+      int old = min.length;
+      min = Arrays.copyOf(min, cap);
+      max = Arrays.copyOf(max, cap);
+      Arrays.fill(min, old, cap, Double.POSITIVE_INFINITY);
+      Arrays.fill(max, old, cap, Double.NEGATIVE_INFINITY);
     }
 
     void bind(ColumnBatch batch) {
@@ -188,6 +196,8 @@ abstract class MetricState {
       sketch(group).accept(v);
       values[group]++;
       if (v <= MIN_POSITIVE) notPositive[group]++;
+      if (v < min[group]) min[group] = v;
+      if (v > max[group]) max[group] = v;
     }
 
     void accept(int group, Rollup r, int cell) {
@@ -196,6 +206,8 @@ abstract class MetricState {
       r.addTo(sketch(group), field.measure(), cell);
       values[group] += n;
       notPositive[group] += r.zeros(field.measure(), cell);
+      min[group] = Math.min(min[group], r.min(field.measure(), cell));
+      max[group] = Math.max(max[group], r.max(field.measure(), cell));
     }
 
     private DDSketch sketch(int group) {
@@ -211,6 +223,8 @@ abstract class MetricState {
       else sketches[group].mergeWith(o);
       values[group] += other.values[otherGroup];
       notPositive[group] += other.notPositive[otherGroup];
+      min[group] = Math.min(min[group], other.min[otherGroup]);
+      max[group] = Math.max(max[group], other.max[otherGroup]);
     }
 
     /** Registers a quantile this sketch will be asked for, so one pass over its bins answers all. */
@@ -228,7 +242,10 @@ abstract class MetricState {
             ? SketchQuantiles.ofPositive(s, values[group], quantiles) : SketchQuantiles.of(s, quantiles);
         answeredGroup = group;
       }
-      for (int i = 0; i < quantiles.length; i++) if (quantiles[i] == q) return answers[i];
+      for (int i = 0; i < quantiles.length; i++) {
+        // The sketch answers within 1% of a bin's value; the group's own extremes are exact.
+        if (quantiles[i] == q) return Math.max(min[group], Math.min(max[group], answers[i]));
+      }
       throw new IllegalStateException("quantile " + q + " was not registered");
     }
   }
