@@ -1,6 +1,7 @@
 package io.llmscope.query;
 
 import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.Nanos;
 import io.llmscope.storage.model.SpanFlags;
 import io.llmscope.storage.rollup.Rollup;
 import io.llmscope.storage.scan.ColumnBatch;
@@ -41,8 +42,8 @@ final class Aggregation {
     this.q = q;
     this.limit = limit;
     this.maxGroups = maxGroups;
-    this.fromNanos = q.fromMs() * 1_000_000L;
-    this.toNanos = q.toMs() * 1_000_000L;
+    this.fromNanos = Nanos.fromMillis(q.fromMs());
+    this.toNanos = Nanos.fromMillis(q.toMs());
     this.groupWidth = q.groupBy().size() + (q.stepMs() > 0 ? 1 : 0);
     this.table = new GroupTable(groupWidth);
     this.probe = new long[Math.max(1, groupWidth)];

@@ -1,6 +1,7 @@
 package io.llmscope.query;
 
 import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.Nanos;
 import io.llmscope.storage.rollup.Rollup;
 import io.llmscope.storage.scan.ColumnBatch;
 import io.llmscope.storage.scan.Dictionary;
@@ -45,8 +46,8 @@ final class Planner {
 
   Planner(Query q, boolean useRollups) {
     this.q = q;
-    this.fromNanos = q.fromMs() * 1_000_000L;
-    this.toNanos = q.toMs() * 1_000_000L;
+    this.fromNanos = Nanos.fromMillis(q.fromMs());
+    this.toNanos = Nanos.fromMillis(q.toMs());
     this.useRollups = useRollups;
     this.explain = q.explain();
   }

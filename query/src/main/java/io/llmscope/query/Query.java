@@ -272,9 +272,15 @@ public record Query(long fromMs, long toMs, List<Filter> filters, List<FieldRef>
       if (stepText != null) {
         step = stepInMs ? stepMs : TimeExpr.parseDuration(stepText, "step");
         if (step <= 0) throw new QueryException("'step' must be positive");
-        long buckets = (to - from) / step + 1;
+        long buckets;
+        try {
+          buckets = Math.addExact(Math.subtractExact(to, from) / step, 1);
+        } catch (ArithmeticException e) {
+          buckets = Long.MAX_VALUE; // a range wider than a long is more than any limit
+        }
         if (limits != null && buckets > limits.maxBuckets()) {
-          throw new QueryException("'step' " + stepText + " makes " + buckets + " buckets over the range; at most "
+          String made = buckets == Long.MAX_VALUE ? "more than " + limits.maxBuckets() : Long.toString(buckets);
+          throw new QueryException("'step' " + stepText + " makes " + made + " buckets over the range; at most "
               + limits.maxBuckets() + " allowed");
         }
       }

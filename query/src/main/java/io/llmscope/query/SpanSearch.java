@@ -3,6 +3,7 @@ package io.llmscope.query;
 import io.llmscope.storage.StoreSnapshot;
 import io.llmscope.storage.model.Dim;
 import io.llmscope.storage.model.LlmSpan;
+import io.llmscope.storage.model.Nanos;
 import io.llmscope.storage.scan.ColumnBatch;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,8 +20,8 @@ final class SpanSearch {
   private SpanSearch() {}
 
   static List<LlmSpan> newest(StoreSnapshot snap, long fromMs, long toMs, Map<Dim, String> equals, int limit) {
-    long from = fromMs * 1_000_000L;
-    long to = toMs * 1_000_000L;
+    long from = Nanos.fromMillis(fromMs);
+    long to = Nanos.fromMillis(toMs);
     // Min-heap on start time: the root is the oldest of the current top N.
     PriorityQueue<LlmSpan> top = new PriorityQueue<>(Comparator.comparingLong((LlmSpan s) -> s.startNanos)
         .thenComparingLong(s -> s.spanId));

@@ -1,5 +1,6 @@
 package io.llmscope.storage;
 
+import io.llmscope.storage.model.Nanos;
 import io.llmscope.storage.scan.ColumnBatch;
 import io.llmscope.storage.segment.SegmentWriter;
 import io.llmscope.storage.wal.WriteAheadLog;
@@ -100,7 +101,7 @@ final class Maintenance {
 
   /** Drops segments whose newest span is older than the retention period. */
   int expire() throws IOException {
-    long cutoff = (System.currentTimeMillis() - config.retentionMs()) * 1_000_000L;
+    long cutoff = Nanos.fromMillis(System.currentTimeMillis() - config.retentionMs());
     List<Segment> expired = new ArrayList<>();
     for (Segment seg : store.get().segments()) if (seg.info.maxStartNanos() < cutoff) expired.add(seg);
     if (expired.isEmpty()) return 0;

@@ -151,4 +151,18 @@ class StorageTest {
       assertEquals(1, snap.rows(), "closing released the directory");
     }
   }
+
+  /** Retention is ms, span times ns: a retention past what nanoseconds count keeps everything (it wrapped before). */
+  @Test
+  void aRetentionLongerThanNanosecondsCountDropsNothing() throws Exception {
+    for (long retention : new long[] {Long.MAX_VALUE / 4, 1_000_000L * 86_400_000L}) {
+      Path d = dir.resolve("r" + retention);
+      try (Storage st = Storage.open(StorageConfig.builder(d).retentionMs(retention).build())) {
+        st.append("default", List.of(span(1, "gpt-4o"), span(2, "gpt-4o")));
+        st.sealNow();
+        assertEquals(0, st.expireNow(), "retention " + retention + " ms");
+        assertEquals(2, st.status("default").spans());
+      }
+    }
+  }
 }
