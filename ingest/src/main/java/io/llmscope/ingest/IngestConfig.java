@@ -10,15 +10,18 @@ package io.llmscope.ingest;
  * @param maxInflightRequests requests decoded or appended at once; more get 503 / UNAVAILABLE with a retry hint
  * @param captureContent keep prompt and completion text in span details (false drops it at ingest)
  * @param maxContentChars longest prompt or completion value kept; longer ones are cut
+ * @param maxFutureSkewMs a span starting later than this after the server's clock is rejected (in
+ *     {@code partial_success}): it would outlive retention and skew every time range
  */
 public record IngestConfig(String host, int grpcPort, int httpPort, int maxBodyBytes, int maxInflightRequests,
-    boolean captureContent, int maxContentChars) {
+    boolean captureContent, int maxContentChars, long maxFutureSkewMs) {
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_GRPC_PORT = 4317;
   public static final int DEFAULT_HTTP_PORT = 4318;
   public static final int DEFAULT_MAX_BODY_BYTES = 16 << 20;
   public static final int DEFAULT_MAX_INFLIGHT_REQUESTS = 64;
   public static final int DEFAULT_MAX_CONTENT_CHARS = 32 * 1024;
+  public static final long DEFAULT_MAX_FUTURE_SKEW_MS = 86_400_000L;
 
   public IngestConfig {
     if (host == null || host.isBlank()) throw new IllegalArgumentException("host must be set");
@@ -27,6 +30,7 @@ public record IngestConfig(String host, int grpcPort, int httpPort, int maxBodyB
     if (maxBodyBytes <= 0) throw new IllegalArgumentException("maxBodyBytes must be > 0, got " + maxBodyBytes);
     if (maxInflightRequests <= 0) throw new IllegalArgumentException("maxInflightRequests must be > 0, got " + maxInflightRequests);
     if (maxContentChars <= 0) throw new IllegalArgumentException("maxContentChars must be > 0, got " + maxContentChars);
+    if (maxFutureSkewMs <= 0) throw new IllegalArgumentException("maxFutureSkewMs must be > 0, got " + maxFutureSkewMs);
   }
 
   public static IngestConfig defaults(String host, int grpcPort, int httpPort) {
@@ -46,6 +50,7 @@ public record IngestConfig(String host, int grpcPort, int httpPort, int maxBodyB
     private int maxInflightRequests = DEFAULT_MAX_INFLIGHT_REQUESTS;
     private boolean captureContent = true;
     private int maxContentChars = DEFAULT_MAX_CONTENT_CHARS;
+    private long maxFutureSkewMs = DEFAULT_MAX_FUTURE_SKEW_MS;
 
     private Builder() {}
 
@@ -56,9 +61,11 @@ public record IngestConfig(String host, int grpcPort, int httpPort, int maxBodyB
     public Builder maxInflightRequests(int v) { maxInflightRequests = v; return this; }
     public Builder captureContent(boolean v) { captureContent = v; return this; }
     public Builder maxContentChars(int v) { maxContentChars = v; return this; }
+    public Builder maxFutureSkewMs(long v) { maxFutureSkewMs = v; return this; }
 
     public IngestConfig build() {
-      return new IngestConfig(host, grpcPort, httpPort, maxBodyBytes, maxInflightRequests, captureContent, maxContentChars);
+      return new IngestConfig(host, grpcPort, httpPort, maxBodyBytes, maxInflightRequests, captureContent, maxContentChars,
+          maxFutureSkewMs);
     }
   }
 }

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class IngestPipeline {
   private final Storage storage;
-  private final SpanNormaliser normaliser = new SpanNormaliser();
+  private final SpanNormaliser normaliser;
   private final IngestMetrics metrics;
   private final AtomicInteger inflight = new AtomicInteger();
   private final int maxInflight;
@@ -29,6 +29,7 @@ final class IngestPipeline {
     this.maxInflight = config.maxInflightRequests();
     this.maxBodyBytes = config.maxBodyBytes();
     this.content = new ContentPolicy(config.captureContent(), config.maxContentChars());
+    this.normaliser = new SpanNormaliser(System::currentTimeMillis, config.maxFutureSkewMs());
   }
 
   /**

@@ -6,6 +6,7 @@ import io.llmscope.ingest.AttributeMapping.Target;
 import io.llmscope.storage.model.Dim;
 import io.llmscope.storage.model.LlmSpan;
 import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.Nanos;
 import io.llmscope.storage.model.SpanDetail;
 import io.llmscope.storage.model.SpanEvent;
 import io.llmscope.storage.model.SpanLink;
@@ -20,6 +21,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Maps every span of an export request, in any supported dialect, to a canonical {@link LlmSpan}.
@@ -27,12 +29,19 @@ import java.util.Map;
  * <p>Per span: ids, times, kind and status are read from the span; each attribute is converted to
  * the detail value model, kept verbatim, and looked up once in {@link AttributeMapping}; matching
  * resource attributes (computed once per resource) are offered after the span's own; then the
- * {@link DerivedRules} run. Spans without a valid trace or span id are rejected and counted; every
- * other span is kept. Stateless apart from immutable tables, so one instance is thread-safe.
+ * {@link DerivedRules} run. Spans without a valid trace or span id, or with a time no span can have
+ * ({@link #timeProblem}), are rejected and counted; every other span is kept. Stateless apart from
+ * immutable tables, so one instance is thread-safe.
  */
 final class SpanNormaliser {
+  private final LongSupplier clockMs;
+  private final long maxFutureSkewMs;
 
-  SpanNormaliser() {}
+  /** Spans starting more than {@code maxFutureSkewMs} after {@code clockMs} are rejected. */
+  SpanNormaliser(LongSupplier clockMs, long maxFutureSkewMs) {
+    this.clockMs = clockMs;
+    this.maxFutureSkewMs = maxFutureSkewMs;
+  }
 
   NormalisedBatch normalise(ExportTraceServiceRequest request) {
     int total = 0;
@@ -43,6 +52,7 @@ final class SpanNormaliser {
     int rejected = 0;
     String firstProblem = null;
     SpanFields fields = new SpanFields();
+    long latestStart = Nanos.fromMillis(clockMs.getAsLong() + maxFutureSkewMs);
     for (ResourceSpans rs : request.getResourceSpansList()) {
       ResourceContext resource = new ResourceContext(rs.getResource());
       for (ScopeSpans ss : rs.getScopeSpansList()) {
@@ -50,6 +60,7 @@ final class SpanNormaliser {
         String scopeVersion = ss.getScope().getVersion();
         for (Span span : ss.getSpansList()) {
           String problem = idProblem(span);
+          if (problem == null) problem = timeProblem(span, latestStart);
           LlmSpan out = null;
           if (problem == null) {
             try {
@@ -78,6 +89,23 @@ final class SpanNormaliser {
   static String idProblem(Span span) {
     String p = idProblem(span.getTraceId(), 16, "trace_id");
     return p != null ? p : idProblem(span.getSpanId(), 8, "span_id");
+  }
+
+  /**
+   * Why a span's times cannot be stored, or null. OTLP times are unsigned 64-bit nanoseconds, a
+   * long holds them only up to 2262: beyond, Java sees them negative. A start further ahead than
+   * the allowed skew would outlive retention and stretch every time range.
+   */
+  String timeProblem(Span span, long latestStartNanos) {
+    long start = span.getStartTimeUnixNano();
+    long end = span.getEndTimeUnixNano();
+    if (start < 0) return "start_time_unix_nano " + Long.toUnsignedString(start) + " is after 2262, the latest time a span can have";
+    if (end < 0) return "end_time_unix_nano " + Long.toUnsignedString(end) + " is after 2262, the latest time a span can have";
+    if (start > latestStartNanos) {
+      return "start_time_unix_nano " + start + " is more than " + maxFutureSkewMs + " ms ahead of the server's clock"
+          + " (ingest.maxFutureSkew)";
+    }
+    return null;
   }
 
   private static String idProblem(ByteString id, int size, String name) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class DialectEquivalenceTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final SpanNormaliser normaliser = new SpanNormaliser();
+  private final SpanNormaliser normaliser = new SpanNormaliser(System::currentTimeMillis, IngestConfig.DEFAULT_MAX_FUTURE_SKEW_MS);
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> attributeMap(String fixture) throws Exception {

@@ -32,7 +32,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class SpanNormaliserTest {
-  private final SpanNormaliser normaliser = new SpanNormaliser();
+  private final SpanNormaliser normaliser = new SpanNormaliser(System::currentTimeMillis, IngestConfig.DEFAULT_MAX_FUTURE_SKEW_MS);
 
   private LlmSpan one(Map<String, ?> attributes) {
     NormalisedBatch b = normaliser.normalise(Fixtures.wrap(attributes));
@@ -302,5 +302,42 @@ class SpanNormaliserTest {
     for (AttributeMapping.Rule r : AttributeMapping.RULES) {
       assertTrue(text.contains("`" + r.key() + "`"), "docs/normalisation.md does not mention " + r.key());
     }
+  }
+
+  /**
+   * OTLP times are unsigned: 2^64 - 1 reads as -1 in Java, and a span dated 2100 would outlive
+   * retention with its whole segment. Both are rejected per span, naming the field; the rest of
+   * the request is kept.
+   */
+  @Test
+  void spansWithTimesNoSpanCanHaveAreRejectedAndTheRestKept() {
+    long nowMs = 1_760_000_000_000L;
+    SpanNormaliser clocked = new SpanNormaliser(() -> nowMs, 3_600_000L);
+    ExportTraceServiceRequest one = Fixtures.wrap(Map.of("gen_ai.request.model", "gpt-4o"));
+    Span base = one.getResourceSpans(0).getScopeSpans(0).getSpans(0);
+    long now = nowMs * 1_000_000L;
+    List<Span> spans = List.of(
+        base.toBuilder().setStartTimeUnixNano(now).setEndTimeUnixNano(now + 5).build(),
+        base.toBuilder().setSpanId(id(2)).setStartTimeUnixNano(-1L).setEndTimeUnixNano(-1L).build(),
+        base.toBuilder().setSpanId(id(3)).setStartTimeUnixNano(now).setEndTimeUnixNano(Long.MIN_VALUE).build(),
+        base.toBuilder().setSpanId(id(4)).setStartTimeUnixNano(now + 2 * 3_600_000_000_000L).setEndTimeUnixNano(now + 2 * 3_600_000_000_001L).build(),
+        base.toBuilder().setSpanId(id(5)).setStartTimeUnixNano(now + 3_500_000_000_000L).setEndTimeUnixNano(now + 3_600_000_000_000L).build());
+    ExportTraceServiceRequest request = one.toBuilder()
+        .setResourceSpans(0, one.getResourceSpans(0).toBuilder().setScopeSpans(0,
+            one.getResourceSpans(0).getScopeSpans(0).toBuilder().clearSpans().addAllSpans(spans)))
+        .build();
+    NormalisedBatch b = clocked.normalise(request);
+    assertEquals(2, b.spans().size(), "now, and within the allowed skew");
+    assertEquals(3, b.rejected());
+    assertTrue(b.rejectionMessage().startsWith("3 spans rejected; first: span 'chat gpt-4': start_time_unix_nano 18446744073709551615 is after 2262"),
+        b.rejectionMessage());
+    assertEquals("end_time_unix_nano 9223372036854775808 is after 2262, the latest time a span can have", clocked.timeProblem(spans.get(2), Long.MAX_VALUE));
+    assertTrue(clocked.timeProblem(spans.get(3), now + 3_600_000_000_000L).contains("more than 3600000 ms ahead"), "future start");
+  }
+
+  private static ByteString id(int n) {
+    byte[] b = new byte[8];
+    b[7] = (byte) n;
+    return ByteString.copyFrom(b);
   }
 }

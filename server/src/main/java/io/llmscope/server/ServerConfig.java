@@ -39,7 +39,7 @@ import java.util.stream.Collectors;
  * retention: 30d
  * storage: {fsync, fsyncInterval (fsyncIntervalMs), maxSpansPerWalDocument, sealRows, sealAge (sealAgeMs),
  *           maxHeadRows, compactBelowRows, compactMaxRows}
- * ingest:  {maxBodyBytes, maxInflightRequests}
+ * ingest:  {maxBodyBytes, maxInflightRequests, maxFutureSkew}
  * query:   {defaultLimit, maxLimit, maxBuckets, maxGroups, scanThreads, rollups, scanPoolThreads, scanQueue}
  * content: {capture, maxChars}
  * auth:    {keys: [{key, tenant}]}
@@ -157,6 +157,7 @@ public final class ServerConfig {
 
     key("ingest.maxBodyBytes", Target.INGEST, "maxBodyBytes", INT, (b, v) -> b.ingest.maxBodyBytes(v));
     key("ingest.maxInflightRequests", Target.INGEST, "maxInflightRequests", INT, (b, v) -> b.ingest.maxInflightRequests(v));
+    key("ingest.maxFutureSkew", Target.INGEST, "maxFutureSkewMs", DURATION, (b, v) -> b.ingest.maxFutureSkewMs(v));
     key("content.capture", Target.INGEST, "captureContent", BOOL, (b, v) -> b.ingest.captureContent(v));
     key("content.maxChars", Target.INGEST, "maxContentChars", INT, (b, v) -> b.ingest.maxContentChars(v));
 

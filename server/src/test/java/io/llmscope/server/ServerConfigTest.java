@@ -43,6 +43,7 @@ class ServerConfigTest {
       ingest:
         maxBodyBytes: 1048576
         maxInflightRequests: 7
+        maxFutureSkew: 2h
       content:
         capture: false
         maxChars: 99
@@ -100,6 +101,7 @@ class ServerConfigTest {
     assertEquals(12, i.httpPort());
     assertEquals(1048576, i.maxBodyBytes());
     assertEquals(7, i.maxInflightRequests());
+    assertEquals(7_200_000L, i.maxFutureSkewMs());
     assertFalse(i.captureContent());
     assertEquals(99, i.maxContentChars());
 
