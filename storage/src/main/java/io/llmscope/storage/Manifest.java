@@ -41,6 +41,8 @@ final class Manifest {
   static final String FORMAT = "llmscope.manifest";
   /** Versions this build reads; it writes the current one. */
   static final int VERSION_START = 1;
+  /** The first version in {@link Framing}. */
+  static final int VERSION_FRAMED = 2;
   static final int VERSION_CURRENT = 2;
   /** Magic of version 1 ("LSMF", big-endian), which predates {@link Framing}. */
   private static final int V1_MAGIC = 0x4C534D46;
@@ -129,10 +131,7 @@ final class Manifest {
     for (Entry e : c.segments()) {
       out.utf8(e.name()).utf8(e.tenant()).i32(e.rows()).i64(e.minStart()).i64(e.maxStart()).i64(e.bytes());
     }
-    out.i32(Framing.FOOTER_MAGIC).i32(0);
-    CRC32 crc = new CRC32();
-    crc.update(out.buf, 0, out.size());
-    out.i64(crc.getValue());
+    Framing.writeFooter(out);
     return out.toArray();
   }
 
@@ -140,7 +139,7 @@ final class Manifest {
     if (data.length >= 4 && ByteBuffer.wrap(data, 0, 4).getInt() == V1_MAGIC) return decodeV1(data);
     Framing.checkFooter(file, data);
     SegmentBytes.In in = new SegmentBytes.In(data, 0, data.length - Framing.FOOTER_LENGTH);
-    Framing.checkHeader(file, in, FORMAT, 2, VERSION_CURRENT);
+    Framing.checkHeader(file, in, FORMAT, VERSION_FRAMED, VERSION_CURRENT);
     try {
       long gen = in.i64();
       long covered = in.i64();

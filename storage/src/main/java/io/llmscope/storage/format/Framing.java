@@ -67,6 +67,14 @@ public final class Framing {
     }
   }
 
+  /** Appends the footer to a file built whole in memory (the checksum covers all before it). */
+  public static void writeFooter(SegmentBytes.Out out) {
+    out.i32(FOOTER_MAGIC).i32(0);
+    CRC32 crc = new CRC32();
+    crc.update(out.buf, 0, out.size());
+    out.i64(crc.getValue());
+  }
+
   /** Checks footer magic and checksum of a file held whole in memory. */
   public static void checkFooter(Path file, byte[] whole) throws CorruptSegmentException {
     if (whole.length < FOOTER_LENGTH) throw new CorruptSegmentException(file, "too short for a footer");
