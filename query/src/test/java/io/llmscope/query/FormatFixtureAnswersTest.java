@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmscope.storage.FormatFixtures;
 import io.llmscope.storage.Storage;
-import io.llmscope.storage.StoreSnapshot;
-import io.llmscope.storage.model.LlmSpan;
-import io.llmscope.storage.scan.ColumnBatch;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +45,7 @@ class FormatFixtureAnswersTest {
     long rollupCells = 0;
     try (Storage stored = Storage.open(FormatFixtures.config(FormatFixtures.copyStore(fixture, tmp.resolve("old"))));
         Storage appended = Storage.open(FormatFixtures.config(tmp.resolve("fresh")))) {
-      for (String tenant : stored.tenants()) appended.append(tenant, spans(stored, tenant));
+      for (String tenant : stored.tenants()) appended.append(tenant, FormatFixtures.spans(stored, tenant));
       assertEquals(stored.tenants(), appended.tenants());
       try (QueryEngine oldEngine = engine(stored); QueryEngine freshEngine = engine(appended)) {
         for (String tenant : stored.tenants()) {
@@ -72,21 +69,6 @@ class FormatFixtureAnswersTest {
       }
       assertTrue(answered > 0, "some tenant has rows for " + QUERIES.get(q));
     }
-  }
-
-  /** Every span of the tenant with its detail, as the store reads it back. */
-  private static List<LlmSpan> spans(Storage storage, String tenant) {
-    List<LlmSpan> out = new ArrayList<>();
-    try (StoreSnapshot snap = storage.snapshot(tenant)) {
-      for (ColumnBatch b : snap.batches()) {
-        for (int row = 0; row < b.size(); row++) {
-          LlmSpan s = b.span(row);
-          s.detail = b.detail(row);
-          out.add(s);
-        }
-      }
-    }
-    return out;
   }
 
   private static QueryEngine engine(Storage storage) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmscope.storage.format.DetailCodec;
 import io.llmscope.storage.model.LlmSpan;
-import io.llmscope.storage.scan.ColumnBatch;
 import io.llmscope.storage.wal.SpanCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -81,15 +80,7 @@ class FormatFixtureTest {
   private static TreeSet<String> stored(Storage storage) {
     TreeSet<String> lines = new TreeSet<>();
     for (String tenant : storage.tenants()) {
-      try (StoreSnapshot snap = storage.snapshot(tenant)) {
-        for (ColumnBatch b : snap.batches()) {
-          for (int row = 0; row < b.size(); row++) {
-            LlmSpan s = b.span(row);
-            s.detail = b.detail(row);
-            lines.add(FixtureDump.line(tenant, s));
-          }
-        }
-      }
+      for (LlmSpan s : FormatFixtures.spans(storage, tenant)) lines.add(FixtureDump.line(tenant, s));
     }
     return lines;
   }

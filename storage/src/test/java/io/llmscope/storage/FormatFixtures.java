@@ -1,5 +1,7 @@
 package io.llmscope.storage;
 
+import io.llmscope.storage.model.LlmSpan;
+import io.llmscope.storage.scan.ColumnBatch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
@@ -72,5 +74,20 @@ public final class FormatFixtures {
       }
     }
     return to;
+  }
+
+  /** Every span of the tenant with its detail, as the store reads it back (canonical columns and detail). */
+  public static List<LlmSpan> spans(Storage storage, String tenant) {
+    List<LlmSpan> out = new ArrayList<>();
+    try (StoreSnapshot snap = storage.snapshot(tenant)) {
+      for (ColumnBatch b : snap.batches()) {
+        for (int row = 0; row < b.size(); row++) {
+          LlmSpan s = b.span(row);
+          s.detail = b.detail(row);
+          out.add(s);
+        }
+      }
+    }
+    return out;
   }
 }

@@ -38,6 +38,9 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
   private final int rows;
   /** Record batches whose rows a restricted view needs; null: every batch. */
   private final boolean[] needed;
+  /** The measures this segment stores no column for (read once, not per point read). */
+  private final boolean derivedTotalTokens;
+  private final boolean derivedDuration;
 
   // Whole columns, decoded on first use.
   private long[] start;
@@ -66,6 +69,8 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
     this.files = seg.files();
     this.rows = seg.info().rows();
     this.needed = needed;
+    this.derivedTotalTokens = !files.has(SegmentFormat.fileName(Measure.TOTAL_TOKENS.fieldName()));
+    this.derivedDuration = !files.has(SegmentFormat.fileName(Measure.DURATION_MS.fieldName()));
   }
 
   private int blocks() {
@@ -259,7 +264,7 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
 
   /** True when the measure has no column and is derived on read (see {@link SegmentFormat}). */
   private boolean derived(Measure m) {
-    return (m == Measure.TOTAL_TOKENS || m == Measure.DURATION_MS) && !files.has(SegmentFormat.fileName(m.fieldName()));
+    return m == Measure.TOTAL_TOKENS ? derivedTotalTokens : m == Measure.DURATION_MS && derivedDuration;
   }
 
   @Override
