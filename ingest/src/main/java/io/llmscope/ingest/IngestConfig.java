@@ -12,9 +12,13 @@ package io.llmscope.ingest;
  * @param maxContentChars longest prompt or completion value kept; longer ones are cut
  * @param maxFutureSkewMs a span starting later than this after the server's clock is rejected (in
  *     {@code partial_success}): it would outlive retention and skew every time range
+ * @param maxAttributesPerSpan most attributes a span's detail keeps; the rest are dropped and counted
+ * @param maxEventsPerSpan most events a span keeps; the rest are dropped and counted
+ * @param maxLinksPerSpan most links a span keeps; the rest are dropped and counted
  */
 public record IngestConfig(String host, int grpcPort, int httpPort, int maxBodyBytes, int maxInflightRequests,
-    boolean captureContent, int maxContentChars, long maxFutureSkewMs) {
+    boolean captureContent, int maxContentChars, long maxFutureSkewMs, int maxAttributesPerSpan, int maxEventsPerSpan,
+    int maxLinksPerSpan) {
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_GRPC_PORT = 4317;
   public static final int DEFAULT_HTTP_PORT = 4318;
@@ -22,6 +26,10 @@ public record IngestConfig(String host, int grpcPort, int httpPort, int maxBodyB
   public static final int DEFAULT_MAX_INFLIGHT_REQUESTS = 64;
   public static final int DEFAULT_MAX_CONTENT_CHARS = 32 * 1024;
   public static final long DEFAULT_MAX_FUTURE_SKEW_MS = 86_400_000L;
+  // Above OpenTelemetry SDKs' 128: instrumentations flatten whole conversations into attributes.
+  public static final int DEFAULT_MAX_ATTRIBUTES_PER_SPAN = 1024;
+  public static final int DEFAULT_MAX_EVENTS_PER_SPAN = 1024;
+  public static final int DEFAULT_MAX_LINKS_PER_SPAN = 128;
 
   public IngestConfig {
     if (host == null || host.isBlank()) throw new IllegalArgumentException("host must be set");
@@ -31,6 +39,9 @@ public record IngestConfig(String host, int grpcPort, int httpPort, int maxBodyB
     if (maxInflightRequests <= 0) throw new IllegalArgumentException("maxInflightRequests must be > 0, got " + maxInflightRequests);
     if (maxContentChars <= 0) throw new IllegalArgumentException("maxContentChars must be > 0, got " + maxContentChars);
     if (maxFutureSkewMs <= 0) throw new IllegalArgumentException("maxFutureSkewMs must be > 0, got " + maxFutureSkewMs);
+    if (maxAttributesPerSpan < 0) throw new IllegalArgumentException("maxAttributesPerSpan must be >= 0, got " + maxAttributesPerSpan);
+    if (maxEventsPerSpan < 0) throw new IllegalArgumentException("maxEventsPerSpan must be >= 0, got " + maxEventsPerSpan);
+    if (maxLinksPerSpan < 0) throw new IllegalArgumentException("maxLinksPerSpan must be >= 0, got " + maxLinksPerSpan);
   }
 
   public static IngestConfig defaults(String host, int grpcPort, int httpPort) {
@@ -51,6 +62,9 @@ public record IngestConfig(String host, int grpcPort, int httpPort, int maxBodyB
     private boolean captureContent = true;
     private int maxContentChars = DEFAULT_MAX_CONTENT_CHARS;
     private long maxFutureSkewMs = DEFAULT_MAX_FUTURE_SKEW_MS;
+    private int maxAttributesPerSpan = DEFAULT_MAX_ATTRIBUTES_PER_SPAN;
+    private int maxEventsPerSpan = DEFAULT_MAX_EVENTS_PER_SPAN;
+    private int maxLinksPerSpan = DEFAULT_MAX_LINKS_PER_SPAN;
 
     private Builder() {}
 
@@ -62,10 +76,13 @@ public record IngestConfig(String host, int grpcPort, int httpPort, int maxBodyB
     public Builder captureContent(boolean v) { captureContent = v; return this; }
     public Builder maxContentChars(int v) { maxContentChars = v; return this; }
     public Builder maxFutureSkewMs(long v) { maxFutureSkewMs = v; return this; }
+    public Builder maxAttributesPerSpan(int v) { maxAttributesPerSpan = v; return this; }
+    public Builder maxEventsPerSpan(int v) { maxEventsPerSpan = v; return this; }
+    public Builder maxLinksPerSpan(int v) { maxLinksPerSpan = v; return this; }
 
     public IngestConfig build() {
       return new IngestConfig(host, grpcPort, httpPort, maxBodyBytes, maxInflightRequests, captureContent, maxContentChars,
-          maxFutureSkewMs);
+          maxFutureSkewMs, maxAttributesPerSpan, maxEventsPerSpan, maxLinksPerSpan);
     }
   }
 }

@@ -15,6 +15,8 @@ public final class IngestMetrics implements MeterBinder {
   final LongAdder requests = new LongAdder();
   final LongAdder spansAccepted = new LongAdder();
   final LongAdder spansRejected = new LongAdder();
+  final LongAdder spansDuplicate = new LongAdder();
+  final LongAdder requestsFull = new LongAdder();
   final LongAdder requestsRejected = new LongAdder();
   final LongAdder requestsThrottled = new LongAdder();
   final LongAdder bytesReceived = new LongAdder();
@@ -22,6 +24,8 @@ public final class IngestMetrics implements MeterBinder {
   public long requests() { return requests.sum(); }
   public long spansAccepted() { return spansAccepted.sum(); }
   public long spansRejected() { return spansRejected.sum(); }
+  public long spansDuplicate() { return spansDuplicate.sum(); }
+  public long requestsFull() { return requestsFull.sum(); }
   public long requestsRejected() { return requestsRejected.sum(); }
   public long requestsThrottled() { return requestsThrottled.sum(); }
   public long bytesReceived() { return bytesReceived.sum(); }
@@ -35,6 +39,10 @@ public final class IngestMetrics implements MeterBinder {
         "spans appended to the WAL and acknowledged");
     counter(registry, "llmscope.ingest.spans.rejected", null, IngestMetrics::spansRejected,
         "spans refused inside accepted requests (reported back as partial_success)");
+    counter(registry, "llmscope.ingest.spans.duplicate", null, IngestMetrics::spansDuplicate,
+        "spans acknowledged but not stored again: the tenant had stored the same trace and span id (a retry)");
+    counter(registry, "llmscope.ingest.requests.disk.full", null, IngestMetrics::requestsFull,
+        "requests answered 503 / UNAVAILABLE because the data volume had less free space than storage.minFreeBytes");
     counter(registry, "llmscope.ingest.requests.rejected", null, IngestMetrics::requestsRejected,
         "requests refused whole: malformed, too large, unsupported content type or unauthenticated");
     counter(registry, "llmscope.ingest.requests.throttled", null, IngestMetrics::requestsThrottled,

@@ -1,7 +1,9 @@
 package io.llmscope.ingest;
 
 import io.llmscope.storage.Storage;
+import io.llmscope.storage.AppendResult;
 import io.llmscope.storage.StorageBusyException;
+import io.llmscope.storage.StorageFullException;
 import io.llmscope.storage.model.LlmSpan;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -29,7 +31,8 @@ final class IngestPipeline {
     this.maxInflight = config.maxInflightRequests();
     this.maxBodyBytes = config.maxBodyBytes();
     this.content = new ContentPolicy(config.captureContent(), config.maxContentChars());
-    this.normaliser = new SpanNormaliser(System::currentTimeMillis, config.maxFutureSkewMs());
+    this.normaliser = new SpanNormaliser(System::currentTimeMillis, config.maxFutureSkewMs(),
+        new SpanNormaliser.SpanLimits(config.maxAttributesPerSpan(), config.maxEventsPerSpan(), config.maxLinksPerSpan()));
   }
 
   /**
@@ -48,6 +51,9 @@ final class IngestPipeline {
         metrics.requestsRejected.increment();
         throw new IngestRejected(e.tooLarge() ? IngestRejected.Reason.TOO_LARGE : IngestRejected.Reason.BAD_PAYLOAD,
             e.getMessage());
+      } catch (StorageFullException e) {
+        metrics.requestsFull.increment();
+        throw new IngestRejected(IngestRejected.Reason.BUSY, "cannot store spans now: " + e.getMessage());
       } catch (StorageBusyException e) {
         metrics.requestsThrottled.increment();
         throw new IngestRejected(IngestRejected.Reason.BUSY, "server is busy: " + e.getMessage());
@@ -89,14 +95,20 @@ final class IngestPipeline {
     metrics.requests.increment();
     NormalisedBatch batch = normaliser.normalise(request);
     for (LlmSpan span : batch.spans()) content.apply(span);
-    storage.append(tenant, batch.spans());
-    metrics.spansAccepted.add(batch.spans().size());
-    if (batch.rejected() == 0) return ExportTraceServiceResponse.getDefaultInstance();
-    metrics.spansRejected.add(batch.rejected());
+    AppendResult appended = storage.append(tenant, batch.spans());
+    metrics.spansAccepted.add(appended.stored() + appended.duplicates());
+    metrics.spansDuplicate.add(appended.duplicates());
+    int rejected = batch.rejected() + appended.refused();
+    if (rejected == 0) return ExportTraceServiceResponse.getDefaultInstance();
+    metrics.spansRejected.add(rejected);
+    String message = batch.rejectionMessage();
+    if (appended.refused() > 0) {
+      String refusal = appended.refused() == 1 ? appended.refusals().get(0)
+          : appended.refused() + " spans refused; first: " + appended.refusals().get(0);
+      message = message == null ? refusal : message + "; " + refusal;
+    }
     return ExportTraceServiceResponse.newBuilder()
-        .setPartialSuccess(ExportTracePartialSuccess.newBuilder()
-            .setRejectedSpans(batch.rejected())
-            .setErrorMessage(batch.rejectionMessage()))
+        .setPartialSuccess(ExportTracePartialSuccess.newBuilder().setRejectedSpans(rejected).setErrorMessage(message))
         .build();
   }
 

@@ -36,11 +36,22 @@ import java.util.function.LongSupplier;
 final class SpanNormaliser {
   private final LongSupplier clockMs;
   private final long maxFutureSkewMs;
+  private final SpanLimits limits;
 
   /** Spans starting more than {@code maxFutureSkewMs} after {@code clockMs} are rejected. */
-  SpanNormaliser(LongSupplier clockMs, long maxFutureSkewMs) {
+  SpanNormaliser(LongSupplier clockMs, long maxFutureSkewMs, SpanLimits limits) {
     this.clockMs = clockMs;
     this.maxFutureSkewMs = maxFutureSkewMs;
+    this.limits = limits;
+  }
+
+  /**
+   * Most attributes, events and links one span's detail keeps; the excess is dropped and added to
+   * the span's OTLP dropped counts. Without them an empty link costs 2 bytes of protobuf and 26
+   * of WAL, so one small request could ask for a record no log can hold.
+   */
+  record SpanLimits(int attributes, int events, int links) {
+    static final SpanLimits NONE = new SpanLimits(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE);
   }
 
   NormalisedBatch normalise(ExportTraceServiceRequest request) {
@@ -138,13 +149,19 @@ final class SpanNormaliser {
     f.reset();
     List<KeyValue> kvs = span.getAttributesList();
     Map<String, Object> attributes;
+    int attributesDropped = 0;
     if (kvs.isEmpty()) {
       attributes = Map.of();
     } else {
-      LinkedHashMap<String, Object> map = new LinkedHashMap<>(AnyValues.capacity(kvs.size()));
+      LinkedHashMap<String, Object> map = new LinkedHashMap<>(AnyValues.capacity(Math.min(kvs.size(), limits.attributes())));
       for (KeyValue kv : kvs) {
         Object value = AnyValues.toJava(kv.getValue());
-        map.put(kv.getKey(), value);
+        // Past the limit an attribute still sets its canonical column; only the detail drops it.
+        if (map.size() < limits.attributes() || map.containsKey(kv.getKey())) {
+          map.put(kv.getKey(), value);
+        } else {
+          attributesDropped++;
+        }
         Rule[] rules = AttributeMapping.lookup(kv.getKey());
         if (rules != null) {
           for (Rule r : rules) if (r.source().span) f.offer(r, value);
@@ -154,8 +171,8 @@ final class SpanNormaliser {
     }
     resource.offerTo(f);
 
-    List<SpanEvent> events = events(span);
-    List<SpanLink> links = links(span);
+    List<SpanEvent> events = events(span, limits.events());
+    List<SpanLink> links = links(span, limits.links());
 
     DerivedRules.apply(f, out, status, events);
 
@@ -171,27 +188,38 @@ final class SpanNormaliser {
     out.costReported = !Double.isNaN(out.measure(Measure.COST_USD));
 
     out.detail = new SpanDetail(attributes, resource.attributes, scopeName, scopeVersion,
-        span.getTraceState(), span.getStatus().getMessage(), events, links);
+        span.getTraceState(), span.getStatus().getMessage(), events, links,
+        dropped(span.getDroppedAttributesCount(), attributesDropped),
+        dropped(span.getDroppedEventsCount(), span.getEventsCount() - events.size()),
+        dropped(span.getDroppedLinksCount(), span.getLinksCount() - links.size()));
     return out;
   }
 
   private static final Target[] TARGETS = Target.values();
 
-  private static List<SpanEvent> events(Span span) {
-    int n = span.getEventsCount();
+  /** The sender's dropped count (unsigned in OTLP) plus ours, saturating. */
+  private static int dropped(int sent, int ours) {
+    long n = Integer.toUnsignedLong(sent) + ours;
+    return (int) Math.min(n, Integer.MAX_VALUE);
+  }
+
+  private static List<SpanEvent> events(Span span, int limit) {
+    int n = Math.min(span.getEventsCount(), limit);
     if (n == 0) return List.of();
     List<SpanEvent> events = new ArrayList<>(n);
-    for (Span.Event e : span.getEventsList()) {
+    for (int i = 0; i < n; i++) {
+      Span.Event e = span.getEvents(i);
       events.add(new SpanEvent(e.getTimeUnixNano(), e.getName(), AnyValues.attributes(e.getAttributesList())));
     }
     return Collections.unmodifiableList(events);
   }
 
-  private static List<SpanLink> links(Span span) {
-    int n = span.getLinksCount();
+  private static List<SpanLink> links(Span span, int limit) {
+    int n = Math.min(span.getLinksCount(), limit);
     if (n == 0) return List.of();
     List<SpanLink> links = new ArrayList<>(n);
-    for (Span.Link l : span.getLinksList()) {
+    for (int i = 0; i < n; i++) {
+      Span.Link l = span.getLinks(i);
       long hi = 0;
       long lo = 0;
       if (l.getTraceId().size() == 16) {

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class DialectEquivalenceTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final SpanNormaliser normaliser = new SpanNormaliser(System::currentTimeMillis, IngestConfig.DEFAULT_MAX_FUTURE_SKEW_MS);
+  private final SpanNormaliser normaliser = new SpanNormaliser(System::currentTimeMillis, IngestConfig.DEFAULT_MAX_FUTURE_SKEW_MS,
+      SpanNormaliser.SpanLimits.NONE);
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> attributeMap(String fixture) throws Exception {

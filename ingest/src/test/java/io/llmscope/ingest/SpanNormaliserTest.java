@@ -32,7 +32,8 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class SpanNormaliserTest {
-  private final SpanNormaliser normaliser = new SpanNormaliser(System::currentTimeMillis, IngestConfig.DEFAULT_MAX_FUTURE_SKEW_MS);
+  private final SpanNormaliser normaliser = new SpanNormaliser(System::currentTimeMillis, IngestConfig.DEFAULT_MAX_FUTURE_SKEW_MS,
+      SpanNormaliser.SpanLimits.NONE);
 
   private LlmSpan one(Map<String, ?> attributes) {
     NormalisedBatch b = normaliser.normalise(Fixtures.wrap(attributes));
@@ -312,7 +313,7 @@ class SpanNormaliserTest {
   @Test
   void spansWithTimesNoSpanCanHaveAreRejectedAndTheRestKept() {
     long nowMs = 1_760_000_000_000L;
-    SpanNormaliser clocked = new SpanNormaliser(() -> nowMs, 3_600_000L);
+    SpanNormaliser clocked = new SpanNormaliser(() -> nowMs, 3_600_000L, SpanNormaliser.SpanLimits.NONE);
     ExportTraceServiceRequest one = Fixtures.wrap(Map.of("gen_ai.request.model", "gpt-4o"));
     Span base = one.getResourceSpans(0).getScopeSpans(0).getSpans(0);
     long now = nowMs * 1_000_000L;
@@ -333,6 +334,37 @@ class SpanNormaliserTest {
         b.rejectionMessage());
     assertEquals("end_time_unix_nano 9223372036854775808 is after 2262, the latest time a span can have", clocked.timeProblem(spans.get(2), Long.MAX_VALUE));
     assertTrue(clocked.timeProblem(spans.get(3), now + 3_600_000_000_000L).contains("more than 3600000 ms ahead"), "future start");
+  }
+
+  /**
+   * A 2 MB request of one span with a million empty links once asked for a 26 MB WAL record; the
+   * limits keep the first links, events and attributes and count the rest in OTLP's dropped
+   * counts, on top of what the sender dropped. Attributes past the limit still set their columns.
+   */
+  @Test
+  void linksEventsAndAttributesPastTheLimitsAreDroppedAndCounted() {
+    SpanNormaliser limited = new SpanNormaliser(System::currentTimeMillis, IngestConfig.DEFAULT_MAX_FUTURE_SKEW_MS,
+        new SpanNormaliser.SpanLimits(3, 2, 128));
+    Span.Builder b = span("chat").setDroppedLinksCount(5).setDroppedAttributesCount(1);
+    for (int i = 0; i < 1_000_000; i++) b.addLinks(Span.Link.getDefaultInstance());
+    for (int i = 0; i < 10; i++) b.addEvents(Span.Event.newBuilder().setName("e" + i));
+    for (int i = 0; i < 5; i++) b.addAttributes(kv("k" + i, "v"));
+    b.addAttributes(kv("k0", "again")); // replaces k0: not a drop
+    b.addAttributes(kv("gen_ai.request.model", "gpt-4o"));
+    assertTrue(request(b.build()).getSerializedSize() > 2_000_000);
+    LlmSpan s = limited.normalise(request(b.build())).spans().get(0);
+    assertEquals(128, s.detail.links().size());
+    assertEquals(1_000_000 - 128 + 5, s.detail.droppedLinks());
+    assertEquals(2, s.detail.events().size());
+    assertEquals(8, s.detail.droppedEvents());
+    assertEquals(List.of("k0", "k1", "k2"), List.copyOf(s.detail.attributes().keySet()));
+    assertEquals("again", s.detail.attributes().get("k0"));
+    assertEquals(1 + 3, s.detail.droppedAttributes());
+    assertEquals("gpt-4o", s.dim(Dim.MODEL), "a dropped attribute still sets its column");
+  }
+
+  private static KeyValue kv(String key, String value) {
+    return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
   }
 
   private static ByteString id(int n) {

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class TraceDecoderTest {
-  private final SpanNormaliser normaliser = new SpanNormaliser(System::currentTimeMillis, IngestConfig.DEFAULT_MAX_FUTURE_SKEW_MS);
+  private final SpanNormaliser normaliser = new SpanNormaliser(System::currentTimeMillis, IngestConfig.DEFAULT_MAX_FUTURE_SKEW_MS,
+      SpanNormaliser.SpanLimits.NONE);
 
   private static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);

@@ -39,7 +39,7 @@ import java.util.stream.Collectors;
  * retention: 30d
  * storage: {fsync, fsyncInterval (fsyncIntervalMs), maxSpansPerWalDocument, sealRows, sealAge (sealAgeMs),
  *           maxHeadRows, compactBelowRows, compactMaxRows}
- * ingest:  {maxBodyBytes, maxInflightRequests, maxFutureSkew}
+ * ingest:  {maxBodyBytes, maxInflightRequests, maxFutureSkew, maxAttributesPerSpan, maxEventsPerSpan, maxLinksPerSpan}
  * query:   {defaultLimit, maxLimit, maxBuckets, maxGroups, scanThreads, rollups, scanPoolThreads, scanQueue}
  * content: {capture, maxChars}
  * auth:    {keys: [{key, tenant}]}
@@ -154,10 +154,16 @@ public final class ServerConfig {
     key("storage.maxHeadRows", Target.STORAGE, "maxHeadRows", INT, (b, v) -> b.storage.maxHeadRows(v));
     key("storage.compactBelowRows", Target.STORAGE, "compactBelowRows", INT, (b, v) -> b.storage.compactBelowRows(v));
     key("storage.compactMaxRows", Target.STORAGE, "compactMaxRows", INT, (b, v) -> b.storage.compactMaxRows(v));
+    key("storage.maxWalRecordBytes", Target.STORAGE, "maxWalRecordBytes", INT, (b, v) -> b.storage.maxWalRecordBytes(v));
+    key("storage.minFreeBytes", Target.STORAGE, "minFreeBytes", LONG, (b, v) -> b.storage.minFreeBytes(v));
 
     key("ingest.maxBodyBytes", Target.INGEST, "maxBodyBytes", INT, (b, v) -> b.ingest.maxBodyBytes(v));
     key("ingest.maxInflightRequests", Target.INGEST, "maxInflightRequests", INT, (b, v) -> b.ingest.maxInflightRequests(v));
     key("ingest.maxFutureSkew", Target.INGEST, "maxFutureSkewMs", DURATION, (b, v) -> b.ingest.maxFutureSkewMs(v));
+    key("ingest.maxAttributesPerSpan", Target.INGEST, "maxAttributesPerSpan", INT,
+        (b, v) -> b.ingest.maxAttributesPerSpan(v));
+    key("ingest.maxEventsPerSpan", Target.INGEST, "maxEventsPerSpan", INT, (b, v) -> b.ingest.maxEventsPerSpan(v));
+    key("ingest.maxLinksPerSpan", Target.INGEST, "maxLinksPerSpan", INT, (b, v) -> b.ingest.maxLinksPerSpan(v));
     key("content.capture", Target.INGEST, "captureContent", BOOL, (b, v) -> b.ingest.captureContent(v));
     key("content.maxChars", Target.INGEST, "maxContentChars", INT, (b, v) -> b.ingest.maxContentChars(v));
 

@@ -40,10 +40,15 @@ class ServerConfigTest {
         maxHeadRows: 20000
         compactBelowRows: 3000
         compactMaxRows: 40000
+        maxWalRecordBytes: 65536
+        minFreeBytes: 1024
       ingest:
         maxBodyBytes: 1048576
         maxInflightRequests: 7
         maxFutureSkew: 2h
+        maxAttributesPerSpan: 11
+        maxEventsPerSpan: 12
+        maxLinksPerSpan: 13
       content:
         capture: false
         maxChars: 99
@@ -91,6 +96,8 @@ class ServerConfigTest {
     assertEquals(20000, s.maxHeadRows());
     assertEquals(3000, s.compactBelowRows());
     assertEquals(40000, s.compactMaxRows());
+    assertEquals(65536, s.maxWalRecordBytes());
+    assertEquals(1024, s.minFreeBytes());
     assertEquals(StorageConfig.DEFAULT_MAINTENANCE_INTERVAL_MS, s.maintenanceIntervalMs(), "not a config key");
     assertEquals(StorageConfig.DEFAULT_WAL_ROLL_CYCLE, s.walRollCycle(), "not a config key");
 
@@ -102,6 +109,9 @@ class ServerConfigTest {
     assertEquals(1048576, i.maxBodyBytes());
     assertEquals(7, i.maxInflightRequests());
     assertEquals(7_200_000L, i.maxFutureSkewMs());
+    assertEquals(11, i.maxAttributesPerSpan());
+    assertEquals(12, i.maxEventsPerSpan());
+    assertEquals(13, i.maxLinksPerSpan());
     assertFalse(i.captureContent());
     assertEquals(99, i.maxContentChars());
 

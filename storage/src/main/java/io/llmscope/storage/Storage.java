@@ -1,6 +1,8 @@
 package io.llmscope.storage;
 
+import com.carrotsearch.hppc.IntArrayList;
 import io.llmscope.storage.head.HeadBlock;
+import io.llmscope.storage.model.Ids;
 import io.llmscope.storage.model.LlmSpan;
 import io.llmscope.storage.scan.ColumnBatch;
 import io.llmscope.storage.wal.SpanCodec;
@@ -12,6 +14,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -53,6 +56,7 @@ public final class Storage implements Closeable {
   private final AtomicLong traceSegmentReads = new AtomicLong();
   private final CurrentState current;
   private final DataDirLock lock;
+  private final FreeSpace freeSpace;
   private volatile boolean dirty;
 
   private Storage(StorageConfig config) throws IOException {
@@ -62,6 +66,7 @@ public final class Storage implements Closeable {
     Files.createDirectories(dirs.root());
     this.lock = DataDirLock.acquire(dirs.root(), dirs.lock());
     try {
+      this.freeSpace = new FreeSpace(dirs.root(), config.minFreeBytes());
       Files.createDirectories(dirs.wal());
       Files.createDirectories(dirs.segments());
       Manifest.Contents manifest = Manifest.readLatest(dirs.root());
@@ -69,8 +74,7 @@ public final class Storage implements Closeable {
       this.wal = new WriteAheadLog(dirs.wal(), config.walRollCycle());
       Map<String, LiveHead> heads = new HashMap<>();
       long docs = wal.replay(manifest.walCovered(), (index, bytes) ->
-          SpanCodec.readBatch(bytes, (tenant, spans, offsets) ->
-              heads.computeIfAbsent(tenant, this::newHead).block.add(spans, index, offsets)));
+          SpanCodec.readBatch(bytes, (tenant, spans, offsets) -> replayed(heads, segments, tenant, spans, index, offsets)));
       long cover = Math.max(manifest.walCovered(), wal.lastIndex());
       current.swap(recovering -> new StoreState(heads, List.of(), segments, manifest.walCovered(), cover, manifest.generation()));
       this.maintenance = new Maintenance(current, config, dirs, wal, nextSegmentNumber(manifest));
@@ -117,6 +121,29 @@ public final class Storage implements Closeable {
     return segments;
   }
 
+  /**
+   * A replayed batch joins its tenant's head, less any span stored already: the same duplicate
+   * check as {@link #append}, so a WAL an older build wrote with copies recovers each span once.
+   */
+  private void replayed(Map<String, LiveHead> heads, List<Segment> segments, String tenant, List<LlmSpan> spans,
+      long index, int[] offsets) {
+    LiveHead head = heads.computeIfAbsent(tenant, this::newHead);
+    List<Segment> own = new ArrayList<>();
+    for (Segment seg : segments) if (seg.info.tenant().equals(tenant)) own.add(seg);
+    BitSet dups = DuplicateCheck.duplicates(spans, List.of(head), own);
+    if (dups.isEmpty()) {
+      head.block.add(spans, index, offsets);
+      return;
+    }
+    List<LlmSpan> fresh = new ArrayList<>();
+    IntArrayList freshOffsets = new IntArrayList();
+    for (int i = dups.nextClearBit(0); i < spans.size(); i = dups.nextClearBit(i + 1)) {
+      fresh.add(spans.get(i));
+      freshOffsets.add(offsets[i]);
+    }
+    head.block.add(fresh, index, freshOffsets.toArray());
+  }
+
   /** One past the highest segment number the manifest lists. */
   private static int nextSegmentNumber(Manifest.Contents manifest) {
     int next = 0;
@@ -130,35 +157,100 @@ public final class Storage implements Closeable {
 
   /**
    * Appends spans for a tenant. When this returns the spans are in the WAL (synced per the
-   * fsync policy) and visible to new snapshots. The caller may reuse the {@link LlmSpan}
-   * instances afterwards.
+   * fsync policy) and visible to new snapshots. A span whose (trace id, span id) the tenant has
+   * stored already is not stored again ({@link DuplicateCheck}); a span that alone encodes larger
+   * than {@code maxWalRecordBytes} is refused. The caller may reuse the {@link LlmSpan} instances
+   * afterwards.
    *
    * @throws StorageBusyException when sealing has fallen behind; nothing was appended
+   * @throws StorageFullException when the volume is (nearly) full; nothing was appended
    */
-  public void append(String tenant, List<LlmSpan> spans) {
-    if (spans.isEmpty()) return;
+  public AppendResult append(String tenant, List<LlmSpan> spans) {
+    if (spans.isEmpty()) return AppendResult.NOTHING;
     long waiting = current.get().unsealedRows();
     if (waiting > config.maxHeadRows()) {
       throw new StorageBusyException(waiting + " rows are waiting to be sealed (limit " + config.maxHeadRows() + ")");
     }
-    Bytes<?> buf = ENCODE_BUFFER.get();
+    String full = freeSpace.problem();
+    if (full != null) throw new StorageFullException(full);
+    Outcome out = new Outcome();
     int max = config.maxSpansPerWalDocument();
-    int[] offsets = new int[Math.min(max, spans.size())];
     for (int from = 0; from < spans.size(); from += max) {
-      List<LlmSpan> part = spans.subList(from, Math.min(spans.size(), from + max));
-      buf.clear();
-      SpanCodec.writeBatch(buf, tenant, part, offsets);
-      synchronized (current.writeLock) {
-        if (current.closed.get()) throw new IllegalStateException("storage is closed");
-        long index = wal.append(buf);
-        activeHead(tenant).block.add(part, index, offsets);
-        if (config.fsync() == FsyncPolicy.ALWAYS) {
-          wal.sync();
-        } else {
-          dirty = true;
-        }
+      appendFitting(tenant, spans.subList(from, Math.min(spans.size(), from + max)), out);
+    }
+    return new AppendResult(out.stored, out.duplicates, out.refusals);
+  }
+
+  private static final class Outcome {
+    int stored;
+    int duplicates;
+    final List<String> refusals = new ArrayList<>(0);
+  }
+
+  /**
+   * Appends {@code part} as one WAL record, or halves it until each record fits: a record the
+   * log cannot hold must never reach it. A span that alone is too big is refused.
+   */
+  private void appendFitting(String tenant, List<LlmSpan> part, Outcome out) {
+    Bytes<?> buf = ENCODE_BUFFER.get();
+    buf.clear();
+    int[] offsets = new int[part.size()];
+    SpanCodec.writeBatch(buf, tenant, part, offsets);
+    long bytes = buf.readRemaining();
+    if (bytes <= config.maxWalRecordBytes()) {
+      write(tenant, part, buf, offsets, out);
+    } else if (part.size() == 1) {
+      LlmSpan s = part.get(0);
+      out.refusals.add("span " + Ids.spanHex(s.spanId) + " of trace " + Ids.traceHex(s.traceIdHi, s.traceIdLo)
+          + " encodes to " + bytes + " bytes, over storage.maxWalRecordBytes (" + config.maxWalRecordBytes() + ")");
+    } else {
+      int half = part.size() / 2;
+      appendFitting(tenant, part.subList(0, half), out);
+      appendFitting(tenant, part.subList(half, part.size()), out);
+    }
+  }
+
+  /** The duplicate check, the WAL record and the head rows of one encoded part, under the write lock. */
+  private void write(String tenant, List<LlmSpan> part, Bytes<?> encoded, int[] offsets, Outcome out) {
+    synchronized (current.writeLock) {
+      if (current.closed.get()) throw new IllegalStateException("storage is closed");
+      BitSet dups = duplicatesOf(tenant, part);
+      if (!dups.isEmpty()) {
+        out.duplicates += dups.cardinality();
+        List<LlmSpan> fresh = new ArrayList<>(part.size() - dups.cardinality());
+        for (int i = dups.nextClearBit(0); i < part.size(); i = dups.nextClearBit(i + 1)) fresh.add(part.get(i));
+        if (fresh.isEmpty()) return;
+        part = fresh;
+        offsets = new int[fresh.size()];
+        encoded.clear();
+        SpanCodec.writeBatch(encoded, tenant, fresh, offsets); // smaller than before: fits
+      }
+      long index = wal.append(encoded);
+      activeHead(tenant).block.add(part, index, offsets);
+      out.stored += part.size();
+      if (config.fsync() == FsyncPolicy.ALWAYS) {
+        wal.sync();
+      } else {
+        dirty = true;
       }
     }
+  }
+
+  private BitSet duplicatesOf(String tenant, List<LlmSpan> spans) {
+    Pinned p = pin(tenant);
+    try {
+      return DuplicateCheck.duplicates(spans, p.heads(), p.segments());
+    } finally {
+      p.release().run();
+    }
+  }
+
+  /**
+   * Why appends are refused right now ({@code storage.minFreeBytes}), or null when they are not:
+   * readiness reports it.
+   */
+  public String writeProblem() {
+    return freeSpace.problem();
   }
 
   /** Under the write lock. */

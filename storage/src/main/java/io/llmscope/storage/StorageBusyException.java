@@ -5,7 +5,7 @@ package io.llmscope.storage;
  * bound: sealing has fallen behind ingest. Nothing was written; the caller should ask its client
  * to retry later (HTTP 503 / gRPC UNAVAILABLE with a retry hint).
  */
-public final class StorageBusyException extends RuntimeException {
+public class StorageBusyException extends RuntimeException {
   public StorageBusyException(String message) {
     super(message, null, false, false);
   }

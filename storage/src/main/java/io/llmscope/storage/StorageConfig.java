@@ -19,6 +19,10 @@ import java.util.Objects;
  * @param compactMaxRows a merged segment holds at most this many rows (bounds the memory a merge needs)
  * @param maintenanceIntervalMs how often the background thread checks for sealing, compaction and retention
  * @param walRollCycle Chronicle roll cycle name of the WAL; whole cycles are deleted once sealed
+ * @param maxWalRecordBytes largest WAL document: bigger batches are split, and a span that alone
+ *     encodes larger is refused; at most {@link #MAX_WAL_RECORD_BYTES}, what the log can hold
+ * @param minFreeBytes appends are refused ({@link StorageFullException}) while the data directory's
+ *     volume has less free space than this, so no write ever meets a full disk
  */
 public record StorageConfig(
     Path dataDir,
@@ -32,7 +36,9 @@ public record StorageConfig(
     int compactBelowRows,
     int compactMaxRows,
     long maintenanceIntervalMs,
-    String walRollCycle) {
+    String walRollCycle,
+    int maxWalRecordBytes,
+    long minFreeBytes) {
 
   public static final long DEFAULT_FSYNC_INTERVAL_MS = 1000;
   public static final int DEFAULT_MAX_SPANS_PER_WAL_DOCUMENT = 4096;
@@ -44,6 +50,10 @@ public record StorageConfig(
   public static final int DEFAULT_COMPACT_MAX_ROWS = 1024 * 1024;
   public static final long DEFAULT_MAINTENANCE_INTERVAL_MS = 1000;
   public static final String DEFAULT_WAL_ROLL_CYCLE = "FAST_HOURLY";
+  public static final int DEFAULT_MAX_WAL_RECORD_BYTES = 8 << 20;
+  /** A quarter of the WAL's default block size, Chronicle's limit for one document (less headroom). */
+  public static final int MAX_WAL_RECORD_BYTES = (16 << 20) - (64 << 10);
+  public static final long DEFAULT_MIN_FREE_BYTES = 128L << 20;
 
   public StorageConfig {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -58,6 +68,11 @@ public record StorageConfig(
     positive(compactBelowRows, "compactBelowRows");
     positive(compactMaxRows, "compactMaxRows");
     positive(maintenanceIntervalMs, "maintenanceIntervalMs");
+    positive(maxWalRecordBytes, "maxWalRecordBytes");
+    if (maxWalRecordBytes > MAX_WAL_RECORD_BYTES) {
+      throw new IllegalArgumentException("maxWalRecordBytes must be <= " + MAX_WAL_RECORD_BYTES + ", got " + maxWalRecordBytes);
+    }
+    if (minFreeBytes < 0) throw new IllegalArgumentException("minFreeBytes must be >= 0, got " + minFreeBytes);
     try {
       net.openhft.chronicle.queue.RollCycles.valueOf(walRollCycle);
     } catch (IllegalArgumentException e) {
@@ -91,6 +106,8 @@ public record StorageConfig(
     private int compactMaxRows = DEFAULT_COMPACT_MAX_ROWS;
     private long maintenanceIntervalMs = DEFAULT_MAINTENANCE_INTERVAL_MS;
     private String walRollCycle = DEFAULT_WAL_ROLL_CYCLE;
+    private int maxWalRecordBytes = DEFAULT_MAX_WAL_RECORD_BYTES;
+    private long minFreeBytes = DEFAULT_MIN_FREE_BYTES;
 
     private Builder(Path dataDir) {
       this.dataDir = dataDir;
@@ -107,10 +124,13 @@ public record StorageConfig(
     public Builder compactMaxRows(int v) { compactMaxRows = v; return this; }
     public Builder maintenanceIntervalMs(long v) { maintenanceIntervalMs = v; return this; }
     public Builder walRollCycle(String v) { walRollCycle = v; return this; }
+    public Builder maxWalRecordBytes(int v) { maxWalRecordBytes = v; return this; }
+    public Builder minFreeBytes(long v) { minFreeBytes = v; return this; }
 
     public StorageConfig build() {
       return new StorageConfig(dataDir, fsync, fsyncIntervalMs, maxSpansPerWalDocument, sealRows, sealAgeMs,
-          maxHeadRows, retentionMs, compactBelowRows, compactMaxRows, maintenanceIntervalMs, walRollCycle);
+          maxHeadRows, retentionMs, compactBelowRows, compactMaxRows, maintenanceIntervalMs, walRollCycle, maxWalRecordBytes,
+          minFreeBytes);
     }
   }
 }

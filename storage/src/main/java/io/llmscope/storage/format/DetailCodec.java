@@ -18,7 +18,8 @@ import net.openhft.chronicle.bytes.Bytes;
  *
  * <pre>
  * detail  := map(attributes) map(resource) str(scopeName) str(scopeVersion) str(traceState)
- *            str(statusMessage) count:stopbit event* count:stopbit link*
+ *            str(statusMessage) count:stopbit event* count:stopbit link* [dropped]
+ * dropped := attributes:stopbit events:stopbit links:stopbit   (only when one is non-zero)
  * event   := time:i64 str(name) map(attributes)
  * link    := traceHi:i64 traceLo:i64 spanId:i64 str(traceState) map(attributes)
  * map     := count:stopbit (code:stopbit [str(key) if code = 0] value)*   code: {@link KnownKeys}
@@ -27,7 +28,10 @@ import net.openhft.chronicle.bytes.Bytes;
  * </pre>
  *
  * The encoding has no version of its own: it is versioned by the files that embed it (the WAL
- * batch version, detail.bin's version). Tags and {@link KnownKeys} codes only ever grow.
+ * batch version, detail.bin's version). Tags and {@link KnownKeys} codes only ever grow. Both
+ * embedders delimit each detail, so an optional trailer such as {@code dropped} is read when bytes
+ * remain after the links: details written before it existed read as nothing dropped, and builds
+ * before it stop at the links.
  */
 public final class DetailCodec {
   private static final byte TAG_NULL = 0;
@@ -61,7 +65,8 @@ public final class DetailCodec {
   /** Reads the detail whose offset in {@code document} a writer reported (the offset of its length prefix). */
   public static SpanDetail readDetailAt(byte[] document, int offset) {
     Bytes<byte[]> in = Bytes.wrapForRead(document);
-    in.readPosition(offset + 4L); // skip the length
+    int length = in.readInt(offset);
+    in.readPositionRemaining(offset + 4L, length);
     return readDetail(in);
   }
 
@@ -86,6 +91,11 @@ public final class DetailCodec {
       writeString(out, l.traceState());
       writeMap(out, l.attributes());
     }
+    if (d.droppedAny()) {
+      out.writeStopBit(d.droppedAttributes());
+      out.writeStopBit(d.droppedEvents());
+      out.writeStopBit(d.droppedLinks());
+    }
   }
 
   public static SpanDetail readDetail(Bytes<?> in) {
@@ -103,7 +113,11 @@ public final class DetailCodec {
     for (int i = 0; i < nl; i++) {
       links.add(new SpanLink(in.readLong(), in.readLong(), in.readLong(), readString(in), readMap(in)));
     }
-    return new SpanDetail(attributes, resource, scopeName, scopeVersion, traceState, statusMessage, events, links);
+    if (in.readRemaining() == 0) {
+      return new SpanDetail(attributes, resource, scopeName, scopeVersion, traceState, statusMessage, events, links);
+    }
+    return new SpanDetail(attributes, resource, scopeName, scopeVersion, traceState, statusMessage, events, links,
+        (int) in.readStopBit(), (int) in.readStopBit(), (int) in.readStopBit());
   }
 
   // Chronicle's writeUtf8 inspects each String reflectively; the JDK's encoder is much faster.

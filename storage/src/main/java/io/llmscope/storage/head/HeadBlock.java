@@ -1,9 +1,11 @@
 package io.llmscope.storage.head;
 
+import com.carrotsearch.hppc.LongIntHashMap;
 import io.llmscope.storage.format.DetailCodec;
 import io.llmscope.storage.format.EncodedDetails;
 import io.llmscope.storage.format.SegmentBytes;
 import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.Ids;
 import io.llmscope.storage.model.LlmSpan;
 import io.llmscope.storage.model.Measure;
 import io.llmscope.storage.model.SpanDetail;
@@ -38,6 +40,8 @@ public final class HeadBlock {
   private volatile long maxStart = Long.MIN_VALUE;
   private volatile long firstWalIndex = Long.MAX_VALUE;
   private volatile long firstAppendMs;
+  // Span identity hash → row, for the store's duplicate check; only the writer uses it.
+  private final LongIntHashMap rowOfSpan = new LongIntHashMap();
 
   public HeadBlock(String tenant, WriteAheadLog wal) {
     this.tenant = tenant;
@@ -65,6 +69,8 @@ public final class HeadBlock {
         chunks = cs;
       }
       cs[idx].set((int) (r % HeadChunk.CAPACITY), s, dicts, walDocument, detailOffsets[i]);
+      // A hash shared by two spans keeps the first: the second is then simply not findable.
+      rowOfSpan.putIfAbsent(Ids.spanKey(s.traceIdHi, s.traceIdLo, s.spanId), (int) r);
       lo = Math.min(lo, s.startNanos);
       hi = Math.max(hi, s.startNanos);
       r++;
@@ -76,6 +82,15 @@ public final class HeadBlock {
 
   public long rows() {
     return rows;
+  }
+
+  /** Writer only: whether a row with this trace and span id is here. */
+  public boolean containsSpan(long traceHi, long traceLo, long spanId) {
+    int row = rowOfSpan.getOrDefault(Ids.spanKey(traceHi, traceLo, spanId), -1);
+    if (row < 0) return false;
+    HeadChunk c = chunks[row / HeadChunk.CAPACITY];
+    int k = row % HeadChunk.CAPACITY;
+    return c.spanId[k] == spanId && c.traceHi[k] == traceHi && c.traceLo[k] == traceLo;
   }
 
   public long minStartNanos() {

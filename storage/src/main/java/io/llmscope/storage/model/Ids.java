@@ -27,6 +27,16 @@ public final class Ids {
     }
   }
 
+  /**
+   * A 64-bit hash of a span's identity (trace id, span id) for hash tables; equal hashes must
+   * still be confirmed against the ids.
+   */
+  public static long spanKey(long traceHi, long traceLo, long spanId) {
+    long h = traceHi * 0x9E3779B97F4A7C15L + traceLo;
+    h = (h ^ (h >>> 29)) * 0xBF58476D1CE4E5B9L + spanId;
+    return h ^ (h >>> 32);
+  }
+
   /** Big-endian long from 8 bytes at offset. */
   public static long longAt(byte[] b, int off) {
     long v = 0;

@@ -10,6 +10,9 @@ import java.util.Map;
  * <p>Attribute values are one of: {@code String}, {@code Long}, {@code Double}, {@code Boolean},
  * {@code byte[]}, {@code List<Object>} (OTLP array) or {@code Map<String, Object>} (OTLP kvlist),
  * nested freely; an OTLP empty value is {@code null}. Maps keep the order received.
+ *
+ * <p>The dropped counts are OTLP's: what the sender dropped plus what ingest's per-span limits
+ * dropped, so a span cut short says so.
  */
 public record SpanDetail(
     Map<String, Object> attributes,
@@ -19,8 +22,21 @@ public record SpanDetail(
     String traceState,
     String statusMessage,
     List<SpanEvent> events,
-    List<SpanLink> links) {
+    List<SpanLink> links,
+    int droppedAttributes,
+    int droppedEvents,
+    int droppedLinks) {
 
   public static final SpanDetail EMPTY =
       new SpanDetail(Map.of(), Map.of(), "", "", "", "", List.of(), List.of());
+
+  /** A detail with nothing dropped. */
+  public SpanDetail(Map<String, Object> attributes, Map<String, Object> resource, String scopeName,
+      String scopeVersion, String traceState, String statusMessage, List<SpanEvent> events, List<SpanLink> links) {
+    this(attributes, resource, scopeName, scopeVersion, traceState, statusMessage, events, links, 0, 0, 0);
+  }
+
+  public boolean droppedAny() {
+    return (droppedAttributes | droppedEvents | droppedLinks) != 0;
+  }
 }

@@ -66,16 +66,25 @@ public final class WriteAheadLog implements Closeable {
     appender.singleThreadedCheckDisabled(true);
   }
 
-  /** Appends one encoded batch; returns its WAL index. */
+  /**
+   * Appends one encoded batch; returns its WAL index. A write that fails (a record larger than a
+   * document may be, a fault on the mapped file) is rolled back: replay never meets half a record.
+   */
   public long append(Bytes<?> encoded) {
     long len = encoded.readRemaining();
-    try (DocumentContext dc = appender.writingDocument()) {
+    DocumentContext dc = appender.writingDocument();
+    try {
       // A heap buffer copies in one bulk write; Chronicle's generic Bytes copy goes byte-wise.
       if (encoded.bytesStore().underlyingObject() instanceof byte[] array) {
         dc.wire().bytes().write(array, Math.toIntExact(encoded.readPosition()), Math.toIntExact(len));
       } else {
         dc.wire().bytes().write(encoded);
       }
+    } catch (RuntimeException | Error e) {
+      dc.rollbackOnClose();
+      throw e;
+    } finally {
+      dc.close();
     }
     lastIndex = appender.lastIndexAppended();
     bytesPerCycle.merge(rollCycle.toCycle(lastIndex), len, Long::sum);
