@@ -47,6 +47,12 @@ final class StorageMeters {
         "WAL lag: spans appended to the WAL but not yet sealed into a segment (the heads' rows), every tenant");
     total("llmscope.wal", BaseUnits.BYTES, Snapshot::walBytes, "bytes of the write-ahead log on disk (shared by every tenant)");
     total("llmscope.tenants", null, s -> s.byTenant().size(), "tenants with data");
+    Gauge.builder("llmscope.wal.damage.set.aside", storage, Storage::walDamageSetAside)
+        .description("damaged WAL records and unreadable cycle files found at start; the log was moved to wal-damaged-*")
+        .register(registry);
+    Gauge.builder("llmscope.storage.writable", storage, s -> s.writeProblem() == null ? 1 : 0)
+        .description("1 while appends are accepted, 0 while the data volume has less than storage.minFreeBytes free")
+        .register(registry);
   }
 
   private void total(String name, String unit, ToDoubleFunction<Snapshot> f, String help) {

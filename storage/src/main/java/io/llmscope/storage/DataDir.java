@@ -15,6 +15,11 @@ record DataDir(Path root) {
     return root.resolve("wal");
   }
 
+  /** Where a damaged WAL is moved, whole, once its intact records are sealed. */
+  Path walSetAside(long whenMs) {
+    return root.resolve("wal-damaged-" + whenMs);
+  }
+
   Path segments() {
     return root.resolve("segments");
   }

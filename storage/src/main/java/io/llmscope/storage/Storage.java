@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -57,6 +58,8 @@ public final class Storage implements Closeable {
   private final CurrentState current;
   private final DataDirLock lock;
   private final FreeSpace freeSpace;
+  private final WriteAheadLog.Replay replay;
+  private long walDamageSetAside;
   private volatile boolean dirty;
 
   private Storage(StorageConfig config) throws IOException {
@@ -73,11 +76,17 @@ public final class Storage implements Closeable {
       List<Segment> segments = openSegments(manifest);
       this.wal = new WriteAheadLog(dirs.wal(), config.walRollCycle());
       Map<String, LiveHead> heads = new HashMap<>();
-      long docs = wal.replay(manifest.walCovered(), (index, bytes) ->
+      this.replay = wal.replay(manifest.walCovered(), (index, bytes) ->
           SpanCodec.readBatch(bytes, (tenant, spans, offsets) -> replayed(heads, segments, tenant, spans, index, offsets)));
       long cover = Math.max(manifest.walCovered(), wal.lastIndex());
       current.swap(recovering -> new StoreState(heads, List.of(), segments, manifest.walCovered(), cover, manifest.generation()));
+      if (wal.lastIndex() == WriteAheadLog.NO_INDEX && manifest.walCovered() != WriteAheadLog.NO_INDEX) {
+        // A new log (the old one was set aside) numbers its records from its first cycle again.
+        current.commit(s -> new StoreState(s.active(), s.sealing(), s.segments(), WriteAheadLog.NO_INDEX,
+            WriteAheadLog.NO_INDEX, s.generation() + 1));
+      }
       this.maintenance = new Maintenance(current, config, dirs, wal, nextSegmentNumber(manifest));
+      long docs = replay.documents;
       LOG.info(() -> "opened " + segments.size() + " segments and replayed " + docs + " WAL batches ("
           + heads.values().stream().mapToLong(LiveHead::rows).sum() + " spans) from " + dirs.root());
     } catch (IOException | RuntimeException e) {
@@ -97,9 +106,31 @@ public final class Storage implements Closeable {
     }
   }
 
-  /** Opens (creating if needed) the store under {@code config.dataDir()} and recovers it. */
+  /**
+   * Opens (creating if needed) the store under {@code config.dataDir()} and recovers it. When
+   * replay met damaged WAL records, every intact one is sealed into segments and the log is set
+   * aside ({@code wal-damaged-*}, kept for inspection) before a new one starts: Chronicle must never
+   * append after damage it cannot read past.
+   */
   public static Storage open(StorageConfig config) throws IOException {
-    return new Storage(config);
+    Storage st = new Storage(config);
+    if (!st.replay.damaged()) return st;
+    WriteAheadLog.Replay damage = st.replay;
+    st.sealNow();
+    st.close();
+    DataDir dirs = new DataDir(config.dataDir());
+    Path aside = dirs.walSetAside(System.currentTimeMillis());
+    Files.move(dirs.wal(), aside, StandardCopyOption.ATOMIC_MOVE);
+    LOG.warning(() -> "WAL had " + damage.damagedRecords + " damaged records and " + damage.damagedCycles
+        + " damaged cycle files; every intact record is sealed, the log was moved to " + aside);
+    Storage fresh = new Storage(config);
+    fresh.walDamageSetAside = damage.damagedRecords + damage.damagedCycles;
+    return fresh;
+  }
+
+  /** Damaged WAL records and cycle files found when this store opened, and set aside. */
+  public long walDamageSetAside() {
+    return walDamageSetAside;
   }
 
   /** Opens the manifest's segments and deletes anything in the segments dir it does not list. */

@@ -22,6 +22,8 @@
  *     yyyyMMdd-HH[F].cq4    one file per roll cycle (FAST_HOURLY by default); one document per
  *                           appended batch, in SpanCodec's WAL batch format (details in DetailCodec form)
  *     metadata.cq4t         Chronicle's own queue metadata
+ *   wal-damaged-MS/         a WAL in which open found damaged records, moved aside whole once its
+ *                           intact records were sealed (Storage.open); kept for inspection, never read
  *   segments/
  *     seg-N/                one sealed, immutable segment (SegmentWriter, SegmentReader; SegmentFormat)
  *       COLUMN.arrow        SegmentFormat: one Arrow IPC file per stored column (trace_id, span_id,

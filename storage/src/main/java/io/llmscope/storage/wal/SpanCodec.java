@@ -8,6 +8,7 @@ import io.llmscope.storage.model.SpanDetail;
 import io.llmscope.storage.model.SpanFlags;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.CRC32C;
 import net.openhft.chronicle.bytes.Bytes;
 
 /**
@@ -16,7 +17,7 @@ import net.openhft.chronicle.bytes.Bytes;
  * {@link #VERSION_CURRENT}, so documents an older build wrote replay after an upgrade.
  *
  * <pre>
- * batch   := version:u8 tenant:str count:stopbit span*
+ * batch   := version:u8 crc:i32 tenant:str count:stopbit span*   (v3; v2 had no crc)
  * span    := flags:u8 (SpanFlags) traceHi:i64 traceLo:i64 spanId:i64 parent:i64 start:i64 end:i64
  *            dimMask:stopbit str* (one per set bit, Dim order)
  *            measureMask:stopbit f64* (one per set bit, Measure order)
@@ -26,13 +27,15 @@ import net.openhft.chronicle.bytes.Bytes;
  * Strings ({@code str}) are a stop-bit length (-1 for null) and UTF-8 bytes; integers are
  * Chronicle's little-endian. The detail is length-prefixed so replay can skip it: the head keeps
  * only its position in the log ({@link #writeBatch} reports each span's detail offset) and reads
- * it back, or sealing copies it into the segment, on demand. Version 1 predates this project's
- * first release and is not read.
+ * it back, or sealing copies it into the segment, on demand. The CRC-32C covers every byte after
+ * it, so replay tells a damaged record from an intact one ({@link DamagedRecordException}) instead
+ * of reading flipped bits as token counts. Version 1 predates this project's first release and is
+ * not read.
  */
 public final class SpanCodec {
   public static final int VERSION_START = 2;
-  public static final int VERSION_CURRENT = 2;
-
+  public static final int VERSION_CURRENT = 3;
+  private static final int VERSION_CRC = 3;
 
   private SpanCodec() {}
 
@@ -43,9 +46,27 @@ public final class SpanCodec {
   public static void writeBatch(Bytes<?> out, String tenant, List<LlmSpan> spans, int[] detailOffsets) {
     long base = out.writePosition();
     out.writeUnsignedByte(VERSION_CURRENT);
+    out.writeInt(0);
     DetailCodec.writeString(out, tenant);
     out.writeStopBit(spans.size());
     for (int i = 0; i < spans.size(); i++) detailOffsets[i] = (int) (writeSpan(out, spans.get(i)) - base);
+    out.writeInt(base + 1, crc(out, base + 5, out.writePosition()));
+  }
+
+  private static int crc(Bytes<?> bytes, long from, long to) {
+    CRC32C crc = new CRC32C();
+    if (bytes.bytesStore().underlyingObject() instanceof byte[] array) {
+      crc.update(array, Math.toIntExact(from), Math.toIntExact(to - from));
+    } else {
+      byte[] chunk = new byte[(int) Math.min(8192, Math.max(0, to - from))];
+      for (long p = from; p < to; ) {
+        int n = (int) Math.min(chunk.length, to - p);
+        bytes.read(p, chunk, 0, n);
+        crc.update(chunk, 0, n);
+        p += n;
+      }
+    }
+    return (int) crc.getValue();
   }
 
   /**
@@ -56,11 +77,29 @@ public final class SpanCodec {
     long base = in.readPosition();
     int version = in.readUnsignedByte();
     if (version < VERSION_START || version > VERSION_CURRENT) {
-      throw new IllegalStateException("unknown WAL batch version " + version + " (this build reads " + VERSION_START
+      throw new DamagedRecordException("unknown WAL batch version " + version + " (this build reads " + VERSION_START
           + " to " + VERSION_CURRENT + ")");
     }
+    if (version >= VERSION_CRC) {
+      int stored = in.readInt();
+      int actual = crc(in, base + 5, in.readLimit());
+      if (stored != actual) {
+        throw new DamagedRecordException("WAL batch checksum mismatch: stored " + Integer.toHexString(stored)
+            + ", computed " + Integer.toHexString(actual));
+      }
+    }
+    try {
+      readSpans(in, base, visitor);
+    } catch (RuntimeException e) {
+      // Only a version-2 record (no checksum) or a bug gets here.
+      throw new DamagedRecordException("undecodable WAL batch: " + e, e);
+    }
+  }
+
+  private static void readSpans(Bytes<?> in, long base, BatchVisitor visitor) {
     String tenant = DetailCodec.readString(in);
     int n = (int) in.readStopBit();
+    if (n < 0 || n > in.readRemaining()) throw new IllegalStateException("bad span count " + n);
     List<LlmSpan> spans = new ArrayList<>(n);
     int[] offsets = new int[n];
     for (int i = 0; i < n; i++) {
@@ -71,6 +110,17 @@ public final class SpanCodec {
       spans.add(s);
     }
     visitor.batch(tenant, spans, offsets);
+  }
+
+  /** A record that is not an intact batch: replay sets it aside and goes on. */
+  public static final class DamagedRecordException extends RuntimeException {
+    DamagedRecordException(String message) {
+      super(message);
+    }
+
+    DamagedRecordException(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 
   public interface BatchVisitor {

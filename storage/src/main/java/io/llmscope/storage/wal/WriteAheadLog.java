@@ -12,6 +12,8 @@ import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.logging.Logger;
@@ -38,7 +40,7 @@ public final class WriteAheadLog implements Closeable {
 
   private final Path dir;
   private final SingleChronicleQueue queue;
-  private final ExcerptAppender appender;
+  private ExcerptAppender appender; // made on the first append: replay may find the last cycle damaged
   private final RollCycle rollCycle;
   private final DateTimeFormatter cycleFormat;
   private final ConcurrentLinkedQueue<ExcerptTailer> tailers = new ConcurrentLinkedQueue<>();
@@ -61,9 +63,15 @@ public final class WriteAheadLog implements Closeable {
     // GenAI-sized spans); the index costs 8 bytes per document, a batch of spans. Cycle files
     // written with another spacing keep theirs and stay readable.
     this.queue = SingleChronicleQueueBuilder.binary(dir.toFile()).rollCycle(rollCycle).indexSpacing(1).build();
-    this.appender = queue.createAppender();
-    // Appends come from whichever worker thread holds the storage lock.
-    appender.singleThreadedCheckDisabled(true);
+  }
+
+  private ExcerptAppender appender() {
+    if (appender == null) {
+      appender = queue.createAppender();
+      // Appends come from whichever worker thread holds the storage lock.
+      appender.singleThreadedCheckDisabled(true);
+    }
+    return appender;
   }
 
   /**
@@ -72,6 +80,7 @@ public final class WriteAheadLog implements Closeable {
    */
   public long append(Bytes<?> encoded) {
     long len = encoded.readRemaining();
+    ExcerptAppender appender = appender();
     DocumentContext dc = appender.writingDocument();
     try {
       // A heap buffer copies in one bulk write; Chronicle's generic Bytes copy goes byte-wise.
@@ -97,7 +106,7 @@ public final class WriteAheadLog implements Closeable {
   }
 
   public void sync() {
-    appender.sync();
+    if (appender != null) appender.sync();
   }
 
   /** A copy of the document at {@code index}. */
@@ -135,26 +144,88 @@ public final class WriteAheadLog implements Closeable {
     }
   }
 
-  /** Feeds every document after {@code afterIndex} to the consumer with its index, in order; returns how many. */
-  public long replay(long afterIndex, DocumentConsumer consumer) {
-    long n = 0;
+  /**
+   * Feeds every intact document after {@code afterIndex} to the consumer with its index, in
+   * order, cycle by cycle. A document the consumer finds damaged ({@link
+   * SpanCodec.DamagedRecordException}) is skipped; a cycle Chronicle cannot read on to its end
+   * (flipped headers, a truncated file) keeps the documents before the damage and replay moves on
+   * to the next cycle. The outcome says whether anything was damaged: then nothing may be
+   * appended to this log again (see {@code Storage.open}).
+   */
+  public Replay replay(long afterIndex, DocumentConsumer consumer) throws IOException {
+    Replay r = new Replay();
+    for (Map.Entry<Integer, Path> cycle : cycleFiles().entrySet()) {
+      String problem = replayCycle(cycle.getKey(), afterIndex, consumer, r);
+      if (problem == null && Files.size(cycle.getValue()) % CHRONICLE_FILE_GRAIN != 0) {
+        problem = "its length " + Files.size(cycle.getValue()) + " is not one Chronicle writes: truncated";
+      }
+      if (problem != null) {
+        r.damagedCycles++;
+        String p = problem;
+        LOG.warning(() -> "WAL cycle " + cycle.getValue().getFileName() + " is damaged: " + p
+            + "; its intact records before the damage were kept");
+      }
+    }
+    return r;
+  }
+
+  /** Chronicle grows a cycle file by whole chunks of at least this many bytes. */
+  private static final long CHRONICLE_FILE_GRAIN = 64 << 10;
+
+  /** What replay found: documents fed, damaged documents skipped, cycles not readable to their end. */
+  public static final class Replay {
+    public long documents;
+    public long damagedRecords;
+    public int damagedCycles;
+
+    public boolean damaged() {
+      return damagedRecords > 0 || damagedCycles > 0;
+    }
+  }
+
+  /** Replays one cycle; returns why it could not be read to its end, or null. */
+  private String replayCycle(int cycle, long afterIndex, DocumentConsumer consumer, Replay r) {
+    long read = 0;
     try (ExcerptTailer tailer = queue.createTailer()) {
       tailer.singleThreadedCheckDisabled(true);
-      tailer.toStart();
+      if (!tailer.moveToCycle(cycle)) return null; // an empty cycle file
+      long expected = tailer.exactExcerptsInCycle(cycle);
       while (true) {
         try (DocumentContext dc = tailer.readingDocument()) {
           if (!dc.isPresent()) break;
           long index = dc.index();
+          if (rollCycle.toCycle(index) != cycle) break; // the next cycle: its own turn
+          read++;
           Bytes<?> bytes = dc.wire().bytes();
           lastIndex = index;
-          bytesPerCycle.merge(rollCycle.toCycle(index), bytes.readRemaining(), Long::sum);
+          bytesPerCycle.merge(cycle, bytes.readRemaining(), Long::sum);
           if (index <= afterIndex) continue; // already in a segment
-          consumer.accept(index, bytes);
-          n++;
+          try {
+            consumer.accept(index, bytes);
+            r.documents++;
+          } catch (SpanCodec.DamagedRecordException e) {
+            r.damagedRecords++;
+            LOG.warning(() -> "skipping damaged WAL record " + Long.toHexString(index) + ": " + e.getMessage());
+          }
         }
       }
+      if (read < expected) return "its index lists " + expected + " records, " + read + " could be read";
+      return null;
+    } catch (RuntimeException | AssertionError | InternalError e) {
+      return "reading stopped after " + read + " records: " + e;
     }
-    return n;
+  }
+
+  /** The cycle files on disk by cycle number, oldest first. */
+  private SortedMap<Integer, Path> cycleFiles() throws IOException {
+    SortedMap<Integer, Path> out = new TreeMap<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.cq4")) {
+      for (Path f : files) {
+        Integer cycle = cycleOf(f);
+        if (cycle != null) out.put(cycle, f);
+      }
+    }
+    return out;
   }
 
   public interface DocumentConsumer {
@@ -209,7 +280,7 @@ public final class WriteAheadLog implements Closeable {
   public void close() {
     closed = true;
     for (ExcerptTailer t; (t = tailers.poll()) != null; ) t.close();
-    appender.close();
+    if (appender != null) appender.close();
     queue.close();
   }
 }
