@@ -69,6 +69,10 @@ final class TraceJson {
       ln.put("trace_state", l.traceState());
       ln.set("attributes", json.valueToTree(l.attributes()));
     }
+    // OTLP's names: what the sender dropped plus what ingest's per-span limits dropped.
+    o.put("dropped_attributes_count", s.detail.droppedAttributes());
+    o.put("dropped_events_count", s.detail.droppedEvents());
+    o.put("dropped_links_count", s.detail.droppedLinks());
     return o;
   }
 }
