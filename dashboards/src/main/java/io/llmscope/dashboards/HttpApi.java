@@ -96,11 +96,13 @@ public final class HttpApi {
     return tenant;
   }
 
+  /** 200 only while the server is up and the store takes writes; 503 says why not. */
   private void handleReady(RoutingContext ctx) {
-    if (ready.getAsBoolean()) {
+    String problem = ready.getAsBoolean() ? storage.writeProblem() : "not ready: starting or stopping";
+    if (problem == null) {
       ctx.response().end("ready\n");
     } else {
-      ctx.response().setStatusCode(503).end("not ready\n");
+      ctx.response().setStatusCode(503).end(problem + "\n");
     }
   }
 

@@ -26,14 +26,34 @@ final class Maintenance {
   private final StorageConfig config;
   private final DataDir dirs;
   private final WriteAheadLog wal;
+  private final FreeSpace freeSpace;
   private int nextSegmentNumber;
 
-  Maintenance(CurrentState store, StorageConfig config, DataDir dirs, WriteAheadLog wal, int nextSegmentNumber) {
+  Maintenance(CurrentState store, StorageConfig config, DataDir dirs, WriteAheadLog wal, FreeSpace freeSpace,
+      int nextSegmentNumber) {
     this.store = store;
     this.config = config;
     this.dirs = dirs;
     this.wal = wal;
+    this.freeSpace = freeSpace;
     this.nextSegmentNumber = nextSegmentNumber;
+  }
+
+  /**
+   * Writes a segment; if that fails (a full disk) what it wrote is removed, so retries cannot
+   * fill the volume with halves.
+   */
+  private void writeSegment(Path dir, String tenant, List<ColumnBatch> batches) throws IOException {
+    try {
+      SegmentWriter.write(dir, tenant, batches);
+    } catch (IOException | RuntimeException e) {
+      try {
+        Segment.deleteRecursively(dir);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
   }
 
   /** One round of everything, as the schedule runs it. */
@@ -73,7 +93,7 @@ final class Maintenance {
       for (LiveHead h : s.sealing()) {
         String name = nextSegmentName();
         Path dir = dirs.segment(name);
-        SegmentWriter.write(dir, h.tenant(), h.block.snapshot());
+        writeSegment(dir, h.tenant(), h.block.snapshot());
         written.add(Segment.open(name, dir));
       }
       CrashPoints.reached("seal-segment-written");
@@ -117,6 +137,8 @@ final class Maintenance {
    * Returns how many segments were merged away.
    */
   int compactOnce() throws IOException {
+    // Merging only saves space later and needs room now: it waits while the volume is short.
+    if (freeSpace.problem() != null) return 0;
     Map<String, List<Segment>> groups = new HashMap<>();
     for (Segment seg : store.get().segments()) {
       if (seg.info.rows() >= config.compactBelowRows()) continue;
@@ -136,7 +158,7 @@ final class Maintenance {
       for (Segment seg : merge) inputs.add(seg.reader.batch());
       String name = nextSegmentName();
       Path dir = dirs.segment(name);
-      SegmentWriter.write(dir, merge.get(0).info.tenant(), inputs);
+      writeSegment(dir, merge.get(0).info.tenant(), inputs);
       Segment merged = Segment.open(name, dir);
       CrashPoints.reached("compaction-segment-written");
       try {

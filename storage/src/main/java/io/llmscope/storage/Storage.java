@@ -85,7 +85,7 @@ public final class Storage implements Closeable {
         current.commit(s -> new StoreState(s.active(), s.sealing(), s.segments(), WriteAheadLog.NO_INDEX,
             WriteAheadLog.NO_INDEX, s.generation() + 1));
       }
-      this.maintenance = new Maintenance(current, config, dirs, wal, nextSegmentNumber(manifest));
+      this.maintenance = new Maintenance(current, config, dirs, wal, freeSpace, nextSegmentNumber(manifest));
       long docs = replay.documents;
       LOG.info(() -> "opened " + segments.size() + " segments and replayed " + docs + " WAL batches ("
           + heads.values().stream().mapToLong(LiveHead::rows).sum() + " spans) from " + dirs.root());
