@@ -39,9 +39,9 @@ public final class LlmScopeServer implements AutoCloseable {
   private final AtomicBoolean stopped = new AtomicBoolean();
 
   /** Builds every component around an opened (recovered) store; binds nothing yet. */
-  private LlmScopeServer(ServerConfig config, Storage storage, int grpcPort, int otlpHttpPort) {
+  private LlmScopeServer(ServerConfig config, Vertx vertx, Storage storage, int grpcPort, int otlpHttpPort) {
     this.storage = storage;
-    vertx = Vertx.vertx();
+    this.vertx = vertx;
     ApiKeys auth = config.auth();
     ingest = new OtlpIngest(vertx, storage, config.ingestConfig(grpcPort, otlpHttpPort), auth);
     queries = new QueryEngine(storage, System::currentTimeMillis, config.queryLimits());
@@ -55,20 +55,33 @@ public final class LlmScopeServer implements AutoCloseable {
     api = new HttpApi(vertx, storage, queries, auth, ready::get, new ApiMetrics(registry, storage));
   }
 
-  /** Opens the store (replaying the WAL), binds every listener, and returns when all are up and /readyz says so. */
+  /**
+   * Opens the store (replaying the WAL) while the API port answers "recovering" ({@link
+   * RecoveryListener}), binds every listener, and returns when all are up and /readyz says so.
+   */
   public static LlmScopeServer start(ServerConfig config, Path dataDir, int grpcPort, int otlpHttpPort, int httpPort)
       throws Exception {
     Files.createDirectories(dataDir);
-    Storage storage = Storage.open(config.storageConfig(dataDir));
+    Vertx vertx = Vertx.vertx();
+    Storage storage;
+    int apiPort;
+    try (RecoveryListener recovering = RecoveryListener.bind(vertx, config.host(), httpPort)) {
+      apiPort = recovering.port(); // the API takes over the port probes already watch
+      storage = Storage.open(config.storageConfig(dataDir));
+    } catch (Exception e) {
+      vertx.close();
+      throw e;
+    }
     LlmScopeServer server;
     try {
-      server = new LlmScopeServer(config, storage, grpcPort, otlpHttpPort);
+      server = new LlmScopeServer(config, vertx, storage, grpcPort, otlpHttpPort);
     } catch (RuntimeException e) {
       storage.close();
+      vertx.close();
       throw e;
     }
     try {
-      Future.all(server.ingest.start(), server.api.start(config.host(), httpPort)).await(30, TimeUnit.SECONDS);
+      Future.all(server.ingest.start(), server.api.start(config.host(), apiPort)).await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       server.close();
       throw e;

@@ -55,8 +55,12 @@ final class ServerProcess implements AutoCloseable {
   private static List<String> serveCommand(Path dataDir, String... extraArgs) {
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar().toString(),
-        "serve", "--data-dir", dataDir.toString(), "--otlp-grpc-port", "0", "--otlp-http-port", "0", "--http-port", "0"));
-    cmd.addAll(List.of(extraArgs));
+        "serve", "--data-dir", dataDir.toString()));
+    List<String> extra = List.of(extraArgs);
+    for (String port : List.of("--otlp-grpc-port", "--otlp-http-port", "--http-port")) {
+      if (!extra.contains(port)) cmd.addAll(List.of(port, "0")); // a free one, unless the test names one
+    }
+    cmd.addAll(extra);
     return cmd;
   }
 
