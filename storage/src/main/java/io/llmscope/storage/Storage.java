@@ -206,8 +206,13 @@ public final class Storage implements Closeable {
     if (full != null) throw new StorageFullException(full);
     Outcome out = new Outcome();
     int max = config.maxSpansPerWalDocument();
-    for (int from = 0; from < spans.size(); from += max) {
-      appendFitting(tenant, spans.subList(from, Math.min(spans.size(), from + max)), out);
+    try {
+      for (int from = 0; from < spans.size(); from += max) {
+        appendFitting(tenant, spans.subList(from, Math.min(spans.size(), from + max)), out);
+      }
+    } finally {
+      // A span too big to store grew this thread's buffer past any record: do not keep that.
+      if (ENCODE_BUFFER.get().realCapacity() > 2L * config.maxWalRecordBytes()) ENCODE_BUFFER.remove();
     }
     return new AppendResult(out.stored, out.duplicates, out.refusals);
   }
@@ -256,7 +261,14 @@ public final class Storage implements Closeable {
         encoded.clear();
         SpanCodec.writeBatch(encoded, tenant, fresh, offsets); // smaller than before: fits
       }
-      long index = wal.append(encoded);
+      long index;
+      try {
+        index = wal.append(encoded);
+      } catch (InternalError e) {
+        // The JVM reports a fault on a mapped page (SIGBUS) this way: the volume filled up under the
+        // margin. The record was rolled back; the client may retry.
+        throw new StorageFullException("the WAL write faulted (" + e.getMessage() + "); the data volume is full?");
+      }
       activeHead(tenant).block.add(part, index, offsets);
       out.stored += part.size();
       if (config.fsync() == FsyncPolicy.ALWAYS) {

@@ -85,7 +85,8 @@ class StorageAppendTest {
     List<LlmSpan> batch = spans(0, 300);
     List<LlmSpan> twiceInOne = new ArrayList<>(spans(300, 10));
     twiceInOne.addAll(spans(300, 10));
-    StorageConfig config = StorageConfig.builder(dir).compactBelowRows(10_000).build();
+    // Maintenance only when the test asks, so compactNow has work to do.
+    StorageConfig config = StorageConfig.builder(dir).compactBelowRows(10_000).maintenanceIntervalMs(3_600_000).build();
     try (Storage st = Storage.open(config)) {
       assertEquals(300, st.append("t", batch).stored());
       AppendResult again = st.append("t", batch); // in the head
