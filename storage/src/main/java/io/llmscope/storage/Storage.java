@@ -50,6 +50,7 @@ public final class Storage implements Closeable {
   private final WriteAheadLog wal;
   private final Maintenance maintenance;
   private final ScheduledExecutorService background;
+  private final SealTrigger sealTrigger;
   private final AtomicLong traceSegmentReads = new AtomicLong();
   private final CurrentState current;
   private final DataDirLock lock;
@@ -85,6 +86,7 @@ public final class Storage implements Closeable {
       t.setDaemon(true);
       return t;
     });
+    this.sealTrigger = new SealTrigger(background, this::sealOnDemand);
     background.scheduleWithFixedDelay(this::maintain, config.maintenanceIntervalMs(), config.maintenanceIntervalMs(),
         TimeUnit.MILLISECONDS);
     if (config.fsync() == FsyncPolicy.INTERVAL) {
@@ -133,14 +135,12 @@ public final class Storage implements Closeable {
    * fsync policy) and visible to new snapshots. The caller may reuse the {@link LlmSpan}
    * instances afterwards.
    *
-   * @throws StorageBusyException when sealing has fallen behind; nothing was appended
+   * @throws StorageBusyException when the batch would take the unsealed rows past {@code maxHeadRows};
+   *     nothing was appended, and sealing has started
    */
   public void append(String tenant, List<LlmSpan> spans) {
     if (spans.isEmpty()) return;
-    long waiting = current.get().unsealedRows();
-    if (waiting > config.maxHeadRows()) {
-      throw new StorageBusyException(waiting + " rows are waiting to be sealed (limit " + config.maxHeadRows() + ")");
-    }
+    refuseOverCap(spans.size());
     Bytes<?> buf = ENCODE_BUFFER.get();
     int max = config.maxSpansPerWalDocument();
     int[] offsets = new int[Math.min(max, spans.size())];
@@ -159,6 +159,26 @@ public final class Storage implements Closeable {
         }
       }
     }
+    sealWhenFull(tenant);
+  }
+
+  /**
+   * Refuses a batch that would take the rows waiting in heads past {@code maxHeadRows}, and starts
+   * sealing them so a retry soon fits. With no row waiting any batch is taken, or a batch larger
+   * than the cap could never be.
+   */
+  private void refuseOverCap(int batch) {
+    long waiting = current.get().unsealedRows();
+    if (waiting == 0 || waiting + batch <= config.maxHeadRows()) return;
+    sealTrigger.capReached();
+    throw new StorageBusyException(waiting + " rows are waiting to be sealed; " + batch + " more would pass the limit of "
+        + config.maxHeadRows() + " (maxHeadRows)");
+  }
+
+  /** Seals the tenant's active head as soon as it reaches {@code sealRows}, not at the next scheduled round. */
+  private void sealWhenFull(String tenant) {
+    LiveHead head = current.get().active().get(tenant);
+    if (head != null && head.rows() >= config.sealRows()) sealTrigger.headFull();
   }
 
   /** Under the write lock. */
@@ -307,8 +327,7 @@ public final class Storage implements Closeable {
   /** Seals all heads now, whatever their size or age (tests, shutdown tooling). */
   public void sealNow() throws IOException {
     runOnBackground(() -> {
-      maintenance.rotate(true);
-      maintenance.sealPending();
+      maintenance.sealRound(true);
       return null;
     });
   }
@@ -346,8 +365,14 @@ public final class Storage implements Closeable {
     }
   }
 
+  /** A round {@link SealTrigger} asked for, on the background thread. */
+  private void sealOnDemand(boolean all) throws IOException {
+    if (!current.closed.get()) maintenance.sealRound(all);
+  }
+
   private void maintain() {
     if (current.closed.get()) return;
+    sealTrigger.rearm();
     try {
       maintenance.runOnce();
     } catch (Throwable e) {
