@@ -17,12 +17,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -38,6 +40,8 @@ public final class HttpApi {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Query bodies are small; anything bigger is a mistake. */
   private static final long MAX_API_BODY_BYTES = 1 << 20;
+  /** Routing-context key: the request arrived while stopping; an API call is answered 503 once its body is in. */
+  private static final String REFUSED = "llmscope.refused";
 
   private final Vertx vertx;
   private final Storage storage;
@@ -45,6 +49,7 @@ public final class HttpApi {
   private final Function<String, String> tenants;
   private final BooleanSupplier ready;
   private final ApiMetrics metrics;
+  private final Drain drain = new Drain();
   private HttpServer server;
 
   /**
@@ -66,10 +71,12 @@ public final class HttpApi {
 
   public Future<Void> start(String host, int port) {
     Router router = Router.router(vertx);
+    router.route().handler(this::admit);
     router.get("/healthz").handler(ctx -> ctx.response().end("ok\n"));
     router.get("/readyz").handler(this::handleReady);
     router.get("/metrics").handler(this::handleMetrics);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_API_BODY_BYTES));
+    router.route("/api/*").handler(this::refuseWhenStopping);
     router.post("/api/v1/query").handler(this::handleQuery);
     router.get("/api/v1/status").handler(this::handleStatus);
     router.get("/api/v1/traces/:traceId").handler(this::handleTrace);
@@ -86,8 +93,44 @@ public final class HttpApi {
     return server.actualPort();
   }
 
-  public Future<Void> stop() {
-    return server == null ? Future.succeededFuture() : server.shutdown(5, java.util.concurrent.TimeUnit.SECONDS);
+  /**
+   * Graceful stop: from now on every API call is answered 503 (retry later); those taken before
+   * are finished and answered; the listener closes once no request is in progress and none has
+   * come for a moment, or when {@code graceMs} is over. Health, readiness and metrics still answer
+   * meanwhile ({@code /readyz} with 503 once the caller says so).
+   */
+  public Future<Void> stop(long graceMs) {
+    if (server == null) return Future.succeededFuture();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMs);
+    return drain.drain(vertx, graceMs).compose(drained -> server.shutdown(
+        Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),
+        TimeUnit.MILLISECONDS));
+  }
+
+  /**
+   * Before anything else: counts a request taken until its context ends, or marks it refused when
+   * stopping. While stopping, every HTTP/1.x response says {@code Connection: close}.
+   */
+  private void admit(RoutingContext ctx) {
+    if (drain.take()) {
+      ctx.addEndHandler(ended -> drain.done());
+    } else {
+      ctx.put(REFUSED, Boolean.TRUE);
+    }
+    ctx.addHeadersEndHandler(v -> {
+      if (drain.draining() && ctx.request().version() != HttpVersion.HTTP_2) ctx.response().putHeader("Connection", "close");
+    });
+    ctx.next();
+  }
+
+  /** After the body is read: answering before would leave it unread on a closing connection. */
+  private void refuseWhenStopping(RoutingContext ctx) {
+    if (ctx.get(REFUSED) == null) {
+      ctx.next();
+      return;
+    }
+    ctx.response().putHeader("Retry-After", "1");
+    sendError(ctx, 503, "server is shutting down; retry later");
   }
 
   private String tenant(RoutingContext ctx) {

@@ -1,6 +1,7 @@
 package io.llmscope.ingest;
 
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -14,13 +15,15 @@ import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
 import io.vertx.grpc.server.GrpcServerRequest;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * OTLP/gRPC receiver: {@code opentelemetry.proto.collector.trace.v1.TraceService/Export}.
- * Messages arrive as raw bytes and are parsed on a worker, like the HTTP path.
+ * Messages arrive as raw bytes and are parsed on a worker, like the HTTP path. Every call passes
+ * the {@link Drain} first, so a stop answers each one.
  */
 final class OtlpGrpcServer {
   private static final Logger LOG = Logger.getLogger(OtlpGrpcServer.class.getName());
@@ -31,12 +34,14 @@ final class OtlpGrpcServer {
   private final Vertx vertx;
   private final IngestPipeline pipeline;
   private final Function<String, String> tenants;
+  private final Drain drain;
   private HttpServer server;
 
-  OtlpGrpcServer(Vertx vertx, IngestPipeline pipeline, Function<String, String> tenants) {
+  OtlpGrpcServer(Vertx vertx, IngestPipeline pipeline, Function<String, String> tenants, Drain drain) {
     this.vertx = vertx;
     this.pipeline = pipeline;
     this.tenants = tenants;
+    this.drain = drain;
   }
 
   Future<HttpServer> start(String host, int port) {
@@ -50,34 +55,60 @@ final class OtlpGrpcServer {
     return server.actualPort();
   }
 
-  Future<Void> stop() {
-    return server == null ? Future.succeededFuture() : server.shutdown(5, java.util.concurrent.TimeUnit.SECONDS);
+  /** Sends GOAWAY and closes the connections once their calls are done, or after {@code timeoutMs}. */
+  Future<Void> stop(long timeoutMs) {
+    return server == null ? Future.succeededFuture() : server.shutdown(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   private void handleExport(GrpcServerRequest<Buffer, ExportTraceServiceResponse> call) {
+    if (!drain.take()) {
+      call.handler(message -> fail(call, GrpcStatus.UNAVAILABLE, "server is shutting down; retry later"));
+      return;
+    }
+    // The call counts as in progress until it is answered, reset, or ends without a message.
+    AtomicBoolean finished = new AtomicBoolean();
+    AtomicBoolean sawMessage = new AtomicBoolean();
+    Runnable done = () -> {
+      if (finished.compareAndSet(false, true)) drain.done();
+    };
+    call.exceptionHandler(e -> done.run());
+    call.endHandler(v -> {
+      if (!sawMessage.get()) done.run();
+    });
     String tenant = tenants.apply(call.headers().get("authorization"));
     call.handler(message -> {
+      sawMessage.set(true);
       if (tenant == null) {
         pipeline.countRejectedRequest();
         fail(call, GrpcStatus.UNAUTHENTICATED, "missing or invalid API key: send metadata authorization: Bearer KEY");
+        done.run();
         return;
       }
       pipeline.export(vertx, tenant, message.getBytes(), false, false).onComplete(ar -> {
-        if (ar.succeeded()) {
-          call.response().send(ar.result());
-        } else if (ar.cause() instanceof IngestRejected r) {
-          GrpcStatus status = switch (r.reason) {
-            case BAD_PAYLOAD -> GrpcStatus.INVALID_ARGUMENT;
-            case TOO_LARGE -> GrpcStatus.RESOURCE_EXHAUSTED;
-            case BUSY -> GrpcStatus.UNAVAILABLE;
-          };
-          fail(call, status, r.reason == IngestRejected.Reason.BUSY ? r.getMessage() + "; retry later" : r.getMessage());
-        } else {
-          LOG.log(Level.WARNING, "ingest failed", ar.cause());
-          fail(call, GrpcStatus.UNAVAILABLE, "could not store spans: " + ar.cause().getMessage());
+        try {
+          answer(call, ar);
+        } finally {
+          done.run();
         }
       });
     });
+  }
+
+  private static void answer(GrpcServerRequest<Buffer, ExportTraceServiceResponse> call,
+      AsyncResult<ExportTraceServiceResponse> ar) {
+    if (ar.succeeded()) {
+      call.response().send(ar.result());
+    } else if (ar.cause() instanceof IngestRejected r) {
+      GrpcStatus status = switch (r.reason) {
+        case BAD_PAYLOAD -> GrpcStatus.INVALID_ARGUMENT;
+        case TOO_LARGE -> GrpcStatus.RESOURCE_EXHAUSTED;
+        case BUSY -> GrpcStatus.UNAVAILABLE;
+      };
+      fail(call, status, r.reason == IngestRejected.Reason.BUSY ? r.getMessage() + "; retry later" : r.getMessage());
+    } else {
+      LOG.log(Level.WARNING, "ingest failed", ar.cause());
+      fail(call, GrpcStatus.UNAVAILABLE, "could not store spans: " + ar.cause().getMessage());
+    }
   }
 
   private static void fail(GrpcServerRequest<Buffer, ExportTraceServiceResponse> call, GrpcStatus status, String message) {

@@ -10,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -24,25 +25,31 @@ import java.util.logging.Logger;
 /**
  * OTLP/HTTP receiver: {@code POST /v1/traces} in protobuf or JSON, optionally gzip. Responses use
  * the request's encoding; errors carry a {@code google.rpc.Status}-shaped body with a message.
+ * Every request passes the {@link Drain} first, so a stop answers each one.
  */
 final class OtlpHttpServer {
   private static final Logger LOG = Logger.getLogger(OtlpHttpServer.class.getName());
   private static final String PROTOBUF = "application/x-protobuf";
   private static final String JSON = "application/json";
+  /** Routing-context key: the request arrived while stopping, and is answered 503 once its body is in. */
+  private static final String REFUSED = "llmscope.refused";
 
   private final Vertx vertx;
   private final IngestPipeline pipeline;
   private final Function<String, String> tenants;
+  private final Drain drain;
   private HttpServer server;
 
-  OtlpHttpServer(Vertx vertx, IngestPipeline pipeline, Function<String, String> tenants) {
+  OtlpHttpServer(Vertx vertx, IngestPipeline pipeline, Function<String, String> tenants, Drain drain) {
     this.vertx = vertx;
     this.pipeline = pipeline;
     this.tenants = tenants;
+    this.drain = drain;
   }
 
   Future<HttpServer> start(String host, int port) {
     Router router = Router.router(vertx);
+    router.route().handler(this::admit);
     // We inflate gzip ourselves so the size limit applies to the inflated body too.
     router.post("/v1/traces")
         .handler(BodyHandler.create(false).setBodyLimit(pipeline.maxBodyBytes()))
@@ -56,11 +63,35 @@ final class OtlpHttpServer {
     return server.actualPort();
   }
 
-  Future<Void> stop() {
-    return server == null ? Future.succeededFuture() : server.shutdown(5, java.util.concurrent.TimeUnit.SECONDS);
+  /** Closes the listener and its connections, giving responses still being written up to {@code timeoutMs}. */
+  Future<Void> stop(long timeoutMs) {
+    return server == null ? Future.succeededFuture() : server.shutdown(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Before anything else: counts a request taken until its context ends, or marks it refused when
+   * stopping. While stopping, every HTTP/1.x response says {@code Connection: close}.
+   */
+  private void admit(RoutingContext ctx) {
+    if (drain.take()) {
+      ctx.addEndHandler(ended -> drain.done());
+    } else {
+      ctx.put(REFUSED, Boolean.TRUE);
+    }
+    ctx.addHeadersEndHandler(v -> {
+      if (drain.draining() && ctx.request().version() != HttpVersion.HTTP_2) ctx.response().putHeader("Connection", "close");
+    });
+    ctx.next();
   }
 
   private void handleTraces(RoutingContext ctx) {
+    if (ctx.get(REFUSED) != null) {
+      // Only now, with the body read: answering before would leave it unread on a closing connection.
+      ctx.response().putHeader("Retry-After", "1");
+      sendError(ctx, 503, mediaType(ctx.request().getHeader("Content-Type")).equals(JSON),
+          "server is shutting down; retry later");
+      return;
+    }
     String contentType = mediaType(ctx.request().getHeader("Content-Type"));
     boolean json;
     if (contentType.equals(PROTOBUF) || contentType.equals("application/protobuf")) {

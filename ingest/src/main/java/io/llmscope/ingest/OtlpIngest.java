@@ -3,6 +3,7 @@ package io.llmscope.ingest;
 import io.llmscope.storage.Storage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -15,6 +16,8 @@ public final class OtlpIngest {
   private final OtlpGrpcServer grpc;
   private final IngestConfig config;
   private final IngestMetrics metrics = new IngestMetrics();
+  private final Drain drain = new Drain();
+  private final Vertx vertx;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
   /**
@@ -24,9 +27,10 @@ public final class OtlpIngest {
    */
   public OtlpIngest(Vertx vertx, Storage storage, IngestConfig config, Function<String, String> tenants) {
     this.config = config;
+    this.vertx = vertx;
     IngestPipeline pipeline = new IngestPipeline(storage, metrics, config);
-    this.http = new OtlpHttpServer(vertx, pipeline, tenants);
-    this.grpc = new OtlpGrpcServer(vertx, pipeline, tenants);
+    this.http = new OtlpHttpServer(vertx, pipeline, tenants, drain);
+    this.grpc = new OtlpGrpcServer(vertx, pipeline, tenants, drain);
   }
 
   /** Binds both listeners. */
@@ -47,9 +51,18 @@ public final class OtlpIngest {
     return metrics;
   }
 
-  /** Stops accepting and lets in-flight requests finish. Idempotent. */
-  public Future<Void> stop() {
+  /**
+   * Graceful stop: from now on every request is answered 503 / UNAVAILABLE (retry later); those
+   * taken before are finished and answered; the listeners close once no request is in progress
+   * and none has come for a moment, or when {@code graceMs} is over. When the future completes no
+   * append is under way, so the store may be closed. Idempotent.
+   */
+  public Future<Void> stop(long graceMs) {
     if (!stopped.compareAndSet(false, true)) return Future.succeededFuture();
-    return Future.join(grpc.stop(), http.stop()).mapEmpty();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMs);
+    return drain.drain(vertx, graceMs).compose(drained -> {
+      long left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+      return Future.join(grpc.stop(left), http.stop(left));
+    }).mapEmpty();
   }
 }

@@ -72,7 +72,7 @@ public class SegmentBenchmark {
   @Setup(Level.Trial)
   public void setup() throws Exception {
     dir = Files.createTempDirectory("llmscope-jmh");
-    storage = Storage.open(StorageConfig.builder(dir.resolve("store")).sealAgeMs(3_600_000).sealRows(10_000_000).build());
+    storage = Storage.open(StorageConfig.builder(dir.resolve("store")).sealAgeMs(3_600_000).sealRows(10_000_000).maxHeadRows(10_000_000).build());
     Random rnd = new Random(42);
     int rows = 0;
     while (rows < ROWS) {

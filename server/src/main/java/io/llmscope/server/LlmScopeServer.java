@@ -34,6 +34,7 @@ public final class LlmScopeServer implements AutoCloseable {
   private final HttpApi api;
   private final PrometheusMeterRegistry registry;
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+  private final long shutdownGraceMs;
   /** What /readyz reports: set once recovery is done and every listener is up, cleared when stopping. */
   private final AtomicBoolean ready = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -41,6 +42,7 @@ public final class LlmScopeServer implements AutoCloseable {
   /** Builds every component around an opened (recovered) store; binds nothing yet. */
   private LlmScopeServer(ServerConfig config, Vertx vertx, Storage storage, int grpcPort, int otlpHttpPort) {
     this.storage = storage;
+    this.shutdownGraceMs = config.processSettings().shutdownGraceMs();
     this.vertx = vertx;
     ApiKeys auth = config.auth();
     ingest = new OtlpIngest(vertx, storage, config.ingestConfig(grpcPort, otlpHttpPort), auth);
@@ -111,15 +113,18 @@ public final class LlmScopeServer implements AutoCloseable {
   }
 
   /**
-   * Graceful stop: /readyz turns 503, stop accepting, let in-flight requests finish, then sync and
-   * close the WAL. Idempotent.
+   * Graceful stop, in this order: /readyz turns 503 and every listener stops taking requests
+   * (each new one is answered 503 / UNAVAILABLE, retry later); requests already taken finish and
+   * are answered, for up to {@code shutdownGrace}; the listeners close; then the store syncs and
+   * closes its WAL. Idempotent.
    */
   @Override
   public void close() {
     if (!stopped.compareAndSet(false, true)) return;
     ready.set(false);
     try {
-      Future.join(ingest.stop(), api.stop()).await(8, TimeUnit.SECONDS);
+      // The listeners give up on stragglers at the grace; the extra second is for closing them.
+      Future.join(ingest.stop(shutdownGraceMs), api.stop(shutdownGraceMs)).await(shutdownGraceMs + 1000, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       LOG.warning("listeners did not stop cleanly: " + e);
     }

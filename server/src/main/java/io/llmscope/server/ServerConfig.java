@@ -25,7 +25,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -37,6 +40,7 @@ import java.util.stream.Collectors;
  * <pre>
  * host: 0.0.0.0
  * retention: 30d
+ * shutdownGrace: 5s
  * storage: {fsync, fsyncInterval (fsyncIntervalMs), maxSpansPerWalDocument, sealRows, sealAge (sealAgeMs),
  *           maxHeadRows, compactBelowRows, compactMaxRows}
  * ingest:  {maxBodyBytes, maxInflightRequests, maxFutureSkew, maxAttributesPerSpan, maxEventsPerSpan, maxLinksPerSpan}
@@ -48,7 +52,8 @@ import java.util.stream.Collectors;
  * Durations are read by {@link TimeExpr} ({@code 500ms}, {@code 60s}, {@code 2w}). The file is read
  * as a Jackson tree and walked: an unknown key, a moved {@code limits.*} key, a section not
  * supported yet and a bad value each stop {@link #load} with a {@link ConfigException} naming the
- * key by its path.
+ * key by its path; settings that each pass but cannot work together (e.g. {@code storage.maxHeadRows}
+ * below {@code storage.sealRows}) are refused naming every key involved.
  */
 public final class ServerConfig {
   /** Sections whose keys are listed in {@link #KEYS}; {@code auth} is read by {@link #readApiKeys}. */
@@ -68,13 +73,14 @@ public final class ServerConfig {
       "queryRollups", "query.rollups");
 
   /** Which builder a key sets. */
-  enum Target { STORAGE, INGEST, QUERY }
+  enum Target { STORAGE, INGEST, QUERY, PROCESS }
 
   /** The builders one config fills, each fresh from its own defaults. */
   static final class Builders {
     final StorageConfig.Builder storage;
     final IngestConfig.Builder ingest = IngestConfig.builder();
     final QueryLimits.Builder query = QueryLimits.builder();
+    final ProcessSettings.Builder process = ProcessSettings.builder();
 
     Builders(Path dataDir) {
       storage = StorageConfig.builder(dataDir);
@@ -142,6 +148,7 @@ public final class ServerConfig {
   static {
     key("host", Target.INGEST, "host", TEXT, (b, v) -> b.ingest.host(v));
     key("retention", Target.STORAGE, "retentionMs", DURATION, (b, v) -> b.storage.retentionMs(v));
+    key("shutdownGrace", Target.PROCESS, "shutdownGraceMs", DURATION, (b, v) -> b.process.shutdownGraceMs(v));
 
     key("storage.fsync", Target.STORAGE, "fsync", FSYNC, (b, v) -> b.storage.fsync(v));
     key("storage.fsyncInterval", Target.STORAGE, "fsyncIntervalMs", DURATION, (b, v) -> b.storage.fsyncIntervalMs(v));
@@ -360,6 +367,11 @@ public final class ServerConfig {
     if (mine.isEmpty()) return;
     String whole = buildError(target, mine);
     if (whole == null) return;
+    List<String> together = settingsNamed(target, whole);
+    if (together.size() > 1) {
+      problems.add(notTogether(target, together, mine) + ": " + whole);
+      return;
+    }
     boolean charged = false;
     for (Applied a : mine) {
       String alone = buildError(target, List.of(a));
@@ -374,6 +386,36 @@ public final class ServerConfig {
     }
   }
 
+  /** The settings of a target a builder's message names, in the order it names them. */
+  private static List<String> settingsNamed(Target target, String message) {
+    Map<Integer, String> at = new TreeMap<>();
+    for (Key k : KEYS.values()) {
+      if (k.target() != target) continue;
+      Matcher m = Pattern.compile("\\b" + k.setting() + "\\b").matcher(message);
+      if (m.find()) at.putIfAbsent(m.start(), k.setting());
+    }
+    return at.values().stream().distinct().toList();
+  }
+
+  /**
+   * E.g. {@code config keys 'storage.maxHeadRows' (100) and 'storage.sealRows' (default) do not fit
+   * together}: each setting by the key the file sets it with, else by its first key.
+   */
+  private static String notTogether(Target target, List<String> settings, List<Applied> applied) {
+    List<String> named = new ArrayList<>();
+    for (String setting : settings) {
+      Applied set = applied.stream().filter(a -> a.key().setting().equals(setting)).findFirst().orElse(null);
+      if (set != null) {
+        named.add("'" + set.key().path() + "' (" + set.text() + ")");
+      } else {
+        String path = KEYS.values().stream().filter(k -> k.target() == target && k.setting().equals(setting))
+            .findFirst().orElseThrow().path();
+        named.add("'" + path + "' (default)");
+      }
+    }
+    return "config keys " + String.join(" and ", named) + " do not fit together";
+  }
+
   private static String buildError(Target target, List<Applied> applied) {
     try {
       Builders b = builders(Path.of("."), applied);
@@ -381,6 +423,7 @@ public final class ServerConfig {
         case STORAGE -> b.storage.build();
         case INGEST -> b.ingest.build();
         case QUERY -> b.query.build();
+        case PROCESS -> b.process.build();
       }
       return null;
     } catch (IllegalArgumentException e) {
@@ -406,6 +449,10 @@ public final class ServerConfig {
 
   QueryLimits queryLimits() {
     return builders(Path.of("."), applied).query.build();
+  }
+
+  ProcessSettings processSettings() {
+    return builders(Path.of("."), applied).process.build();
   }
 
   /** The interface every listener binds. */

@@ -31,6 +31,7 @@ class ServerConfigTest {
   private static final String EVERY_KEY = """
       host: 127.0.0.1
       retention: 2w
+      shutdownGrace: 7s
       storage:
         fsync: always
         fsyncInterval: 250ms
@@ -76,6 +77,7 @@ class ServerConfigTest {
       assertEquals(StorageConfig.defaults(DIR), c.storageConfig(DIR));
       assertEquals(IngestConfig.defaults(IngestConfig.DEFAULT_HOST, 4317, 4318), c.ingestConfig(4317, 4318));
       assertEquals(QueryLimits.DEFAULTS, c.queryLimits());
+      assertEquals(ProcessSettings.DEFAULTS, c.processSettings());
       assertEquals(IngestConfig.DEFAULT_HOST, c.host());
       assertTrue(c.apiKeys().isEmpty());
       assertEquals(ApiKeys.OPEN_TENANT, c.auth().apply(null));
@@ -116,6 +118,7 @@ class ServerConfigTest {
     assertEquals(99, i.maxContentChars());
 
     assertEquals(new QueryLimits(10, 20, 30, 40, 3, false, 5, 0), c.queryLimits());
+    assertEquals(7000, c.processSettings().shutdownGraceMs());
 
     assertEquals(List.of(new ServerConfig.ApiKey("ka", "a"), new ServerConfig.ApiKey("kb", "b")), c.apiKeys());
 
@@ -205,7 +208,9 @@ class ServerConfigTest {
     assertProblem("host: ''\n", "config key 'host' (): host must be set");
     assertProblem("host: [a]\n", "config key 'host' must be a string, not a list");
     assertProblem("query:\n  scanQueue: -1\n", "config key 'query.scanQueue' (-1): scanQueue must be >= 0, got -1");
-    assertProblem("query:\n  maxLimit: 500\n", "config key 'query.maxLimit' (500): defaultLimit (1000) must not exceed maxLimit (500)");
+    assertProblem("query:\n  maxLimit: 500\n", "config keys 'query.defaultLimit' (default) and 'query.maxLimit' (500) do not fit"
+        + " together: defaultLimit (1000) must not exceed maxLimit (500)");
+    assertProblem("shutdownGrace: 0s\n", "config key 'shutdownGrace' (0s): shutdownGraceMs must be > 0, got 0");
     assertProblem("storage: 5\n", "config section 'storage' must be a mapping of keys, not 5");
     assertProblem("- a\n- b\n", "the config file must be a mapping");
     assertProblem("storage:\n  sealRows: 1\n  sealRows: 2\n", "not valid YAML: Duplicate field 'sealRows'");
@@ -215,6 +220,24 @@ class ServerConfigTest {
     assertProblem("auth:\n  keys:\n    - {key: '', tenant: a}\n", "config key 'auth.keys[0].key' must be a non-empty string, not ''");
     assertProblem("auth:\n  keys:\n    - {key: k, tenant: a}\n    - {key: k, tenant: b}\n",
         "config key 'auth.keys[1].key' repeats a key of tenant 'a' for tenant 'b'");
+  }
+
+  /** Each value passes alone, but together they cannot work: the message names every key involved. */
+  @Test
+  void settingsThatCannotWorkTogetherNameEveryKey() {
+    assertProblem("storage:\n  maxHeadRows: 100\n", "config keys 'storage.maxHeadRows' (100) and 'storage.sealRows' (default)"
+        + " do not fit together: maxHeadRows (100) must be at least sealRows (" + StorageConfig.DEFAULT_SEAL_ROWS + ")");
+    assertProblem("storage:\n  sealRows: 5000\n  maxHeadRows: 4000\n",
+        "config keys 'storage.maxHeadRows' (4000) and 'storage.sealRows' (5000) do not fit together");
+    assertProblem("storage:\n  sealRows: 2000000\n",
+        "config keys 'storage.maxHeadRows' (default) and 'storage.sealRows' (2000000) do not fit together");
+    assertProblem("storage:\n  compactBelowRows: 2000000\n", "config keys 'storage.compactBelowRows' (2000000) and"
+        + " 'storage.compactMaxRows' (default) do not fit together: compactBelowRows (2000000) must not exceed compactMaxRows");
+    ServerConfig.ConfigException e = assertThrows(ServerConfig.ConfigException.class,
+        () -> ServerConfig.parse("storage:\n  maxHeadRows: 100\n"));
+    assertEquals(1, e.problems().size(), e.getMessage());
+    StorageConfig ok = ServerConfig.parse("storage:\n  sealRows: 100\n  maxHeadRows: 150\n").storageConfig(DIR);
+    assertEquals(150, ok.maxHeadRows());
   }
 
   @Test
@@ -277,6 +300,7 @@ class ServerConfigTest {
       assertEquals(StorageConfig.defaults(DIR), c.storageConfig(DIR), yaml);
       assertEquals(IngestConfig.defaults(IngestConfig.DEFAULT_HOST, 1, 2), c.ingestConfig(1, 2), yaml);
       assertEquals(QueryLimits.DEFAULTS, c.queryLimits(), yaml);
+      assertEquals(ProcessSettings.DEFAULTS, c.processSettings(), yaml);
       checked++;
     }
     assertTrue(checked >= 20, "literal defaults checked: " + checked);

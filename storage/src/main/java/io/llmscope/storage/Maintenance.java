@@ -64,6 +64,12 @@ final class Maintenance {
     compactOnce();
   }
 
+  /** Rotates the heads that are due (every non-empty one with {@code all}) and seals them. */
+  void sealRound(boolean all) throws IOException {
+    rotate(all);
+    sealPending();
+  }
+
   private String nextSegmentName() {
     return DataDir.segmentName(nextSegmentNumber++);
   }

@@ -54,6 +54,7 @@ public final class Storage implements Closeable {
   private final WriteAheadLog wal;
   private final Maintenance maintenance;
   private final ScheduledExecutorService background;
+  private final SealTrigger sealTrigger;
   private final AtomicLong traceSegmentReads = new AtomicLong();
   private final CurrentState current;
   private final DataDirLock lock;
@@ -98,6 +99,7 @@ public final class Storage implements Closeable {
       t.setDaemon(true);
       return t;
     });
+    this.sealTrigger = new SealTrigger(background, this::sealOnDemand);
     background.scheduleWithFixedDelay(this::maintain, config.maintenanceIntervalMs(), config.maintenanceIntervalMs(),
         TimeUnit.MILLISECONDS);
     if (config.fsync() == FsyncPolicy.INTERVAL) {
@@ -193,15 +195,13 @@ public final class Storage implements Closeable {
    * than {@code maxWalRecordBytes} is refused. The caller may reuse the {@link LlmSpan} instances
    * afterwards.
    *
-   * @throws StorageBusyException when sealing has fallen behind; nothing was appended
+   * @throws StorageBusyException when the batch would take the unsealed rows past {@code maxHeadRows};
+   *     nothing was appended, and sealing has started
    * @throws StorageFullException when the volume is (nearly) full; nothing was appended
    */
   public AppendResult append(String tenant, List<LlmSpan> spans) {
     if (spans.isEmpty()) return AppendResult.NOTHING;
-    long waiting = current.get().unsealedRows();
-    if (waiting > config.maxHeadRows()) {
-      throw new StorageBusyException(waiting + " rows are waiting to be sealed (limit " + config.maxHeadRows() + ")");
-    }
+    refuseOverCap(spans.size());
     String full = freeSpace.problem();
     if (full != null) throw new StorageFullException(full);
     Outcome out = new Outcome();
@@ -214,6 +214,7 @@ public final class Storage implements Closeable {
       // A span too big to store grew this thread's buffer past any record: do not keep that.
       if (ENCODE_BUFFER.get().realCapacity() > 2L * config.maxWalRecordBytes()) ENCODE_BUFFER.remove();
     }
+    sealWhenFull(tenant);
     return new AppendResult(out.stored, out.duplicates, out.refusals);
   }
 
@@ -277,6 +278,26 @@ public final class Storage implements Closeable {
         dirty = true;
       }
     }
+    sealWhenFull(tenant);
+  }
+
+  /**
+   * Refuses a batch that would take the rows waiting in heads past {@code maxHeadRows}, and starts
+   * sealing them so a retry soon fits. With no row waiting any batch is taken, or a batch larger
+   * than the cap could never be.
+   */
+  private void refuseOverCap(int batch) {
+    long waiting = current.get().unsealedRows();
+    if (waiting == 0 || waiting + batch <= config.maxHeadRows()) return;
+    sealTrigger.capReached();
+    throw new StorageBusyException(waiting + " rows are waiting to be sealed; " + batch + " more would pass the limit of "
+        + config.maxHeadRows() + " (maxHeadRows)");
+  }
+
+  /** Seals the tenant's active head as soon as it reaches {@code sealRows}, not at the next scheduled round. */
+  private void sealWhenFull(String tenant) {
+    LiveHead head = current.get().active().get(tenant);
+    if (head != null && head.rows() >= config.sealRows()) sealTrigger.headFull();
   }
 
   private BitSet duplicatesOf(String tenant, List<LlmSpan> spans) {
@@ -442,8 +463,7 @@ public final class Storage implements Closeable {
   /** Seals all heads now, whatever their size or age (tests, shutdown tooling). */
   public void sealNow() throws IOException {
     runOnBackground(() -> {
-      maintenance.rotate(true);
-      maintenance.sealPending();
+      maintenance.sealRound(true);
       return null;
     });
   }
@@ -481,8 +501,14 @@ public final class Storage implements Closeable {
     }
   }
 
+  /** A round {@link SealTrigger} asked for, on the background thread. */
+  private void sealOnDemand(boolean all) throws IOException {
+    if (!current.closed.get()) maintenance.sealRound(all);
+  }
+
   private void maintain() {
     if (current.closed.get()) return;
+    sealTrigger.rearm();
     try {
       maintenance.runOnce();
     } catch (Throwable e) {

@@ -12,11 +12,14 @@ import java.util.Objects;
  * @param maxSpansPerWalDocument large batches are split into WAL documents of at most this many spans
  * @param sealRows a tenant's head is sealed into a segment once it holds this many rows...
  * @param sealAgeMs ...or once its oldest row was appended this long ago
- * @param maxHeadRows appends are refused ({@link StorageBusyException}) while more rows than this
- *     wait in heads, active or being sealed; bounds head memory when sealing falls behind
+ * @param maxHeadRows an append that would take the rows waiting in heads (active or being sealed)
+ *     past this is refused ({@link StorageBusyException}) and starts a seal at once; bounds head
+ *     memory when sealing falls behind. At least {@code sealRows}. A batch that arrives while no
+ *     row waits is taken whatever its size, or it could never be
  * @param retentionMs segments whose newest span started longer ago than this are dropped
  * @param compactBelowRows segments smaller than this are merged with their neighbours of the same day
- * @param compactMaxRows a merged segment holds at most this many rows (bounds the memory a merge needs)
+ * @param compactMaxRows a merged segment holds at most this many rows (bounds the memory a merge
+ *     needs); at least {@code compactBelowRows}
  * @param maintenanceIntervalMs how often the background thread checks for sealing, compaction and retention
  * @param walRollCycle Chronicle roll cycle name of the WAL; whole cycles are deleted once sealed
  * @param maxWalRecordBytes largest WAL document: bigger batches are split, and a span that alone
@@ -73,6 +76,15 @@ public record StorageConfig(
       throw new IllegalArgumentException("maxWalRecordBytes must be <= " + MAX_WAL_RECORD_BYTES + ", got " + maxWalRecordBytes);
     }
     if (minFreeBytes < 0) throw new IllegalArgumentException("minFreeBytes must be >= 0, got " + minFreeBytes);
+    // Combinations that cannot work, refused here rather than found out under load.
+    if (maxHeadRows < sealRows) {
+      throw new IllegalArgumentException("maxHeadRows (" + maxHeadRows + ") must be at least sealRows (" + sealRows
+          + "): appends are refused beyond maxHeadRows unsealed rows, so no head could grow to sealRows");
+    }
+    if (compactBelowRows > compactMaxRows) {
+      throw new IllegalArgumentException("compactBelowRows (" + compactBelowRows + ") must not exceed compactMaxRows ("
+          + compactMaxRows + "): a segment merged up to compactMaxRows would still be small, and be merged again past it");
+    }
     try {
       net.openhft.chronicle.queue.RollCycles.valueOf(walRollCycle);
     } catch (IllegalArgumentException e) {

@@ -39,7 +39,7 @@ class StorageCrashTest {
   }
 
   static StorageConfig config(Path dir) {
-    return StorageConfig.builder(dir).sealAgeMs(3_600_000).sealRows(10_000_000).maintenanceIntervalMs(3_600_000).retentionMs(30L * 86_400_000L).build();
+    return StorageConfig.builder(dir).sealAgeMs(3_600_000).sealRows(10_000_000).maxHeadRows(10_000_000).maintenanceIntervalMs(3_600_000).retentionMs(30L * 86_400_000L).build();
   }
 
   /** Forked: appends the batches (printing "acked N" after each), then seals/compacts/expires. */

@@ -19,7 +19,7 @@ class StorageSegmentsTest {
 
   StorageConfig.Builder config() {
     // Sealing only when a test asks for it.
-    return StorageConfig.builder(dir).sealAgeMs(3_600_000).sealRows(10_000_000).maintenanceIntervalMs(3_600_000);
+    return StorageConfig.builder(dir).sealAgeMs(3_600_000).sealRows(10_000_000).maxHeadRows(10_000_000).maintenanceIntervalMs(3_600_000);
   }
 
   static long[] sums(Storage st, String tenant, boolean detail) {
@@ -181,21 +181,87 @@ class StorageSegmentsTest {
     }
   }
 
+  /** Exactly {@code n} spans (the generator makes whole traces of 1-5 spans). */
+  static List<LlmSpan> spans(Random rnd, int n) {
+    List<LlmSpan> out = new ArrayList<>(TestSpans.traces(rnd, n, NOW - 600_000, 600_000));
+    return new ArrayList<>(out.subList(0, n));
+  }
+
+  /** Polls until the store has that many segments; fails after a minute (no timing claim, just no hang). */
+  static void awaitSegments(Storage st, String tenant, int segments) throws InterruptedException {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (st.status(tenant).segments() < segments) {
+      assertTrue(System.nanoTime() < deadline, "no seal happened: " + st.status(tenant));
+      Thread.sleep(5);
+    }
+  }
+
   @Test
-  void appendsAreRefusedWhileTooManyRowsWaitForSealing() throws Exception {
+  void aBatchThatWouldPassTheHeadCapIsRefusedAndStartsASeal() throws Exception {
     Random rnd = new Random(8);
-    try (Storage st = Storage.open(config().maxHeadRows(1000).build())) {
-      List<LlmSpan> first = TestSpans.traces(rnd, 400, NOW - 600_000, 600_000); // > 1000 rows
+    // Neither the age nor the schedule seals within the test: only the refusal can.
+    try (Storage st = Storage.open(config().sealRows(1000).maxHeadRows(1500).build())) {
+      List<LlmSpan> first = spans(rnd, 900); // below sealRows: nothing is due
       st.append("t", first);
-      List<LlmSpan> refused = TestSpans.traces(rnd, 10, NOW, 1000);
+      List<LlmSpan> refused = spans(rnd, 700); // 900 + 700 > 1500
       assertThrows(StorageBusyException.class, () -> st.append("t", refused));
       assertArrayEquals(TestSpans.checksum(first), sums(st, "t", false), "a refused batch leaves no trace");
-      st.sealNow();
+      awaitSegments(st, "t", 1);
+      StorageStatus status = st.status("t");
+      assertEquals(900, status.spans());
+      assertEquals(0, status.headRows(), "the head below sealRows was sealed because the cap was reached");
       st.append("t", refused);
       List<LlmSpan> all = new ArrayList<>(first);
       all.addAll(refused);
       assertArrayEquals(TestSpans.checksum(all), sums(st, "t", false));
     }
+    try (Storage st = Storage.open(config().sealRows(1000).maxHeadRows(1500).build())) {
+      assertEquals(1600, st.status("t").spans(), "sealed and unsealed rows survive a restart");
+    }
+  }
+
+  @Test
+  void aHeadThatReachesSealRowsIsSealedAtOnce() throws Exception {
+    Random rnd = new Random(9);
+    try (Storage st = Storage.open(config().sealRows(1000).maxHeadRows(5000).build())) {
+      List<LlmSpan> small = spans(rnd, 999);
+      st.append("t", small);
+      st.append("u", spans(rnd, 10));
+      List<LlmSpan> tipping = spans(rnd, 1);
+      st.append("t", tipping);
+      awaitSegments(st, "t", 1);
+      assertEquals(1000, st.status("t").spans());
+      List<LlmSpan> all = new ArrayList<>(small);
+      all.addAll(tipping);
+      assertArrayEquals(TestSpans.checksum(all), sums(st, "t", false), "every row once, through the seal");
+      awaitSegments(st, "u", 1); // a rotation takes every tenant's head along, as the scheduled one does
+      assertEquals(10, st.status("u").spans());
+    }
+  }
+
+  @Test
+  void aBatchArrivingWhenNothingWaitsIsTakenWhateverItsSize() throws Exception {
+    try (Storage st = Storage.open(config().sealRows(100).maxHeadRows(150).build())) {
+      List<LlmSpan> big = spans(new Random(10), 400);
+      st.append("t", big);
+      assertEquals(400, st.status("t").spans());
+      awaitSegments(st, "t", 1);
+      assertArrayEquals(TestSpans.checksum(big), sums(st, "t", false));
+    }
+  }
+
+  @Test
+  void impossibleSettingsAreRefusedNamingBoth() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> config().sealRows(1000).maxHeadRows(999).build());
+    assertTrue(e.getMessage().contains("maxHeadRows (999) must be at least sealRows (1000)"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> StorageConfig.builder(dir).maxHeadRows(100).build());
+    assertTrue(e.getMessage().contains("sealRows (" + StorageConfig.DEFAULT_SEAL_ROWS + ")"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> config().compactBelowRows(5000).compactMaxRows(4000).build());
+    assertTrue(e.getMessage().contains("compactBelowRows (5000) must not exceed compactMaxRows (4000)"), e.getMessage());
+    assertEquals(1000, config().sealRows(1000).maxHeadRows(1000).compactBelowRows(7).compactMaxRows(7).build().maxHeadRows(),
+        "equal is fine");
   }
 
   @Test

@@ -2,7 +2,6 @@ package io.llmscope.server.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -26,11 +25,15 @@ class ConfigIT {
     cases.put("storage:\n  fsync: sometimes\n", "config key 'storage.fsync' must be one of none, interval, always, not 'sometimes'");
     cases.put("query:\n  maxLimit: -5\n", "config key 'query.maxLimit' (-5): maxLimit must be > 0, got -5");
     cases.put("retention: forever\n", "config key 'retention' is not a valid duration: 'forever'");
+    cases.put("storage:\n  sealRows: 5000\n  maxHeadRows: 100\n",
+        "config keys 'storage.maxHeadRows' (100) and 'storage.sealRows' (5000) do not fit together");
+    cases.put("storage:\n  compactBelowRows: 9000\n  compactMaxRows: 8000\n",
+        "config keys 'storage.compactBelowRows' (9000) and 'storage.compactMaxRows' (8000) do not fit together");
     int n = 0;
     for (Map.Entry<String, String> c : cases.entrySet()) {
       Path config = Files.writeString(dir.resolve("bad-" + (++n) + ".yaml"), c.getKey());
       ServerProcess.Exited r = ServerProcess.runToExit(dir.resolve("data-" + n), "--config", config.toString());
-      assertNotEquals(0, r.code(), c.getKey());
+      assertEquals(2, r.code(), c.getKey() + " -> " + r.stderr());
       assertTrue(r.stderr().contains(c.getValue()), c.getKey() + " -> " + r.stderr());
       assertFalse(r.stdout().contains("llmscope ready"), r.stdout());
       assertFalse(r.stderr().contains("\tat "), "a message, not a stack trace: " + r.stderr());

@@ -1,0 +1,35 @@
+package io.llmscope.server;
+
+/**
+ * Settings of the process rather than of one module; {@link #builder} starts from the defaults.
+ *
+ * @param shutdownGraceMs on SIGTERM, how long requests already taken may take to be answered
+ *     before the listeners close regardless; then the store is flushed and closed
+ */
+record ProcessSettings(long shutdownGraceMs) {
+  /** Leaves time, within the 10 s a SIGTERM may take, to flush and close the store. */
+  static final long DEFAULT_SHUTDOWN_GRACE_MS = 5000;
+
+  static final ProcessSettings DEFAULTS = builder().build();
+
+  ProcessSettings {
+    if (shutdownGraceMs <= 0) throw new IllegalArgumentException("shutdownGraceMs must be > 0, got " + shutdownGraceMs);
+  }
+
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Defaults for every setting; each setter overrides one. */
+  static final class Builder {
+    private long shutdownGraceMs = DEFAULT_SHUTDOWN_GRACE_MS;
+
+    private Builder() {}
+
+    Builder shutdownGraceMs(long v) { shutdownGraceMs = v; return this; }
+
+    ProcessSettings build() {
+      return new ProcessSettings(shutdownGraceMs);
+    }
+  }
+}
