@@ -56,6 +56,7 @@ class ServerConfigTest {
         rollups: false
         scanPoolThreads: 5
         scanQueue: 0
+        maxQueryMemoryBytes: 123456789
       auth:
         keys:
           - {key: ka, tenant: a}
@@ -105,7 +106,7 @@ class ServerConfigTest {
     assertFalse(i.captureContent());
     assertEquals(99, i.maxContentChars());
 
-    assertEquals(new QueryLimits(10, 20, 30, 40, 3, false, 5, 0), c.queryLimits());
+    assertEquals(new QueryLimits(10, 20, 30, 40, 3, false, 5, 0, 123456789L), c.queryLimits());
 
     assertEquals(List.of(new ServerConfig.ApiKey("ka", "a"), new ServerConfig.ApiKey("kb", "b")), c.apiKeys());
 
@@ -196,6 +197,9 @@ class ServerConfigTest {
     assertProblem("host: [a]\n", "config key 'host' must be a string, not a list");
     assertProblem("query:\n  scanQueue: -1\n", "config key 'query.scanQueue' (-1): scanQueue must be >= 0, got -1");
     assertProblem("query:\n  maxLimit: 500\n", "config key 'query.maxLimit' (500): defaultLimit (1000) must not exceed maxLimit (500)");
+    assertProblem("query:\n  maxQueryMemoryBytes: 1g\n", "config key 'query.maxQueryMemoryBytes' must be an integer (bytes), not '1g'");
+    assertProblem("query:\n  maxQueryMemoryBytes: 0\n",
+        "config key 'query.maxQueryMemoryBytes' (0): maxQueryMemoryBytes must be > 0, got 0");
     assertProblem("storage: 5\n", "config section 'storage' must be a mapping of keys, not 5");
     assertProblem("- a\n- b\n", "the config file must be a mapping");
     assertProblem("storage:\n  sealRows: 1\n  sealRows: 2\n", "not valid YAML: Duplicate field 'sealRows'");
