@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmscope.query.Fields;
 import io.llmscope.query.Query;
 import io.llmscope.query.QueryEngine;
-import io.llmscope.query.QueryException;
 import io.llmscope.query.QueryResult;
 import io.llmscope.storage.Storage;
 import io.llmscope.storage.StorageStatus;
@@ -279,12 +278,17 @@ public final class HttpApi {
   }
 
   private void queryFailed(RoutingContext ctx, Throwable cause) {
-    if (cause instanceof QueryException e) {
-      sendError(ctx, 400, e.getMessage());
-    } else {
+    QueryFailure f = QueryFailure.of(cause);
+    if (f.status() == 503) {
+      // No stack trace: building one may need memory again.
+      LOG.severe("query ran out of memory: " + cause);
+    } else if (f.unexpected()) {
       LOG.log(Level.WARNING, "query failed", cause);
-      sendError(ctx, 500, "query failed: " + cause);
     }
+    if (f.retryAfterSeconds() > 0 && !ctx.response().ended()) {
+      ctx.response().putHeader("Retry-After", Integer.toString(f.retryAfterSeconds()));
+    }
+    sendError(ctx, f.status(), f.message());
   }
 
   private void handleStatus(RoutingContext ctx) {

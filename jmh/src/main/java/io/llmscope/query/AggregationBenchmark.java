@@ -82,6 +82,7 @@ public class AggregationBenchmark {
   private Query q3;
   private Query q7;
   private Query qIn;
+  private Query qSpans;
 
   @Setup(Level.Trial)
   public void setup() throws Exception {
@@ -113,6 +114,9 @@ public class AggregationBenchmark {
     q3 = range().groupBy("user").metrics("sum(input_tokens)").orderBy("sum(input_tokens)", true).limit(20).build();
     q7 = q7Filters().step("5m").metrics("p95(duration_ms)", "sum(output_tokens)").build();
     qIn = range().filter("model", Filter.Op.IN, IN_MODELS).metrics("count", "error_rate").build();
+    qSpans = range().groupBy("span_id")
+        .metrics("p50(duration_ms)", "p90(duration_ms)", "p95(duration_ms)", "p99(duration_ms)", "p99(output_tokens)")
+        .orderBy("p99(duration_ms)", true).limit(10).build();
 
     // The benchmark must not silently measure an empty or partial store.
     QueryResult all = rowsOnly.query(TENANT, range().metrics("count").build());
@@ -214,6 +218,16 @@ public class AggregationBenchmark {
   @Benchmark
   public QueryResult bitmapFilteredCount() {
     return qIn();
+  }
+
+  /**
+   * A group per span (1M groups), five percentiles, top 10 by p99: the query that ran a -Xmx1g
+   * server out of heap while every group built its quantile sketches up front and every group
+   * became a result row before the limit.
+   */
+  @Benchmark
+  public QueryResult fullScanTopSpansByP99() {
+    return engine.query(TENANT, qSpans);
   }
 
   QueryResult q1() {

@@ -8,7 +8,6 @@ import io.llmscope.storage.scan.ColumnBatch;
 import io.llmscope.storage.scan.Dictionary;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +18,10 @@ import org.roaringbitmap.RoaringBitmap;
  * in a {@link GroupTable}, feeds the metric states, then orders and limits the result.
  * Group values are translated from each batch's dictionary ids into query-wide ids once per
  * distinct value, so the per-row work is array lookups.
+ *
+ * <p>Working memory is bounded while aggregating: {@link QueryLimits#maxGroups()} as each group is
+ * made, and {@link QueryLimits#maxQueryMemoryBytes()} as the state's arrays and objects grow
+ * ({@link QueryMemory}). Only the rows the {@code limit} keeps are built ({@link TopN}).
  */
 final class Aggregation {
   private final Query q;
@@ -33,24 +36,35 @@ final class Aggregation {
   private long[] counts = new long[64];
   private long[] errors = new long[64];
   private final int maxGroups;
+  private final QueryMemory.Account memory;
   private long rowsScanned;
   private long cellsRead;
   private long resultRows;
 
-  /** {@code limit} is the query's, with the engine's default and bound applied. */
+  /** An aggregation without a memory budget (tests). */
   Aggregation(Query q, int limit, int maxGroups) {
+    this(q, limit, maxGroups, QueryMemory.unbounded(), MetricState.Sketches.EXACT_VALUES);
+  }
+
+  /**
+   * {@code limit} is the query's, with the engine's default and bound applied; {@code memory} is the
+   * query's budget, shared by every partial aggregation of it; {@code exactValues}: values a group
+   * keeps exactly before it builds a quantile sketch.
+   */
+  Aggregation(Query q, int limit, int maxGroups, QueryMemory memory, int exactValues) {
     this.q = q;
     this.limit = limit;
     this.maxGroups = maxGroups;
+    this.memory = memory.account();
     this.fromNanos = Nanos.fromMillis(q.fromMs());
     this.toNanos = Nanos.fromMillis(q.toMs());
     this.groupWidth = q.groupBy().size() + (q.stepMs() > 0 ? 1 : 0);
-    this.table = new GroupTable(groupWidth);
+    this.table = new GroupTable(groupWidth, this.memory);
     this.probe = new long[Math.max(1, groupWidth)];
     this.states = new MetricState[q.metrics().size()];
     Map<FieldRef, MetricState.Sketches> sketches = new HashMap<>();
-    for (int i = 0; i < states.length; i++) states[i] = MetricState.of(q.metrics().get(i), sketches);
-    for (int i = 0; i < q.groupBy().size(); i++) globalIds.add(new ValueIds());
+    for (int i = 0; i < states.length; i++) states[i] = MetricState.of(q.metrics().get(i), sketches, this.memory, exactValues);
+    for (int i = 0; i < q.groupBy().size(); i++) globalIds.add(new ValueIds(this.memory));
   }
 
   /** Carries out the planner's decision for one batch. */
@@ -234,6 +248,7 @@ final class Aggregation {
         states[i].merge(group, o.states[i], og);
       }
     }
+    o.memory.releaseAll(); // its state is garbage now; what it handed over was charged here
   }
 
   /** Groups by query-wide id of the single group field (no step), so batches need not probe the table. */
@@ -242,6 +257,7 @@ final class Aggregation {
   private int groupOfGlobal(int global) {
     if (global >= groupByGlobal.length) {
       int old = groupByGlobal.length;
+      memory.chargeGrowth(old, Math.max(global + 1, old * 2), Integer.BYTES);
       groupByGlobal = Arrays.copyOf(groupByGlobal, Math.max(global + 1, old * 2));
       Arrays.fill(groupByGlobal, old, groupByGlobal.length, -1);
     }
@@ -256,13 +272,14 @@ final class Aggregation {
   /** The group of a key, added when new; enforces the group limit. */
   private int groupFor(long[] key) {
     int group = table.findOrAdd(key);
+    if (group >= maxGroups) {
+      throw new QueryException("query makes more than " + maxGroups + " groups (" + QueryLimits.MAX_GROUPS_KEY
+          + "); filter more, group by fewer fields or use a larger step");
+    }
     if (group >= counts.length) {
+      memory.chargeGrowth(counts.length, counts.length * 2L, 2 * Long.BYTES);
       counts = Arrays.copyOf(counts, counts.length * 2);
       errors = Arrays.copyOf(errors, errors.length * 2);
-    }
-    if (group >= maxGroups) {
-      throw new QueryException("query makes more than " + maxGroups
-          + " groups; filter more, group by fewer fields or use a larger step");
     }
     return group;
   }
@@ -285,16 +302,24 @@ final class Aggregation {
     return cellsRead;
   }
 
+  /**
+   * The answer: every group ordered by {@code orderBy}, then time and group values ascending (nulls
+   * last), cut at the limit. Only the kept groups become rows; the order compares groups through
+   * their key parts and the ordered metrics' values, computed once per group.
+   */
   List<List<Object>> rows() {
     if (groupWidth == 0 && table.size() == 0) {
       // Like SQL without GROUP BY: an empty selection is one row (count 0, other metrics null).
       table.findOrAdd(probe);
       for (MetricState s : states) s.grow(1);
     }
-    List<List<Object>> rows = new ArrayList<>(table.size());
+    int groups = table.size();
+    resultRows = groups;
+    int[] kept = TopN.first(groups, limit, order(groups));
+    List<List<Object>> rows = new ArrayList<>(kept.length);
     int ng = q.groupBy().size();
     boolean stepped = q.stepMs() > 0;
-    for (int group = 0; group < table.size(); group++) {
+    for (int group : kept) {
       List<Object> row = new ArrayList<>(groupWidth + states.length);
       int k = 0;
       if (stepped) row.add(table.key(group, k++));
@@ -302,47 +327,61 @@ final class Aggregation {
       for (MetricState s : states) row.add(number(s.value(group, counts[group], errors[group])));
       rows.add(row);
     }
-    rows.sort(comparator());
-    resultRows = rows.size();
-    return rows.size() > limit ? new ArrayList<>(rows.subList(0, limit)) : rows;
+    return rows;
+  }
+
+  /** The answer's order over group numbers: the orderBy columns, then the key columns ascending. */
+  private TopN.Order order(int groups) {
+    List<TopN.Order> keys = new ArrayList<>();
+    List<String> columns = q.columns();
+    for (Query.Order o : q.orderBy()) keys.add(column(columns.indexOf(o.column()), o.desc(), groups));
+    for (int i = 0; i < groupWidth; i++) keys.add(column(i, false, groups));
+    TopN.Order[] parts = keys.toArray(new TopN.Order[0]);
+    return (a, b) -> {
+      for (TopN.Order part : parts) {
+        int c = part.compare(a, b);
+        if (c != 0) return c;
+      }
+      return 0;
+    };
+  }
+
+  /**
+   * One column's order. Numbers compare as doubles, text as strings; nulls sort last in both
+   * directions, as most SQL engines do for DESC and analysts expect.
+   */
+  private TopN.Order column(int idx, boolean desc, int groups) {
+    int sign = desc ? -1 : 1;
+    boolean stepped = q.stepMs() > 0;
+    if (stepped && idx == 0) return (a, b) -> sign * Double.compare(table.key(a, 0), table.key(b, 0));
+    if (idx < groupWidth) {
+      ValueIds values = globalIds.get(idx - (stepped ? 1 : 0));
+      return (a, b) -> {
+        String x = values.value((int) table.key(a, idx));
+        String y = values.value((int) table.key(b, idx));
+        if (x == null || y == null) return x == null ? (y == null ? 0 : 1) : -1;
+        return sign * x.compareTo(y);
+      };
+    }
+    // A metric: its values once per group (a quantile walks a sketch), as the rows would hold them.
+    MetricState state = states[idx - groupWidth];
+    memory.charge(QueryMemory.ARRAY_HEADER * 2L + (long) groups * (Double.BYTES + 1));
+    double[] value = new double[groups];
+    boolean[] absent = new boolean[groups];
+    for (int g = 0; g < groups; g++) {
+      Object v = number(state.value(g, counts[g], errors[g]));
+      if (v == null) absent[g] = true;
+      else value[g] = ((Number) v).doubleValue();
+    }
+    return (a, b) -> {
+      if (absent[a] || absent[b]) return absent[a] ? (absent[b] ? 0 : 1) : -1;
+      return sign * Double.compare(value[a], value[b]);
+    };
   }
 
   /** Whole doubles print as integers (token and count sums), others stay doubles. */
   private static Object number(Object v) {
     if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 9.007199254740992E15) return d.longValue();
     return v;
-  }
-
-  private Comparator<List<Object>> comparator() {
-    Comparator<List<Object>> c = null;
-    List<String> columns = q.columns();
-    for (Query.Order o : q.orderBy()) {
-      Comparator<List<Object>> col = column(columns.indexOf(o.column()), o.desc());
-      c = c == null ? col : c.thenComparing(col);
-    }
-    // Then time and group values ascending, so output is deterministic.
-    int keyColumns = groupWidth;
-    for (int i = 0; i < keyColumns; i++) {
-      Comparator<List<Object>> col = column(i, false);
-      c = c == null ? col : c.thenComparing(col);
-    }
-    return c == null ? (a, b) -> 0 : c;
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Comparator<List<Object>> column(int idx, boolean desc) {
-    // Nulls sort last in both directions, as most SQL engines do for DESC and analysts expect.
-    return (a, b) -> {
-      Object x = a.get(idx);
-      Object y = b.get(idx);
-      if (x == null || y == null) return x == null ? (y == null ? 0 : 1) : -1;
-      int cmp;
-      if (x instanceof Number nx && y instanceof Number ny) {
-        cmp = Double.compare(nx.doubleValue(), ny.doubleValue());
-      } else {
-        cmp = ((Comparable) x.toString()).compareTo(y.toString());
-      }
-      return desc ? -cmp : cmp;
-    };
   }
 }

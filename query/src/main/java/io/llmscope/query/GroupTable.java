@@ -4,15 +4,18 @@ import java.util.Arrays;
 
 /**
  * Open-addressing hash table from fixed-width long keys (group ids and time bucket) to dense
- * group numbers 0..size-1. Keys are stored flat in one long[]; no boxing.
+ * group numbers 0..size-1. Keys are stored flat in one long[]; no boxing. Growth is charged to the
+ * query's memory budget before it is allocated.
  */
 final class GroupTable {
   private final int width;
   private long[] keys;
   private int[] table; // group number + 1, 0 = empty
   private int size;
+  private final QueryMemory.Account memory;
 
-  GroupTable(int width) {
+  GroupTable(int width, QueryMemory.Account memory) {
+    this.memory = memory;
     this.width = Math.max(1, width);
     this.keys = new long[16 * this.width];
     this.table = new int[64];
@@ -36,9 +39,13 @@ final class GroupTable {
       if (equalsAt(g, probe)) return g;
       h = (h + 1) & mask;
     }
-    int g = size++;
-    if ((g + 1) * width > keys.length) keys = Arrays.copyOf(keys, keys.length * 2);
+    int g = size;
+    if ((g + 1) * width > keys.length) {
+      memory.chargeGrowth(keys.length, keys.length * 2L, Long.BYTES);
+      keys = Arrays.copyOf(keys, keys.length * 2);
+    }
     System.arraycopy(probe, 0, keys, g * width, width);
+    size++;
     table[h] = g + 1;
     if (size * 2 > table.length) rehash();
     return g;
@@ -61,6 +68,7 @@ final class GroupTable {
   }
 
   private void rehash() {
+    memory.chargeGrowth(table.length, table.length * 2L, Integer.BYTES);
     int[] t = new int[table.length * 2];
     int mask = t.length - 1;
     long[] probe = new long[width];

@@ -16,23 +16,29 @@ import java.util.Set;
 abstract class MetricState {
   /**
    * The state of metric {@code m}. Quantiles of the same field share one sketch per group:
-   * {@code sketches} holds it, and only its first user feeds it rows.
+   * {@code sketches} holds it, and only its first user feeds it rows. Growth and per-group objects
+   * are charged to {@code memory}.
    */
-  static MetricState of(Metric m, java.util.Map<FieldRef, Sketches> sketches) {
+  static MetricState of(Metric m, java.util.Map<FieldRef, Sketches> sketches, QueryMemory.Account memory) {
+    return of(m, sketches, memory, Sketches.EXACT_VALUES);
+  }
+
+  /** {@link #of} keeping up to {@code exactValues} values per group before building a sketch (0: always a sketch). */
+  static MetricState of(Metric m, java.util.Map<FieldRef, Sketches> sketches, QueryMemory.Account memory, int exactValues) {
     return switch (m.kind()) {
       case COUNT -> new Counted((count, errors) -> count);
       case ERROR_COUNT -> new Counted((count, errors) -> errors);
       case ERROR_RATE -> new Counted((count, errors) -> count == 0 ? null : (double) errors / count);
-      case SUM, AVG, MIN, MAX -> new Numeric(m);
+      case SUM, AVG, MIN, MAX -> new Numeric(m, memory);
       case QUANTILE -> {
         Sketches shared = sketches.get(m.field());
         if (shared == null) {
-          sketches.put(m.field(), shared = new Sketches(m.field()));
+          sketches.put(m.field(), shared = new Sketches(m.field(), memory, exactValues));
           yield new Quantile(shared, m.quantile(), true);
         }
         yield new Quantile(shared, m.quantile(), false);
       }
-      case COUNT_DISTINCT -> new Distinct(m);
+      case COUNT_DISTINCT -> new Distinct(m, memory);
     };
   }
 
@@ -80,9 +86,11 @@ abstract class MetricState {
     private double[] acc = new double[0];
     private long[] n = new long[0];
     private double[] column;
+    private final QueryMemory.Account memory;
 
-    Numeric(Metric metric) {
+    Numeric(Metric metric, QueryMemory.Account memory) {
       this.metric = metric;
+      this.memory = memory;
     }
 
     @Override
@@ -90,6 +98,7 @@ abstract class MetricState {
       int old = acc.length;
       if (groups <= old) return;
       int cap = Math.max(groups, old * 2);
+      memory.chargeGrowth(old, cap, Double.BYTES + Long.BYTES);
       acc = Arrays.copyOf(acc, cap);
       n = Arrays.copyOf(n, cap);
       double init = metric.kind() == Metric.Kind.MIN ? Double.POSITIVE_INFINITY
@@ -151,14 +160,31 @@ abstract class MetricState {
   }
 
   /**
-   * One DDSketch per group over one measure, with the group's value count and how many of its
-   * values fell at or below the sketch's smallest positive bin: when none did (latencies, tokens),
-   * the quantiles come from one pass over the positive bins alone.
+   * The quantile state of one measure per group: its value count, how many of its values fell at
+   * or below the sketch's smallest positive bin (when none did, as for latencies and tokens, the
+   * quantiles come from one pass over the positive bins alone) and its exact extremes.
+   *
+   * <p>Sketches are built lazily, because grouping by span or trace id makes a group per span and
+   * a sketch costs about 0.7 KB even with one value: a group's first two values are its min and max,
+   * its next ones up to {@link #EXACT_VALUES} are kept in a small array, and only then do they move
+   * into a DDSketch. A group answered without one replays its values into a scratch sketch, so its
+   * quantiles are exactly the ones a sketch fed from the start gives (DDSketch bins do not depend on
+   * the order values arrive in).
    */
   static final class Sketches {
+    /** Values a group keeps exactly before it builds a sketch: 32 doubles cost less than half a sketch. */
+    static final int EXACT_VALUES = 32;
+    /** Per group: sketch and exact-array references, value and not-positive counts, min and max. */
+    private static final int GROUP_BYTES = 2 * Integer.BYTES + 4 * Long.BYTES;
     private static final double MIN_POSITIVE = Rollup.newSketch().getIndexMapping().minIndexableValue();
+    /** Larger values make DDSketch throw; such a value goes to a sketch at once, as before sketches were lazy. */
+    private static final double MAX_TRACKABLE = Rollup.newSketch().getIndexMapping().maxIndexableValue();
     private final FieldRef field;
+    private final QueryMemory.Account memory;
+    private final int exactMax;
     private DDSketch[] sketches = new DDSketch[0];
+    /** A group's values from the third on while it has no sketch (the first two are its min and max). */
+    private double[][] exact = new double[0][];
     private long[] values = new long[0];
     private long[] notPositive = new long[0];
     /** Exact extremes per group: a quantile never reads outside the values it summarises. */
@@ -168,15 +194,20 @@ abstract class MetricState {
     private double[] quantiles = new double[0];
     private int answeredGroup = -1;
     private double[] answers;
+    private DDSketch scratch;
 
-    Sketches(FieldRef field) {
+    Sketches(FieldRef field, QueryMemory.Account memory, int exactValues) {
       this.field = field;
+      this.memory = memory;
+      this.exactMax = exactValues;
     }
 
     void grow(int groups) {
       if (groups <= sketches.length) return;
       int cap = Math.max(groups, sketches.length * 2);
+      memory.chargeGrowth(sketches.length, cap, GROUP_BYTES);
       sketches = Arrays.copyOf(sketches, cap);
+      exact = Arrays.copyOf(exact, cap);
       values = Arrays.copyOf(values, cap);
       notPositive = Arrays.copyOf(notPositive, cap);
       int old = min.length;
@@ -192,12 +223,77 @@ abstract class MetricState {
 
     void accept(int group, int row) {
       double v = column[row];
-      if (Double.isNaN(v)) return;
-      sketch(group).accept(v);
+      if (!Double.isNaN(v)) add(group, v);
+    }
+
+    /** One value into a group: into its sketch, or kept exactly while the group has few. */
+    private void add(int group, double v) {
+      DDSketch s = sketches[group];
+      if (s != null) {
+        s.accept(v);
+      } else {
+        keep(group, v);
+      }
       values[group]++;
       if (v <= MIN_POSITIVE) notPositive[group]++;
       if (v < min[group]) min[group] = v;
       if (v > max[group]) max[group] = v;
+    }
+
+    /** Keeps {@code v} for a group without a sketch; before its count and extremes count {@code v}. */
+    private void keep(int group, double v) {
+      long n = values[group];
+      if (n >= exactMax || !(Math.abs(v) <= MAX_TRACKABLE)) {
+        sketch(group).accept(v);
+        return;
+      }
+      if (n < 2) return; // min and max hold it
+      double[] e = exact[group];
+      if (e == null) {
+        int cap = Math.min(exactMax, 4);
+        memory.charge(QueryMemory.ARRAY_HEADER + (long) cap * Double.BYTES);
+        e = exact[group] = new double[cap];
+        e[0] = min[group];
+        e[1] = max[group];
+      } else if (n == e.length) {
+        int cap = Math.min(exactMax, e.length * 2);
+        memory.chargeGrowth(e.length, cap, Double.BYTES);
+        e = exact[group] = Arrays.copyOf(e, cap);
+      }
+      e[(int) n] = v;
+    }
+
+    /** The group's sketch, built from its exact values when it has none yet. */
+    private DDSketch sketch(int group) {
+      DDSketch s = sketches[group];
+      if (s == null) {
+        memory.charge(QueryMemory.SKETCH_BYTES);
+        s = Rollup.newSketch();
+        replay(group, s);
+        dropExact(group);
+        sketches[group] = s;
+      }
+      return s;
+    }
+
+    /** Feeds a group's exact values (it has no sketch) into {@code s}. */
+    private void replay(int group, DDSketch s) {
+      long n = values[group];
+      if (n == 0) return;
+      if (n <= 2) {
+        s.accept(min[group]);
+        if (n == 2) s.accept(max[group]);
+        return;
+      }
+      double[] e = exact[group];
+      for (int i = 0; i < n; i++) s.accept(e[i]);
+    }
+
+    private void dropExact(int group) {
+      double[] e = exact[group];
+      if (e == null) return;
+      memory.charge(-(QueryMemory.ARRAY_HEADER + (long) e.length * Double.BYTES));
+      exact[group] = null;
     }
 
     void accept(int group, Rollup r, int cell) {
@@ -210,18 +306,29 @@ abstract class MetricState {
       max[group] = Math.max(max[group], r.max(field.measure(), cell));
     }
 
-    private DDSketch sketch(int group) {
-      DDSketch s = sketches[group];
-      if (s == null) sketches[group] = s = Rollup.newSketch();
-      return s;
-    }
-
     void merge(int group, Sketches other, int otherGroup) {
-      DDSketch o = otherGroup < other.sketches.length ? other.sketches[otherGroup] : null;
-      if (o == null) return;
-      if (sketches[group] == null) sketches[group] = o;
-      else sketches[group].mergeWith(o);
-      values[group] += other.values[otherGroup];
+      long n = otherGroup < other.values.length ? other.values[otherGroup] : 0;
+      if (n == 0) return;
+      DDSketch o = other.sketches[otherGroup];
+      if (o == null) { // a few exact values: as if this group had read their rows
+        if (n <= 2) {
+          add(group, other.min[otherGroup]);
+          if (n == 2) add(group, other.max[otherGroup]);
+        } else {
+          double[] e = other.exact[otherGroup];
+          for (int i = 0; i < n; i++) add(group, e[i]);
+        }
+        return;
+      }
+      if (sketches[group] != null) {
+        sketches[group].mergeWith(o);
+      } else { // take the other's sketch over (the other state is dropped after the merge)
+        memory.charge(QueryMemory.SKETCH_BYTES);
+        replay(group, o);
+        dropExact(group);
+        sketches[group] = o;
+      }
+      values[group] += n;
       notPositive[group] += other.notPositive[otherGroup];
       min[group] = Math.min(min[group], other.min[otherGroup]);
       max[group] = Math.max(max[group], other.max[otherGroup]);
@@ -235,11 +342,24 @@ abstract class MetricState {
     }
 
     Object quantile(int group, double q) {
-      DDSketch s = group < sketches.length ? sketches[group] : null;
-      if (s == null || values[group] == 0) return null;
+      long n = group < values.length ? values[group] : 0;
+      if (n == 0) return null;
       if (group != answeredGroup) {
-        answers = notPositive[group] == 0
-            ? SketchQuantiles.ofPositive(s, values[group], quantiles) : SketchQuantiles.of(s, quantiles);
+        DDSketch s = sketches[group];
+        if (s == null && n == 1) {
+          // One value: every quantile is it (what the sketch's bin gives, clamped to min = max).
+          answers = new double[quantiles.length];
+          Arrays.fill(answers, min[group]);
+        } else {
+          if (s == null) {
+            if (scratch == null) scratch = Rollup.newSketch();
+            scratch.clear();
+            replay(group, scratch);
+            s = scratch;
+          }
+          answers = notPositive[group] == 0
+              ? SketchQuantiles.ofPositive(s, n, quantiles) : SketchQuantiles.of(s, quantiles);
+        }
         answeredGroup = group;
       }
       for (int i = 0; i < quantiles.length; i++) {
@@ -295,12 +415,14 @@ abstract class MetricState {
 
   private static final class Distinct extends MetricState {
     private final Metric metric;
+    private final QueryMemory.Account memory;
     private Set<Object>[] sets = newSets(0);
     private double[] numbers;
     private KeyColumn keys;
 
-    Distinct(Metric metric) {
+    Distinct(Metric metric, QueryMemory.Account memory) {
       this.metric = metric;
+      this.memory = memory;
     }
 
     @SuppressWarnings("unchecked")
@@ -310,7 +432,10 @@ abstract class MetricState {
 
     @Override
     void grow(int groups) {
-      if (groups > sets.length) sets = Arrays.copyOf(sets, Math.max(groups, sets.length * 2));
+      if (groups <= sets.length) return;
+      int cap = Math.max(groups, sets.length * 2);
+      memory.chargeGrowth(sets.length, cap, Integer.BYTES);
+      sets = Arrays.copyOf(sets, cap);
     }
 
     @Override
@@ -335,16 +460,22 @@ abstract class MetricState {
         v = keys.dictionary().value(id);
       }
       Set<Object> s = sets[group];
-      if (s == null) sets[group] = s = new HashSet<>();
-      s.add(v);
+      if (s == null) {
+        memory.charge(QueryMemory.DISTINCT_ENTRY_BYTES); // the set itself
+        sets[group] = s = new HashSet<>();
+      }
+      if (s.add(v)) memory.charge(QueryMemory.DISTINCT_ENTRY_BYTES);
     }
 
     @Override
     void merge(int group, MetricState other, int otherGroup) {
       Set<Object> o = ((Distinct) other).sets[otherGroup];
       if (o == null) return;
-      if (sets[group] == null) sets[group] = o;
-      else sets[group].addAll(o);
+      Set<Object> s = sets[group];
+      int before = s == null ? -1 : s.size(); // -1: the set itself is new here too
+      if (s == null) sets[group] = s = o;
+      else s.addAll(o);
+      memory.charge((long) (s.size() - before) * QueryMemory.DISTINCT_ENTRY_BYTES);
     }
 
     @Override

@@ -86,10 +86,10 @@ final class ParallelScan {
       }
     }
     Part result = null;
-    RuntimeException failure = null;
+    Throwable failure = null; // an Error too (OutOfMemoryError): helpers must still be waited for
     try {
       result = work(newPart.get());
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       failure = e;
     }
     // Every started worker is waited for, even after a failure: they read segments the caller's snapshot pins.
@@ -105,12 +105,14 @@ final class ParallelScan {
           result.tally().merge(part.tally());
         }
       } catch (CompletionException e) {
-        if (failure == null) failure = e.getCause() instanceof RuntimeException re ? re : e;
-      } catch (RuntimeException e) { // a failed merge (e.g. too many groups)
+        if (failure == null) failure = e.getCause() != null ? e.getCause() : e;
+      } catch (RuntimeException | Error e) { // a failed merge (e.g. too many groups)
         if (failure == null) failure = e;
       }
     }
-    if (failure != null) throw failure;
+    if (failure instanceof RuntimeException e) throw e;
+    if (failure instanceof Error e) throw e;
+    if (failure != null) throw new IllegalStateException("scan failed", failure);
     tally = result.tally();
     return result.agg();
   }
@@ -138,8 +140,8 @@ final class ParallelScan {
         if (explain && i < entries.length) entries[i] = QueryPlan.entry(b.name(), p);
       }
       return new Part(part, t);
-    } catch (RuntimeException e) {
-      next.set(batches.size()); // a failed query (e.g. too many groups) stops every worker
+    } catch (RuntimeException | Error e) {
+      next.set(batches.size()); // a failed query (too many groups, out of memory) stops every worker
       throw e;
     }
   }

@@ -281,7 +281,7 @@ public record Query(long fromMs, long toMs, List<Filter> filters, List<FieldRef>
         if (limits != null && buckets > limits.maxBuckets()) {
           String made = buckets == Long.MAX_VALUE ? "more than " + limits.maxBuckets() : Long.toString(buckets);
           throw new QueryException("'step' " + stepText + " makes " + made + " buckets over the range; at most "
-              + limits.maxBuckets() + " allowed");
+              + limits.maxBuckets() + " allowed (" + QueryLimits.MAX_BUCKETS_KEY + ")");
         }
       }
 

@@ -30,6 +30,8 @@ public final class QueryEngine implements AutoCloseable {
   private final QueryLimits limits;
   private final ThreadPoolExecutor scanPool;
   private final String threadPrefix;
+  /** Values a group keeps exactly before it builds a quantile sketch; tests compare with 0 (always a sketch). */
+  private int exactValues = MetricState.Sketches.EXACT_VALUES;
 
   public QueryEngine(Storage storage) {
     this(storage, System::currentTimeMillis, QueryLimits.DEFAULTS);
@@ -61,14 +63,18 @@ public final class QueryEngine implements AutoCloseable {
     return query(tenant, Query.fromJson(body, clockMs.getAsLong(), limits));
   }
 
-  /** Runs a query for a tenant; throws {@link QueryException} when it breaks this engine's limits. */
+  /**
+   * Runs a query for a tenant; throws {@link QueryException} when it breaks this engine's limits,
+   * among them the groups and the memory it may aggregate ({@link QueryLimits#maxGroups()},
+   * {@link QueryLimits#maxQueryMemoryBytes()}), checked while it aggregates.
+   */
   public QueryResult query(String tenant, Query q) {
     long t0 = System.nanoTime();
     if (q.stepMs() > 0) {
       long buckets = (q.toMs() - q.fromMs()) / q.stepMs() + 1;
       if (buckets > limits.maxBuckets()) {
         throw new QueryException("'step' " + q.stepMs() + " ms makes " + buckets + " buckets over the range; at most "
-            + limits.maxBuckets() + " allowed");
+            + limits.maxBuckets() + " allowed (" + QueryLimits.MAX_BUCKETS_KEY + ")");
       }
     }
     int limit = q.limit() == 0 ? limits.defaultLimit() : Math.min(q.limit(), limits.maxLimit());
@@ -77,7 +83,8 @@ public final class QueryEngine implements AutoCloseable {
     ParallelScan scan;
     try (StoreSnapshot snap = storage.snapshot(tenant)) {
       scan = new ParallelScan(snap.batches(), limits.scanThreads(), scanPool, planner, q.explain() ? QueryPlan.MAX_BATCHES : 0);
-      agg = scan.run(() -> new Aggregation(q, limit, limits.maxGroups()));
+      QueryMemory memory = new QueryMemory(limits.maxQueryMemoryBytes());
+      agg = scan.run(() -> new Aggregation(q, limit, limits.maxGroups(), memory, exactValues));
     }
     List<List<Object>> rows = agg.rows();
     QueryPlan.Tally tally = scan.tally();
@@ -121,6 +128,11 @@ public final class QueryEngine implements AutoCloseable {
   @Override
   public void close() {
     scanPool.shutdown();
+  }
+
+  /** Sets how many values a group keeps exactly before it builds a quantile sketch (tests: 0 is the eager sketch). */
+  void keepExactValues(int n) {
+    exactValues = n;
   }
 
   /** Prefix of this engine's scan thread names (tests count them). */

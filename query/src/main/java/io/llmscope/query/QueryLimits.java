@@ -14,9 +14,21 @@ package io.llmscope.query;
  * @param scanPoolThreads threads of the scan pool all queries of an engine share; concurrent
  *     queries never create more
  * @param scanQueue scan tasks waiting for a pool thread; beyond, the querying thread scans them itself
+ * @param maxQueryMemoryBytes most bytes one query's aggregation state may hold, by estimate: the
+ *     arrays its group table, group values and metric states allocate (counted as they grow, before
+ *     they are allocated) plus fixed per-object costs of group value strings, quantile sketches,
+ *     exact-value buffers and distinct sets. Shared by the query's scan workers; partial states
+ *     count until merged. Decoded segment columns and the at most {@code limit} result rows are not
+ *     counted. A query reaching it fails with a {@link QueryException} naming {@link #MAX_QUERY_MEMORY_KEY}
+ *     (HTTP 400) instead of running the server out of heap. Each running query has its own budget.
  */
 public record QueryLimits(int defaultLimit, int maxLimit, int maxBuckets, int maxGroups, int scanThreads,
-    boolean useRollups, int scanPoolThreads, int scanQueue) {
+    boolean useRollups, int scanPoolThreads, int scanQueue, long maxQueryMemoryBytes) {
+  // Config keys (server's YAML) of the bounds a query can break: their errors name them.
+  public static final String MAX_BUCKETS_KEY = "query.maxBuckets";
+  public static final String MAX_GROUPS_KEY = "query.maxGroups";
+  public static final String MAX_QUERY_MEMORY_KEY = "query.maxQueryMemoryBytes";
+
   public static final int DEFAULT_DEFAULT_LIMIT = 1000;
   public static final int DEFAULT_MAX_LIMIT = 100_000;
   public static final int DEFAULT_MAX_BUCKETS = 100_000;
@@ -24,6 +36,11 @@ public record QueryLimits(int defaultLimit, int maxLimit, int maxBuckets, int ma
   /** Default of {@code scanThreads} and {@code scanPoolThreads}: the number of cores. */
   public static final int DEFAULT_THREADS = Runtime.getRuntime().availableProcessors();
   public static final int DEFAULT_SCAN_QUEUE = 256;
+  /**
+   * Default of {@code maxQueryMemoryBytes}: a quarter of the JVM's max heap ({@code -Xmx}), so one
+   * query leaves room for ingest, the head and sealing.
+   */
+  public static final long DEFAULT_MAX_QUERY_MEMORY_BYTES = Runtime.getRuntime().maxMemory() / 4;
 
   public static final QueryLimits DEFAULTS = builder().build();
 
@@ -34,6 +51,7 @@ public record QueryLimits(int defaultLimit, int maxLimit, int maxBuckets, int ma
     positive(maxGroups, "maxGroups");
     positive(scanThreads, "scanThreads");
     positive(scanPoolThreads, "scanPoolThreads");
+    positive(maxQueryMemoryBytes, "maxQueryMemoryBytes");
     if (scanQueue < 0) throw new IllegalArgumentException("scanQueue must be >= 0, got " + scanQueue);
     if (defaultLimit > maxLimit) {
       throw new IllegalArgumentException("defaultLimit (" + defaultLimit + ") must not exceed maxLimit (" + maxLimit + ")");
@@ -50,7 +68,8 @@ public record QueryLimits(int defaultLimit, int maxLimit, int maxBuckets, int ma
 
   public Builder toBuilder() {
     return new Builder().defaultLimit(defaultLimit).maxLimit(maxLimit).maxBuckets(maxBuckets).maxGroups(maxGroups)
-        .scanThreads(scanThreads).useRollups(useRollups).scanPoolThreads(scanPoolThreads).scanQueue(scanQueue);
+        .scanThreads(scanThreads).useRollups(useRollups).scanPoolThreads(scanPoolThreads).scanQueue(scanQueue)
+        .maxQueryMemoryBytes(maxQueryMemoryBytes);
   }
 
   public QueryLimits withRollups(boolean use) {
@@ -67,6 +86,7 @@ public record QueryLimits(int defaultLimit, int maxLimit, int maxBuckets, int ma
     private boolean useRollups = true;
     private int scanPoolThreads = DEFAULT_THREADS;
     private int scanQueue = DEFAULT_SCAN_QUEUE;
+    private long maxQueryMemoryBytes = DEFAULT_MAX_QUERY_MEMORY_BYTES;
 
     private Builder() {}
 
@@ -78,10 +98,11 @@ public record QueryLimits(int defaultLimit, int maxLimit, int maxBuckets, int ma
     public Builder useRollups(boolean v) { useRollups = v; return this; }
     public Builder scanPoolThreads(int v) { scanPoolThreads = v; return this; }
     public Builder scanQueue(int v) { scanQueue = v; return this; }
+    public Builder maxQueryMemoryBytes(long v) { maxQueryMemoryBytes = v; return this; }
 
     public QueryLimits build() {
       return new QueryLimits(defaultLimit, maxLimit, maxBuckets, maxGroups, scanThreads, useRollups, scanPoolThreads,
-          scanQueue);
+          scanQueue, maxQueryMemoryBytes);
     }
   }
 }

@@ -6,15 +6,26 @@ import java.util.Arrays;
  * Query-wide ids of one group field's values: id 0 is absent (null), then 1, 2, ... in order of
  * first sight. Open addressing over a long[] of (hash, id) pairs, so a probe touches one array
  * and compares strings only on a hash match: grouping by a field with tens of thousands of values
- * (users, sessions) maps each segment's whole dictionary through here.
+ * (users, sessions) maps each segment's whole dictionary through here. The values kept and the
+ * arrays' growth are charged to the query's memory budget: grouping by span or trace id keeps one
+ * string per span.
  */
 final class ValueIds {
+  private final QueryMemory.Account memory;
   private long[] slots = new long[64]; // (hash << 32) | id; 0 = empty (ids start at 1)
   private String[] values = new String[16];
   private int size = 1; // id 0: absent
   // Ids ordered by value, for merging sorted dictionaries; ids from `sortedUpTo` on are not in it yet.
   private int[] byValue = new int[0];
   private int sortedUpTo = 1;
+
+  ValueIds() {
+    this(QueryMemory.unbounded().account());
+  }
+
+  ValueIds(QueryMemory.Account memory) {
+    this.memory = memory;
+  }
 
   int size() {
     return size;
@@ -63,6 +74,7 @@ final class ValueIds {
   }
 
   private int[] mergeByValue(int[] a, int[] b) {
+    memory.chargeGrowth(a.length, a.length + b.length, Integer.BYTES);
     int[] out = new int[a.length + b.length];
     int i = 0;
     int j = 0;
@@ -86,8 +98,12 @@ final class ValueIds {
         if (values[id].equals(value)) return id;
       }
     }
+    memory.charge(QueryMemory.STRING_OVERHEAD + value.length());
     int id = size++;
-    if (id == values.length) values = Arrays.copyOf(values, id * 2);
+    if (id == values.length) {
+      memory.chargeGrowth(id, id * 2L, Integer.BYTES); // compressed references
+      values = Arrays.copyOf(values, id * 2);
+    }
     values[id] = value;
     insert(h, id);
     if (size * 2 > slots.length) rehash();
@@ -102,6 +118,7 @@ final class ValueIds {
   }
 
   private void rehash() {
+    memory.chargeGrowth(slots.length, slots.length * 2L, Long.BYTES);
     long[] old = slots;
     slots = new long[old.length * 2];
     for (long slot : old) if (slot != 0) insert((int) (slot >>> 32), (int) slot);

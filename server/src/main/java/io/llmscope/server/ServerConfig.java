@@ -42,9 +42,10 @@ import java.util.stream.Collectors;
  * retention: 30d
  * shutdownGrace: 5s
  * storage: {fsync, fsyncInterval (fsyncIntervalMs), maxSpansPerWalDocument, sealRows, sealAge (sealAgeMs),
- *           maxHeadRows, compactBelowRows, compactMaxRows}
+ *           maxHeadRows, compactBelowRows, compactMaxRows, maxWalRecordBytes, minFreeBytes}
  * ingest:  {maxBodyBytes, maxInflightRequests, maxFutureSkew, maxAttributesPerSpan, maxEventsPerSpan, maxLinksPerSpan}
- * query:   {defaultLimit, maxLimit, maxBuckets, maxGroups, scanThreads, rollups, scanPoolThreads, scanQueue}
+ * query:   {defaultLimit, maxLimit, maxBuckets, maxGroups, scanThreads, rollups, scanPoolThreads, scanQueue,
+ *           maxQueryMemoryBytes}
  * content: {capture, maxChars}
  * auth:    {keys: [{key, tenant}]}
  * </pre>
@@ -102,6 +103,11 @@ public final class ServerConfig {
   private static final Value<Long> LONG = (node, key) -> {
     if (node.isIntegralNumber() && node.canConvertToLong()) return node.longValue();
     throw new IllegalArgumentException("config key '" + key + "' must be an integer (milliseconds), not " + describe(node));
+  };
+
+  private static final Value<Long> BYTES = (node, key) -> {
+    if (node.isIntegralNumber() && node.canConvertToLong()) return node.longValue();
+    throw new IllegalArgumentException("config key '" + key + "' must be an integer (bytes), not " + describe(node));
   };
 
   private static final Value<Boolean> BOOL = (node, key) -> {
@@ -176,12 +182,15 @@ public final class ServerConfig {
 
     key("query.defaultLimit", Target.QUERY, "defaultLimit", INT, (b, v) -> b.query.defaultLimit(v));
     key("query.maxLimit", Target.QUERY, "maxLimit", INT, (b, v) -> b.query.maxLimit(v));
-    key("query.maxBuckets", Target.QUERY, "maxBuckets", INT, (b, v) -> b.query.maxBuckets(v));
-    key("query.maxGroups", Target.QUERY, "maxGroups", INT, (b, v) -> b.query.maxGroups(v));
+    // The query module names these keys in the errors of queries that break them.
+    key(QueryLimits.MAX_BUCKETS_KEY, Target.QUERY, "maxBuckets", INT, (b, v) -> b.query.maxBuckets(v));
+    key(QueryLimits.MAX_GROUPS_KEY, Target.QUERY, "maxGroups", INT, (b, v) -> b.query.maxGroups(v));
     key("query.scanThreads", Target.QUERY, "scanThreads", INT, (b, v) -> b.query.scanThreads(v));
     key("query.rollups", Target.QUERY, "useRollups", BOOL, (b, v) -> b.query.useRollups(v));
     key("query.scanPoolThreads", Target.QUERY, "scanPoolThreads", INT, (b, v) -> b.query.scanPoolThreads(v));
     key("query.scanQueue", Target.QUERY, "scanQueue", INT, (b, v) -> b.query.scanQueue(v));
+    key(QueryLimits.MAX_QUERY_MEMORY_KEY, Target.QUERY, "maxQueryMemoryBytes", BYTES,
+        (b, v) -> b.query.maxQueryMemoryBytes(v));
   }
 
   @SuppressWarnings("unchecked")

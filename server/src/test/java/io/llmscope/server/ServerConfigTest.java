@@ -62,6 +62,7 @@ class ServerConfigTest {
         rollups: false
         scanPoolThreads: 5
         scanQueue: 0
+        maxQueryMemoryBytes: 123456789
       auth:
         keys:
           - {key: ka, tenant: a}
@@ -117,7 +118,7 @@ class ServerConfigTest {
     assertFalse(i.captureContent());
     assertEquals(99, i.maxContentChars());
 
-    assertEquals(new QueryLimits(10, 20, 30, 40, 3, false, 5, 0), c.queryLimits());
+    assertEquals(new QueryLimits(10, 20, 30, 40, 3, false, 5, 0, 123456789L), c.queryLimits());
     assertEquals(7000, c.processSettings().shutdownGraceMs());
 
     assertEquals(List.of(new ServerConfig.ApiKey("ka", "a"), new ServerConfig.ApiKey("kb", "b")), c.apiKeys());
@@ -211,6 +212,9 @@ class ServerConfigTest {
     assertProblem("query:\n  maxLimit: 500\n", "config keys 'query.defaultLimit' (default) and 'query.maxLimit' (500) do not fit"
         + " together: defaultLimit (1000) must not exceed maxLimit (500)");
     assertProblem("shutdownGrace: 0s\n", "config key 'shutdownGrace' (0s): shutdownGraceMs must be > 0, got 0");
+    assertProblem("query:\n  maxQueryMemoryBytes: 1g\n", "config key 'query.maxQueryMemoryBytes' must be an integer (bytes), not '1g'");
+    assertProblem("query:\n  maxQueryMemoryBytes: 0\n",
+        "config key 'query.maxQueryMemoryBytes' (0): maxQueryMemoryBytes must be > 0, got 0");
     assertProblem("storage: 5\n", "config section 'storage' must be a mapping of keys, not 5");
     assertProblem("- a\n- b\n", "the config file must be a mapping");
     assertProblem("storage:\n  sealRows: 1\n  sealRows: 2\n", "not valid YAML: Duplicate field 'sealRows'");

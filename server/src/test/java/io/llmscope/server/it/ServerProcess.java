@@ -52,10 +52,14 @@ final class ServerProcess implements AutoCloseable {
     return jar;
   }
 
-  private static List<String> serveCommand(Path dataDir, String... extraArgs) {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar().toString(),
-        "serve", "--data-dir", dataDir.toString()));
+  /** JVM options of a server started without its own. */
+  static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx512m");
+
+  private static List<String> serveCommand(List<String> jvmOptions, Path dataDir, String... extraArgs) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-jar", jar().toString(), "serve", "--data-dir", dataDir.toString()));
     List<String> extra = List.of(extraArgs);
     for (String port : List.of("--otlp-grpc-port", "--otlp-http-port", "--http-port")) {
       if (!extra.contains(port)) cmd.addAll(List.of(port, "0")); // a free one, unless the test names one
@@ -71,7 +75,7 @@ final class ServerProcess implements AutoCloseable {
   static Exited runToExit(Path dataDir, String... extraArgs) throws Exception {
     Path out = Files.createTempFile(dataDir.getParent(), "serve-out", ".txt");
     Path err = Files.createTempFile(dataDir.getParent(), "serve-err", ".txt");
-    Process p = new ProcessBuilder(serveCommand(dataDir, extraArgs)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process p = new ProcessBuilder(serveCommand(DEFAULT_JVM_OPTIONS, dataDir, extraArgs)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new IllegalStateException("serve did not exit within 60 s; stdout: " + Files.readString(out));
@@ -79,9 +83,14 @@ final class ServerProcess implements AutoCloseable {
     return new Exited(p.exitValue(), Files.readString(out), Files.readString(err));
   }
 
-  static synchronized ServerProcess start(Path dataDir, String... extraArgs) throws Exception {
+  static ServerProcess start(Path dataDir, String... extraArgs) throws Exception {
+    return start(DEFAULT_JVM_OPTIONS, dataDir, extraArgs);
+  }
+
+  /** {@code serve} with these JVM options (e.g. {@code -Xmx384m}) in place of {@link #DEFAULT_JVM_OPTIONS}. */
+  static synchronized ServerProcess start(List<String> jvmOptions, Path dataDir, String... extraArgs) throws Exception {
     Path log = dataDir.resolveSibling(dataDir.getFileName() + "-server-" + (++started) + ".log");
-    Process p = new ProcessBuilder(serveCommand(dataDir, extraArgs)).redirectError(log.toFile()).start();
+    Process p = new ProcessBuilder(serveCommand(jvmOptions, dataDir, extraArgs)).redirectError(log.toFile()).start();
     CompletableFuture<Matcher> ready = new CompletableFuture<>();
     List<String> lines = new ArrayList<>();
     Thread reader = new Thread(() -> {
