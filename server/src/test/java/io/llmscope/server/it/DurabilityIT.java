@@ -120,6 +120,27 @@ class DurabilityIT {
     }
   }
 
+  @Test
+  void aSpanTimedAtTheLastNanosecondIsRejectedAndStatusAndQueriesToTheYear9999StayRight() throws Exception {
+    Random rnd = new Random(4);
+    ExportTraceServiceRequest r = TestRequests.chat(rnd, "times", "gpt-4o", 2, 5, 1);
+    Span last = r.getResourceSpans(0).getScopeSpans(0).getSpans(1).toBuilder()
+        .setStartTimeUnixNano(-1L).setEndTimeUnixNano(-1L).build(); // 2^64 - 1 ns, unsigned
+    r = r.toBuilder().setResourceSpans(0, r.getResourceSpans(0).toBuilder()
+        .setScopeSpans(0, r.getResourceSpans(0).getScopeSpans(0).toBuilder().setSpans(1, last))).build();
+    try (ServerProcess s = ServerProcess.start(dir.resolve("data"))) {
+      ExportTraceServiceResponse res = post(s, r);
+      assertEquals(1, res.getPartialSuccess().getRejectedSpans());
+      assertTrue(res.getPartialSuccess().getErrorMessage().contains("18446744073709551615 is after 2262"),
+          res.getPartialSuccess().getErrorMessage());
+      JsonNode status = s.get("/api/v1/status");
+      assertEquals(1, status.get("spans").asLong());
+      long now = System.currentTimeMillis();
+      assertTrue(status.get("oldest").asLong() > now - 3_600_000L && status.get("newest").asLong() <= now, status.toString());
+      assertArrayEquals(new long[] {1, 1, 5}, counts(s), "a query to 9999-12-31 counts it");
+    }
+  }
+
   private static void awaitStatus(ServerProcess s, Predicate<JsonNode> done, String what) throws Exception {
     for (int i = 0; i < 300; i++) {
       if (done.test(s.get("/api/v1/status"))) return;
