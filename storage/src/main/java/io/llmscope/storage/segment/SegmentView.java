@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -262,6 +263,11 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
     return dicts[d];
   }
 
+  /** True for a measure this segment has no column of and cannot derive: written before it existed. */
+  private boolean absent(Measure m) {
+    return !derived(m) && !files.has(SegmentFormat.fileName(m.fieldName()));
+  }
+
   /** True when the measure has no column and is derived on read (see {@link SegmentFormat}). */
   private boolean derived(Measure m) {
     return m == Measure.TOTAL_TOKENS ? derivedTotalTokens : m == Measure.DURATION_MS && derivedDuration;
@@ -282,6 +288,9 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
       long[] e = endNanos();
       v = new double[rows];
       for (int i = 0; i < rows; i++) v[i] = SegmentFormat.derivedDurationMs(s[i], e[i]);
+    } else if (absent(m)) {
+      v = new double[rows];
+      Arrays.fill(v, Double.NaN);
     } else {
       try {
         v = column(m.fieldName(), (ch, cap, b) -> SegmentColumns.readDoubles(file(m.fieldName()), ch, cap, b),
@@ -398,6 +407,7 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
 
   private double pointMeasure(Measure m, int row, LlmSpan s) {
     if (measures[m.ordinal()] != null) return measures[m.ordinal()][row];
+    if (absent(m)) return Double.NaN;
     if (derived(m) && m == Measure.DURATION_MS) return SegmentFormat.derivedDurationMs(s.startNanos, s.endNanos);
     if (derived(m)) {
       return SegmentFormat.derivedTotalTokens(s.measures[Measure.INPUT_TOKENS.ordinal()], s.measures[Measure.OUTPUT_TOKENS.ordinal()]);
