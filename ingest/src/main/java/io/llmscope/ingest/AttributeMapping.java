@@ -133,6 +133,8 @@ final class AttributeMapping {
     STRING,
     /** As STRING, lower-cased (provider names arrive as "openai", "OpenAI", "Anthropic"). */
     LOWER,
+    /** As STRING; a JSON array in text (LiteLLM's safe_dumps(finish_reasons)) yields its first string. */
+    FIRST_REASON,
     /** A provider name to its GenAI well-known value ({@link ProviderNames}). */
     PROVIDER,
     /** gen_ai.operation.name, with LiteLLM's call types ("acompletion") translated. */
@@ -167,6 +169,17 @@ final class AttributeMapping {
         case LOWER: {
           String s = text(v);
           return s == null ? null : s.toLowerCase(Locale.ROOT);
+        }
+        case FIRST_REASON: {
+          String s = text(v);
+          if (s == null || s.charAt(0) != '[' || s.charAt(s.length() - 1) != ']') return s;
+          String inner = s.substring(1, s.length() - 1).trim();
+          int comma = inner.indexOf(',');
+          String first = (comma < 0 ? inner : inner.substring(0, comma)).trim();
+          if (first.length() >= 2 && first.charAt(0) == '"' && first.charAt(first.length() - 1) == '"') {
+            first = first.substring(1, first.length() - 1);
+          }
+          return first.isEmpty() ? null : first;
         }
         case PROVIDER:
           return ProviderNames.canonical(text(v));
@@ -302,7 +315,7 @@ final class AttributeMapping {
 
       // Errors and finish reason.
       row("error.type", Source.SPAN, Target.ERROR_TYPE, 100, Conv.STRING, Dialect.OTEL),
-      row("gen_ai.response.finish_reasons", Source.SPAN, Target.FINISH_REASON, 100, Conv.STRING, Dialect.GENAI),
+      row("gen_ai.response.finish_reasons", Source.SPAN, Target.FINISH_REASON, 100, Conv.FIRST_REASON, Dialect.GENAI),
       row("llm.response.finish_reason", Source.SPAN, Target.FINISH_REASON, 90, Conv.STRING, Dialect.TRACELOOP),
       row("gen_ai.completion.0.finish_reason", Source.SPAN, Target.FINISH_REASON, 80, Conv.STRING, Dialect.TRACELOOP),
       row("llm.response.stop_reason", Source.SPAN, Target.FINISH_REASON, 70, Conv.STRING, Dialect.TRACELOOP),

@@ -449,10 +449,12 @@ class TokenSemanticsTest {
     a.put("gen_ai.usage.output_tokens", 400);
     a.put("gen_ai.usage.input_tokens", 1900);
     a.put("gen_ai.operation.name", "acompletion");
+    a.put("gen_ai.response.finish_reasons", "[\"end_turn\"]"); // safe_dumps(list)
     LlmSpan s = span("litellm", null, a);
     assertEquals("in=1900 read=null write=null out=400 reasoning=null total=2300", tokens(s));
     assertEquals("aws.bedrock", s.dim(Dim.PROVIDER));
     assertEquals("chat", s.dim(Dim.OPERATION));
+    assertEquals("end_turn", s.dim(Dim.FINISH_REASON));
     assertTrue(s.llm);
     assertEquals("gcp.vertex_ai", span("litellm", null, Map.of("gen_ai.system", "vertex_ai")).dim(Dim.PROVIDER));
     assertEquals("azure.ai.openai", span("litellm", null, Map.of("gen_ai.system", "azure")).dim(Dim.PROVIDER));
