@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * THE mapping table: every span or resource attribute that feeds a canonical field, in one place.
@@ -259,7 +260,7 @@ final class AttributeMapping {
    * and chains report the summed usage of the calls beneath them (counting them would count the
    * calls twice), tools and retrievals are not inference.
    */
-  static final java.util.Set<String> NOT_MODEL_CALLS = java.util.Set.of(
+  static final Set<String> NOT_MODEL_CALLS = Set.of(
       "invoke_agent", "create_agent", "invoke_workflow", "workflow", "task", "chain", "execute_tool",
       "retrieval", "rerank", "guardrail", "evaluate", "prompt");
 

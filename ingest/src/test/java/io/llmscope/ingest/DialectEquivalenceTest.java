@@ -10,8 +10,10 @@ import io.llmscope.storage.model.Dim;
 import io.llmscope.storage.model.LlmSpan;
 import io.llmscope.storage.model.Measure;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,7 +35,7 @@ class DialectEquivalenceTest {
     assertEquals(0, b.rejected());
     assertEquals(1, b.spans().size());
     LlmSpan s = b.spans().get(0);
-    java.util.Set<String> kept = new java.util.LinkedHashSet<>(s.detail.attributes().keySet());
+    Set<String> kept = new LinkedHashSet<>(s.detail.attributes().keySet());
     kept.remove(TokenSemantics.REPAIRED_ATTRIBUTE); // our flag, see TokenSemanticsTest
     assertEquals(attributes.keySet(), kept, "every attribute kept in detail");
     return s;
