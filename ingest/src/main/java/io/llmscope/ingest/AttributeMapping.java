@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * THE mapping table: every span or resource attribute that feeds a canonical field, in one place.
@@ -49,7 +50,9 @@ final class AttributeMapping {
     GENAI_OLD("OTel GenAI semconv (deprecated) / OpenLLMetry"),
     OPENINFERENCE("OpenInference"),
     TRACELOOP("OpenLLMetry / Traceloop"),
-    LANGFUSE("Langfuse");
+    LANGFUSE("Langfuse"),
+    VERCEL("Vercel AI SDK"),
+    PYDANTIC_AI("Pydantic AI / Logfire");
 
     final String label;
 
@@ -78,7 +81,7 @@ final class AttributeMapping {
     MAX_TOKENS(Measure.MAX_TOKENS),
     COST_USD(Measure.COST_USD),
     TTFT_MS(Measure.TTFT_MS),
-    // Token counts: reconciled per dialect (SpanNormaliser.reconcileTokens) before they are stored.
+    // Token counts: reconciled per library (TokenSemantics) before they are stored.
     INPUT_TOKENS(Measure.INPUT_TOKENS),
     OUTPUT_TOKENS(Measure.OUTPUT_TOKENS),
     TOTAL_TOKENS(Measure.TOTAL_TOKENS),
@@ -94,7 +97,15 @@ final class AttributeMapping {
     LANGFUSE_USAGE_DETAILS,
     LANGFUSE_COST_DETAILS,
     COMPLETION_START_TIME,
-    OUTPUT_JSON;
+    OUTPUT_JSON,
+    // Inputs of the token rules (TokenSemantics): which library wrote the span.
+    OPENINFERENCE_SPAN_KIND,
+    VERCEL_OPERATION,
+    VERCEL_PROVIDER,
+    VERCEL_TOKEN_DETAILS,
+    VERCEL_PROVIDER_METADATA,
+    // Output of the token rules: the repair rules applied, for the span's detail.
+    TOKENS_REPAIRED;
 
     static final int COUNT = values().length;
 
@@ -123,6 +134,16 @@ final class AttributeMapping {
     STRING,
     /** As STRING, lower-cased (provider names arrive as "openai", "OpenAI", "Anthropic"). */
     LOWER,
+    /** As STRING; a JSON array in text (LiteLLM's safe_dumps(finish_reasons)) yields its first string. */
+    FIRST_REASON,
+    /** A provider name to its GenAI well-known value ({@link ProviderNames}). */
+    PROVIDER,
+    /** gen_ai.operation.name, with LiteLLM's call types ("acompletion") translated. */
+    OPERATION,
+    /** Vercel AI SDK ai.operationId to GenAI operation name. */
+    VERCEL_OPERATION,
+    /** Any value: the attribute's presence marks a Pydantic AI agent run. */
+    AGENT_RUN,
     /** A non-negative finite count from an int, a double or numeric text ("97", 97.0). */
     COUNT,
     /** A finite number from an int, a double or numeric text. */
@@ -150,6 +171,27 @@ final class AttributeMapping {
           String s = text(v);
           return s == null ? null : s.toLowerCase(Locale.ROOT);
         }
+        case FIRST_REASON: {
+          String s = text(v);
+          if (s == null || s.charAt(0) != '[' || s.charAt(s.length() - 1) != ']') return s;
+          String inner = s.substring(1, s.length() - 1).trim();
+          int comma = inner.indexOf(',');
+          String first = (comma < 0 ? inner : inner.substring(0, comma)).trim();
+          if (first.length() >= 2 && first.charAt(0) == '"' && first.charAt(first.length() - 1) == '"') {
+            first = first.substring(1, first.length() - 1);
+          }
+          return first.isEmpty() ? null : first;
+        }
+        case PROVIDER:
+          return ProviderNames.canonical(text(v));
+        case OPERATION: {
+          String s = text(v);
+          return s == null ? null : OPERATION_ALIASES.getOrDefault(s, s);
+        }
+        case VERCEL_OPERATION:
+          return lookup(VERCEL_OPERATIONS, v);
+        case AGENT_RUN:
+          return v == null ? null : "invoke_agent";
         case COUNT: {
           Double d = number(v);
           return d == null || d < 0 ? null : d;
@@ -197,6 +239,31 @@ final class AttributeMapping {
       "execute_tool", "retriever", "retrieval", "chain", "chain", "evaluator", "evaluate",
       "guardrail", "guardrail");
 
+  /** LiteLLM writes its call type as gen_ai.operation.name; the async ones are the same calls. */
+  static final Map<String, String> OPERATION_ALIASES = Map.of(
+      "acompletion", "chat", "completion", "chat", "atext_completion", "text_completion",
+      "embedding", "embeddings", "aembedding", "embeddings");
+  /**
+   * Vercel AI SDK operation ids. The do* spans are the provider calls; the outer generateText /
+   * streamText / ... spans sum their steps' usage, so they are roll-ups ("workflow"), not calls.
+   */
+  static final Map<String, String> VERCEL_OPERATIONS = vocab(
+      "ai.generatetext.dogenerate", "chat", "ai.streamtext.dostream", "chat",
+      "ai.generateobject.dogenerate", "chat", "ai.streamobject.dostream", "chat",
+      "ai.embed.doembed", "embeddings", "ai.embedmany.doembed", "embeddings",
+      "ai.toolcall", "execute_tool",
+      "ai.generatetext", "workflow", "ai.streamtext", "workflow", "ai.generateobject", "workflow",
+      "ai.streamobject", "workflow", "ai.embed", "workflow", "ai.embedmany", "workflow");
+
+  /**
+   * Operations that are never model calls, even with a model and token counts: agents, workflows
+   * and chains report the summed usage of the calls beneath them (counting them would count the
+   * calls twice), tools and retrievals are not inference.
+   */
+  static final Set<String> NOT_MODEL_CALLS = Set.of(
+      "invoke_agent", "create_agent", "invoke_workflow", "workflow", "task", "chain", "execute_tool",
+      "retrieval", "rerank", "guardrail", "evaluate", "prompt");
+
   /** Operations that are model calls (API.md llmOnly). */
   static boolean isModelCall(String operation) {
     if (operation == null) return false;
@@ -221,33 +288,39 @@ final class AttributeMapping {
       row("langfuse.environment", Source.BOTH, Target.ENVIRONMENT, 80, Conv.STRING, Dialect.LANGFUSE),
 
       // Operation: the GenAI name, else the dialect's span kind translated.
-      row("gen_ai.operation.name", Source.SPAN, Target.OPERATION, 100, Conv.STRING, Dialect.GENAI),
+      row("gen_ai.operation.name", Source.SPAN, Target.OPERATION, 100, Conv.OPERATION, Dialect.GENAI),
       row("openinference.span.kind", Source.SPAN, Target.OPERATION, 80, Conv.OPENINFERENCE_KIND, Dialect.OPENINFERENCE),
       row("llm.request.type", Source.SPAN, Target.OPERATION, 80, Conv.TRACELOOP_REQUEST_TYPE, Dialect.TRACELOOP),
       row("langfuse.observation.type", Source.SPAN, Target.OPERATION, 70, Conv.LANGFUSE_TYPE, Dialect.LANGFUSE),
       row("traceloop.span.kind", Source.SPAN, Target.OPERATION, 60, Conv.TRACELOOP_KIND, Dialect.TRACELOOP),
+      row("ai.operationId", Source.SPAN, Target.OPERATION, 50, Conv.VERCEL_OPERATION, Dialect.VERCEL),
+      row("pydantic_ai.all_messages", Source.SPAN, Target.OPERATION, 30, Conv.AGENT_RUN, Dialect.PYDANTIC_AI),
 
       // Provider.
-      row("gen_ai.provider.name", Source.SPAN, Target.PROVIDER, 100, Conv.LOWER, Dialect.GENAI),
-      row("gen_ai.system", Source.SPAN, Target.PROVIDER, 90, Conv.LOWER, Dialect.GENAI_OLD),
-      row("llm.provider", Source.SPAN, Target.PROVIDER, 80, Conv.LOWER, Dialect.OPENINFERENCE),
-      row("llm.system", Source.SPAN, Target.PROVIDER, 70, Conv.LOWER, Dialect.OPENINFERENCE),
+      row("gen_ai.provider.name", Source.SPAN, Target.PROVIDER, 100, Conv.PROVIDER, Dialect.GENAI),
+      row("gen_ai.system", Source.SPAN, Target.PROVIDER, 90, Conv.PROVIDER, Dialect.GENAI_OLD),
+      row("llm.provider", Source.SPAN, Target.PROVIDER, 80, Conv.PROVIDER, Dialect.OPENINFERENCE),
+      row("llm.system", Source.SPAN, Target.PROVIDER, 70, Conv.PROVIDER, Dialect.OPENINFERENCE),
+      row("ai.model.provider", Source.SPAN, Target.PROVIDER, 60, Conv.PROVIDER, Dialect.VERCEL),
 
       // Models. model = response_model else request_model (derived).
       row("gen_ai.request.model", Source.SPAN, Target.REQUEST_MODEL, 100, Conv.STRING, Dialect.GENAI),
       row("llm.request.model", Source.SPAN, Target.REQUEST_MODEL, 80, Conv.STRING, Dialect.TRACELOOP),
+      row("ai.model.id", Source.SPAN, Target.REQUEST_MODEL, 60, Conv.STRING, Dialect.VERCEL),
       row("gen_ai.response.model", Source.SPAN, Target.RESPONSE_MODEL, 100, Conv.STRING, Dialect.GENAI),
       row("llm.model_name", Source.SPAN, Target.RESPONSE_MODEL, 90, Conv.STRING, Dialect.OPENINFERENCE),
       row("llm.response.model", Source.SPAN, Target.RESPONSE_MODEL, 85, Conv.STRING, Dialect.TRACELOOP),
       row("langfuse.observation.model.name", Source.SPAN, Target.RESPONSE_MODEL, 80, Conv.STRING, Dialect.LANGFUSE),
       row("embedding.model_name", Source.SPAN, Target.RESPONSE_MODEL, 70, Conv.STRING, Dialect.OPENINFERENCE),
+      row("ai.response.model", Source.SPAN, Target.RESPONSE_MODEL, 60, Conv.STRING, Dialect.VERCEL),
 
       // Errors and finish reason.
       row("error.type", Source.SPAN, Target.ERROR_TYPE, 100, Conv.STRING, Dialect.OTEL),
-      row("gen_ai.response.finish_reasons", Source.SPAN, Target.FINISH_REASON, 100, Conv.STRING, Dialect.GENAI),
+      row("gen_ai.response.finish_reasons", Source.SPAN, Target.FINISH_REASON, 100, Conv.FIRST_REASON, Dialect.GENAI),
       row("llm.response.finish_reason", Source.SPAN, Target.FINISH_REASON, 90, Conv.STRING, Dialect.TRACELOOP),
       row("gen_ai.completion.0.finish_reason", Source.SPAN, Target.FINISH_REASON, 80, Conv.STRING, Dialect.TRACELOOP),
       row("llm.response.stop_reason", Source.SPAN, Target.FINISH_REASON, 70, Conv.STRING, Dialect.TRACELOOP),
+      row("ai.response.finishReason", Source.SPAN, Target.FINISH_REASON, 60, Conv.STRING, Dialect.VERCEL),
 
       // Who and which conversation.
       row("langfuse.user.id", Source.SPAN, Target.USER, 100, Conv.STRING, Dialect.LANGFUSE),
@@ -290,29 +363,59 @@ final class AttributeMapping {
       row("gen_ai.server.time_to_first_token", Source.SPAN, Target.TTFT_MS, 90, Conv.SECONDS_TO_MS, Dialect.GENAI),
       row("langfuse.observation.completion_start_time", Source.SPAN, Target.COMPLETION_START_TIME, 50, Conv.TIMESTAMP, Dialect.LANGFUSE),
 
-      // Tokens. Attribute counts all follow the "input includes cache" semantics; the Langfuse
-      // usage_details blob (disjoint buckets) is converted to it at precedence 100.
+      // Tokens. Counts land here as reported; TokenSemantics then brings them to the canonical
+      // semantics by the rule of the library that wrote the span (docs/normalisation.md). The
+      // Langfuse usage_details blob (disjoint buckets) is converted at precedence 100.
       row("langfuse.observation.usage_details", Source.SPAN, Target.LANGFUSE_USAGE_DETAILS, 100, Conv.JSON, Dialect.LANGFUSE),
       row("gen_ai.usage.input_tokens", Source.SPAN, Target.INPUT_TOKENS, 90, Conv.COUNT, Dialect.GENAI),
       row("gen_ai.usage.prompt_tokens", Source.SPAN, Target.INPUT_TOKENS, 80, Conv.COUNT, Dialect.GENAI_OLD),
       row("llm.token_count.prompt", Source.SPAN, Target.INPUT_TOKENS, 70, Conv.COUNT, Dialect.OPENINFERENCE),
+      row("ai.usage.inputTokens", Source.SPAN, Target.INPUT_TOKENS, 60, Conv.COUNT, Dialect.VERCEL),
+      row("ai.usage.promptTokens", Source.SPAN, Target.INPUT_TOKENS, 55, Conv.COUNT, Dialect.VERCEL),
       row("gen_ai.usage.output_tokens", Source.SPAN, Target.OUTPUT_TOKENS, 90, Conv.COUNT, Dialect.GENAI),
       row("gen_ai.usage.completion_tokens", Source.SPAN, Target.OUTPUT_TOKENS, 80, Conv.COUNT, Dialect.GENAI_OLD),
       row("llm.token_count.completion", Source.SPAN, Target.OUTPUT_TOKENS, 70, Conv.COUNT, Dialect.OPENINFERENCE),
+      row("ai.usage.outputTokens", Source.SPAN, Target.OUTPUT_TOKENS, 60, Conv.COUNT, Dialect.VERCEL),
+      row("ai.usage.completionTokens", Source.SPAN, Target.OUTPUT_TOKENS, 55, Conv.COUNT, Dialect.VERCEL),
       row("gen_ai.usage.total_tokens", Source.SPAN, Target.TOTAL_TOKENS, 90, Conv.COUNT, Dialect.GENAI_OLD),
       row("llm.usage.total_tokens", Source.SPAN, Target.TOTAL_TOKENS, 85, Conv.COUNT, Dialect.TRACELOOP),
       row("llm.token_count.total", Source.SPAN, Target.TOTAL_TOKENS, 70, Conv.COUNT, Dialect.OPENINFERENCE),
+      row("ai.usage.totalTokens", Source.SPAN, Target.TOTAL_TOKENS, 60, Conv.COUNT, Dialect.VERCEL),
       row("gen_ai.usage.cache_read.input_tokens", Source.SPAN, Target.CACHE_READ_TOKENS, 90, Conv.COUNT, Dialect.GENAI),
       row("gen_ai.usage.cache_read_input_tokens", Source.SPAN, Target.CACHE_READ_TOKENS, 80, Conv.COUNT, Dialect.GENAI_OLD),
       row("llm.token_count.prompt_details.cache_read", Source.SPAN, Target.CACHE_READ_TOKENS, 70, Conv.COUNT, Dialect.OPENINFERENCE),
+      row("ai.usage.inputTokenDetails.cacheReadTokens", Source.SPAN, Target.CACHE_READ_TOKENS, 60, Conv.COUNT, Dialect.VERCEL),
+      row("ai.usage.cachedInputTokens", Source.SPAN, Target.CACHE_READ_TOKENS, 55, Conv.COUNT, Dialect.VERCEL),
+      row("gen_ai.usage.details.cache_read_tokens", Source.SPAN, Target.CACHE_READ_TOKENS, 50, Conv.COUNT, Dialect.PYDANTIC_AI),
+      row("gen_ai.usage.details.cache_read_input_tokens", Source.SPAN, Target.CACHE_READ_TOKENS, 45, Conv.COUNT, Dialect.PYDANTIC_AI),
+      row("gen_ai.usage.cache_write.input_tokens", Source.SPAN, Target.CACHE_WRITE_TOKENS, 92, Conv.COUNT, Dialect.GENAI),
       row("gen_ai.usage.cache_creation.input_tokens", Source.SPAN, Target.CACHE_WRITE_TOKENS, 90, Conv.COUNT, Dialect.GENAI),
       row("gen_ai.usage.cache_creation_input_tokens", Source.SPAN, Target.CACHE_WRITE_TOKENS, 80, Conv.COUNT, Dialect.GENAI_OLD),
       row("gen_ai.usage.cache_write_input_tokens", Source.SPAN, Target.CACHE_WRITE_TOKENS, 75, Conv.COUNT, Dialect.GENAI_OLD),
       row("llm.token_count.prompt_details.cache_write", Source.SPAN, Target.CACHE_WRITE_TOKENS, 70, Conv.COUNT, Dialect.OPENINFERENCE),
+      row("ai.usage.inputTokenDetails.cacheWriteTokens", Source.SPAN, Target.CACHE_WRITE_TOKENS, 60, Conv.COUNT, Dialect.VERCEL),
+      row("gen_ai.usage.details.cache_write_tokens", Source.SPAN, Target.CACHE_WRITE_TOKENS, 50, Conv.COUNT, Dialect.PYDANTIC_AI),
+      row("gen_ai.usage.details.cache_creation_input_tokens", Source.SPAN, Target.CACHE_WRITE_TOKENS, 45, Conv.COUNT, Dialect.PYDANTIC_AI),
       row("gen_ai.usage.reasoning.output_tokens", Source.SPAN, Target.REASONING_TOKENS, 90, Conv.COUNT, Dialect.GENAI),
       row("gen_ai.usage.reasoning_tokens", Source.SPAN, Target.REASONING_TOKENS, 80, Conv.COUNT, Dialect.GENAI_OLD),
       row("llm.usage.reasoning_tokens", Source.SPAN, Target.REASONING_TOKENS, 78, Conv.COUNT, Dialect.TRACELOOP),
       row("llm.token_count.completion_details.reasoning", Source.SPAN, Target.REASONING_TOKENS, 70, Conv.COUNT, Dialect.OPENINFERENCE),
+      row("ai.usage.outputTokenDetails.reasoningTokens", Source.SPAN, Target.REASONING_TOKENS, 60, Conv.COUNT, Dialect.VERCEL),
+      row("ai.usage.reasoningTokens", Source.SPAN, Target.REASONING_TOKENS, 55, Conv.COUNT, Dialect.VERCEL),
+      row("gen_ai.usage.details.reasoning_tokens", Source.SPAN, Target.REASONING_TOKENS, 50, Conv.COUNT, Dialect.PYDANTIC_AI),
+
+      // Which library wrote the span, for the token rules (TokenSemantics.EMITTERS).
+      row("openinference.span.kind", Source.SPAN, Target.OPENINFERENCE_SPAN_KIND, 100, Conv.LOWER, Dialect.OPENINFERENCE),
+      row("ai.operationId", Source.SPAN, Target.VERCEL_OPERATION, 100, Conv.LOWER, Dialect.VERCEL),
+      row("ai.model.provider", Source.SPAN, Target.VERCEL_PROVIDER, 100, Conv.LOWER, Dialect.VERCEL),
+      // AI SDK 6 writes the input/output token details; AI SDK 5 does not (its input semantics differ).
+      row("ai.usage.inputTokenDetails.noCacheTokens", Source.SPAN, Target.VERCEL_TOKEN_DETAILS, 100, Conv.COUNT, Dialect.VERCEL),
+      row("ai.usage.inputTokenDetails.cacheReadTokens", Source.SPAN, Target.VERCEL_TOKEN_DETAILS, 100, Conv.COUNT, Dialect.VERCEL),
+      row("ai.usage.inputTokenDetails.cacheWriteTokens", Source.SPAN, Target.VERCEL_TOKEN_DETAILS, 100, Conv.COUNT, Dialect.VERCEL),
+      row("ai.usage.outputTokenDetails.textTokens", Source.SPAN, Target.VERCEL_TOKEN_DETAILS, 100, Conv.COUNT, Dialect.VERCEL),
+      row("ai.usage.outputTokenDetails.reasoningTokens", Source.SPAN, Target.VERCEL_TOKEN_DETAILS, 100, Conv.COUNT, Dialect.VERCEL),
+      // AI SDK 5 reports Anthropic's cache writes only in the provider metadata.
+      row("ai.response.providerMetadata", Source.SPAN, Target.VERCEL_PROVIDER_METADATA, 40, Conv.JSON, Dialect.VERCEL),
 
       // Inputs of derived rules.
       row("traceloop.span.kind", Source.SPAN, Target.TRACELOOP_SPAN_KIND, 100, Conv.LOWER, Dialect.TRACELOOP),

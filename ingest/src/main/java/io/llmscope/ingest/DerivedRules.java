@@ -30,10 +30,12 @@ import java.util.Map;
  *   <li>Dialect span kinds: the Traceloop entity name of an agent / tool span is the agent / tool;
  *       the name of a Langfuse agent / tool observation is the agent / tool.
  *   <li>Token reconciliation to the canonical semantics (input includes cache read and write,
- *       reasoning is part of output, total = input + output).
+ *       reasoning is part of output, total = input + output) by the rule of the library that wrote
+ *       the span ({@link TokenSemantics}).
  *   <li>model = response model, else request model.
  *   <li>error_type falls back to the {@code exception.type} of an exception event.
- *   <li>llm = the operation is a model call, or the span names a model and reports tokens.
+ *   <li>llm = the operation is a model call, or the span names a model and reports tokens; never
+ *       an agent / workflow / chain / task roll-up.
  * </ol>
  */
 final class DerivedRules {
@@ -49,18 +51,46 @@ final class DerivedRules {
   private static final String[] FINISH_CONTAINERS = {"choices", "candidates", "output", "messages"};
 
   static void apply(SpanFields f, LlmSpan out, String status, List<SpanEvent> events) {
+    apply(f, out, status, events, null, null);
+  }
+
+  static void apply(SpanFields f, LlmSpan out, String status, List<SpanEvent> events,
+      String scopeName, String scopeVersion) {
     jsonBlobs(f, out.startNanos);
     dialectKinds(f, out.dim(Dim.SPAN_NAME));
-    reconcileTokens(f);
+    TokenSemantics.reconcile(f, TokenSemantics.emitter(new TokenSemantics.Origin(scopeName, scopeVersion, f)));
     String model = f.string(Target.RESPONSE_MODEL);
     if (model == null) model = f.string(Target.REQUEST_MODEL);
     out.dim(Dim.MODEL, model);
     if (f.get(Target.ERROR_TYPE) == null && !"ok".equals(status)) {
       f.offer(Target.ERROR_TYPE, 0, exceptionType(events));
     }
-    out.llm = AttributeMapping.isModelCall(f.string(Target.OPERATION))
-        || (model != null && (f.get(Target.INPUT_TOKENS) != null
-            || f.get(Target.OUTPUT_TOKENS) != null || f.get(Target.TOTAL_TOKENS) != null));
+    out.llm = isModelCall(f, model);
+  }
+
+  /**
+   * A model call: the operation says so, or (no operation, or one we do not know) the span names a
+   * model and reports tokens. Never an agent, workflow, chain or task span, whatever it carries:
+   * those report the summed usage of the calls beneath them, and llmOnly totals would count every
+   * token twice. The dialect kinds are checked on their own, since a higher-precedence operation
+   * name may hide them.
+   */
+  static boolean isModelCall(SpanFields f, String model) {
+    if (isRollUp(f)) return false;
+    String operation = f.string(Target.OPERATION);
+    if (AttributeMapping.isModelCall(operation)) return true;
+    if (operation != null && AttributeMapping.NOT_MODEL_CALLS.contains(operation)) return false;
+    return model != null && (f.get(Target.INPUT_TOKENS) != null
+        || f.get(Target.OUTPUT_TOKENS) != null || f.get(Target.TOTAL_TOKENS) != null);
+  }
+
+  private static boolean isRollUp(SpanFields f) {
+    String operation = f.string(Target.OPERATION);
+    if ("invoke_agent".equals(operation) || "create_agent".equals(operation)) return true;
+    String traceloop = f.string(Target.TRACELOOP_SPAN_KIND);
+    if ("workflow".equals(traceloop) || "agent".equals(traceloop) || "task".equals(traceloop)) return true;
+    String openinference = f.string(Target.OPENINFERENCE_SPAN_KIND);
+    return "agent".equals(openinference) || "chain".equals(openinference);
   }
 
   // ---- 1. JSON blobs ----------------------------------------------------------------------------
@@ -78,6 +108,8 @@ final class DerivedRules {
     }
     JsonNode usage = parse(f.get(Target.LANGFUSE_USAGE_DETAILS));
     if (usage != null && usage.isObject()) langfuseUsage(f, usage);
+    JsonNode providerMetadata = parse(f.get(Target.VERCEL_PROVIDER_METADATA));
+    if (providerMetadata != null && providerMetadata.isObject()) vercelCacheWrites(f, providerMetadata);
     JsonNode cost = parse(f.get(Target.LANGFUSE_COST_DETAILS));
     if (cost != null && cost.isObject()) langfuseCost(f, cost);
     if (f.get(Target.TTFT_MS) == null && f.get(Target.COMPLETION_START_TIME) != null && startNanos > 0) {
@@ -154,6 +186,28 @@ final class DerivedRules {
     if (total != null) f.offer(Target.TOTAL_TOKENS, p, total);
   }
 
+  /**
+   * AI SDK 5 has no cache-write usage field; its Anthropic provider reports them as
+   * providerMetadata.anthropic.cacheCreationInputTokens, Bedrock as
+   * providerMetadata.bedrock.usage.cacheWriteInputTokens. Below every attribute (AI SDK 6's
+   * ai.usage.inputTokenDetails.cacheWriteTokens wins).
+   */
+  static void vercelCacheWrites(SpanFields f, JsonNode metadata) {
+    int p = f.precedence(Target.VERCEL_PROVIDER_METADATA);
+    for (Iterator<JsonNode> it = metadata.elements(); it.hasNext(); ) {
+      JsonNode provider = it.next();
+      if (!provider.isObject()) continue;
+      JsonNode v = provider.get("cacheCreationInputTokens");
+      JsonNode usage = provider.get("usage");
+      if ((v == null || v.isNull()) && usage != null && usage.isObject()) v = usage.get("cacheWriteInputTokens");
+      Double d = AttributeMapping.number(scalar(v));
+      if (d != null && d >= 0) {
+        f.offer(Target.CACHE_WRITE_TOKENS, p, d);
+        return;
+      }
+    }
+  }
+
   /** Langfuse cost_details: "total" if present, else the sum of the cost types. */
   static void langfuseCost(SpanFields f, JsonNode cost) {
     Double total = AttributeMapping.number(scalar(cost.get("total")));
@@ -207,68 +261,7 @@ final class DerivedRules {
     }
   }
 
-  // ---- 3. tokens --------------------------------------------------------------------------------
-
-  /**
-   * Brings the winning counts to the canonical semantics. Every attribute-based dialect documents
-   * "input includes cache" and "output includes reasoning", but some producers (instrumentations
-   * that copy Anthropic's or Bedrock's usage verbatim) report input without the cache tokens, or
-   * (Gemini-style) output without the reasoning tokens. The counts themselves decide:
-   *
-   * <ul>
-   *   <li>if a reported total equals input + output + (cache read + write if excluded) +
-   *       (reasoning if excluded) for exactly one interpretation, that interpretation holds;
-   *   <li>otherwise a count smaller than its own subset cannot include it (input &lt; cache read +
-   *       cache write; output &lt; reasoning), so the subset is added;
-   *   <li>otherwise the documented semantics hold and the counts are kept as reported.
-   * </ul>
-   *
-   * Then total = input + output when both are known, else the reported total, else whichever one
-   * is known.
-   */
-  static void reconcileTokens(SpanFields f) {
-    Double in = f.number(Target.INPUT_TOKENS);
-    Double out = f.number(Target.OUTPUT_TOKENS);
-    Double reported = f.number(Target.TOTAL_TOKENS);
-    double cache = orZero(f.number(Target.CACHE_READ_TOKENS)) + orZero(f.number(Target.CACHE_WRITE_TOKENS));
-    double reasoning = orZero(f.number(Target.REASONING_TOKENS));
-    boolean addCache = false;
-    boolean addReasoning = false;
-    if (in != null && out != null && reported != null && (cache > 0 || reasoning > 0)) {
-      // Interpretations in order of preference: as documented first.
-      int match = -1;
-      for (int combo = 0; combo < 4 && match < 0; combo++) {
-        boolean c = (combo & 1) != 0;
-        boolean r = (combo & 2) != 0;
-        if ((c && cache == 0) || (r && reasoning == 0)) continue;
-        double t = in + out + (c ? cache : 0) + (r ? reasoning : 0);
-        if (Math.abs(t - reported) < 0.5) match = combo;
-      }
-      if (match >= 0) {
-        addCache = (match & 1) != 0;
-        addReasoning = (match & 2) != 0;
-      } else {
-        addCache = in < cache;
-        addReasoning = out < reasoning;
-      }
-    } else {
-      addCache = in != null && in < cache;
-      addReasoning = out != null && out < reasoning;
-    }
-    if (addCache) {
-      in = in + cache;
-      f.replace(Target.INPUT_TOKENS, in);
-    }
-    if (addReasoning) {
-      out = out + reasoning;
-      f.replace(Target.OUTPUT_TOKENS, out);
-    }
-    Double total;
-    if (in != null && out != null) total = in + out;
-    else if (reported != null) total = reported;
-    else total = in != null ? in : out;
-    if (total != null) f.replace(Target.TOTAL_TOKENS, total);
-  }
+  // ---- 3. tokens: TokenSemantics ---------------------------------------------------------------
 
   // ---- 5. error type ----------------------------------------------------------------------------
 
@@ -283,10 +276,6 @@ final class DerivedRules {
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
-
-  private static double orZero(Double d) {
-    return d == null ? 0 : d;
-  }
 
   private static boolean mentionsFinishReason(String s) {
     return s.contains("finish_reason") || s.contains("stop_reason") || s.contains("finishReason")

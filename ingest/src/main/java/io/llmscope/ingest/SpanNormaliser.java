@@ -174,7 +174,14 @@ final class SpanNormaliser {
     List<SpanEvent> events = events(span, limits.events());
     List<SpanLink> links = links(span, limits.links());
 
-    DerivedRules.apply(f, out, status, events);
+    DerivedRules.apply(f, out, status, events, scopeName, scopeVersion);
+    Object repaired = f.get(Target.TOKENS_REPAIRED);
+    if (repaired != null) {
+      // The trace view shows which rule changed the reported counts (docs/normalisation.md).
+      LinkedHashMap<String, Object> flagged = new LinkedHashMap<>(attributes);
+      flagged.put(TokenSemantics.REPAIRED_ATTRIBUTE, repaired);
+      attributes = Collections.unmodifiableMap(flagged);
+    }
 
     for (Target t : TARGETS) {
       Object v = f.get(t);

@@ -23,20 +23,21 @@ final class Catalog {
 
   /**
    * 12 models from 4 providers with a skewed mix (weights sum to 100). Names match entries of the
-   * default price table where one exists.
+   * default price table where one exists. Providers are GenAI well-known gen_ai.provider.name
+   * values, as the ingest normaliser stores them.
    */
   static final List<Model> MODELS = List.of(
       new Model("gpt-4o-mini", "openai", "api.openai.com", 24, 300, 8, false, false, 0.72),
       new Model("gpt-4o", "openai", "api.openai.com", 16, 450, 12, false, false, 0.80),
       new Model("claude-sonnet-4", "anthropic", "api.anthropic.com", 13, 700, 16, false, false, 0.84),
-      new Model("gemini-2.0-flash", "google", "generativelanguage.googleapis.com", 10, 250, 5, false, false, 0.71),
+      new Model("gemini-2.0-flash", "gcp.gemini", "generativelanguage.googleapis.com", 10, 250, 5, false, false, 0.71),
       new Model("claude-3-5-haiku-20241022", "anthropic", "api.anthropic.com", 7, 350, 9, false, false, 0.70),
       new Model("gpt-4.1", "openai", "api.openai.com", 6, 500, 14, false, false, 0.82),
       new Model("text-embedding-3-small", "openai", "api.openai.com", 6, 60, 0, false, true, 0),
       new Model("o3-mini", "openai", "api.openai.com", 5, 1500, 6, true, false, 0.83),
-      new Model("mistral-small-latest", "mistral", "api.mistral.ai", 4, 280, 8, false, false, 0.66),
-      new Model("gemini-2.5-pro", "google", "generativelanguage.googleapis.com", 4, 1800, 12, true, false, 0.86),
-      new Model("mistral-large-latest", "mistral", "api.mistral.ai", 3, 600, 18, false, false, 0.76),
+      new Model("mistral-small-latest", "mistral_ai", "api.mistral.ai", 4, 280, 8, false, false, 0.66),
+      new Model("gemini-2.5-pro", "gcp.gemini", "generativelanguage.googleapis.com", 4, 1800, 12, true, false, 0.86),
+      new Model("mistral-large-latest", "mistral_ai", "api.mistral.ai", 3, 600, 18, false, false, 0.76),
       new Model("claude-opus-4", "anthropic", "api.anthropic.com", 2, 1200, 30, false, false, 0.88));
 
   /** 20 services, Zipf-weighted; each has the HTTP route its root span serves. */

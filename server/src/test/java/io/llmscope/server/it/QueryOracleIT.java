@@ -226,7 +226,7 @@ class QueryOracleIT {
       fc("none", null),
       fc("service =", null, f("service", "=", "chat-api")),
       fc("model !=", null, f("model", "!=", "gpt-4o-mini")),
-      fc("provider in", null, f("provider", "in", List.of("anthropic", "google"))),
+      fc("provider in", null, f("provider", "in", List.of("anthropic", "gcp.gemini"))),
       fc("environment not_in", null, f("environment", "not_in", List.of("production"))),
       fc("input_tokens >", null, f("input_tokens", ">", 1000)),
       fc("output_tokens <=", null, f("output_tokens", "<=", 120)),
@@ -329,7 +329,7 @@ class QueryOracleIT {
         "sum(cache_read_tokens)", "sum(reasoning_tokens)", "count")));
     out.add(new OracleQuery(T0, T1).filter("environment", "in", List.of("production", "staging")).groupBy("service", "environment")
         .step("15m", 15 * 60_000L).metrics(List.of("count", "p95(duration_ms)", "max(temperature)", "min(max_tokens)")));
-    out.add(new OracleQuery(T0, T1).filter("provider", "!=", "google").groupBy("provider", "model")
+    out.add(new OracleQuery(T0, T1).filter("provider", "!=", "gcp.gemini").groupBy("provider", "model")
         .metrics(List.of("count", "error_rate", "p999(duration_ms)", "avg(duration_ms)")));
     out.add(new OracleQuery(T0, T1).groupBy("operation").metrics(List.of("count", "p90(duration_ms)", "max(input_tokens)"))
         .llmOnly(false));
