@@ -28,8 +28,8 @@ import java.util.regex.Pattern;
  * the shipped table lists first-party providers first). At the first of these provider steps where
  * anything matches:
  * <ul>
- *   <li>of the shipped entries, those of one model count: the first matching entry (exact names before
- *       patterns, then table order) for the first name any shipped entry matches;
+ *   <li>of the shipped entries, those of one model count: the first matching entry in table order (or
+ *       an exact name of the same providers before it) for the first name any shipped entry matches;
  *   <li>of the overrides, every one that matches the first name any override matches, so an override
  *       of {@code gpt-4o} also prices {@code gpt-4o-2024-08-06} though a shipped entry names it;
  *   <li>of those, the one with the latest effective date at or before the call's start applies; on
@@ -194,7 +194,10 @@ public final class PriceTable {
       for (String name : names) {
         for (Entry e : shippedEntries) {
           if ((p == null || e.servesProvider(p)) && e.matches(name)) {
-            if (first == null || (first.pattern() != null && e.pattern() == null)) first = e;
+            if (first == null || (first.pattern() != null && e.pattern() == null
+                && e.price().providers().equals(first.price().providers()))) {
+              first = e;
+            }
           }
         }
         if (first != null) break;
