@@ -127,7 +127,23 @@ public final class PriceTable {
    * {@code at} (e.g. {@code prices[0].input}), and its entry is left out.
    */
   public static List<ModelPrice> read(JsonNode list, String at, List<String> problems) {
-    return PriceJson.read(list, at, problems);
+    List<ModelPrice> read = PriceJson.read(list, at, problems);
+    // Two entries of one model, providers and date: which one applies would be an accident of order.
+    java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+    List<ModelPrice> out = new ArrayList<>();
+    for (ModelPrice p : read) {
+      String key = (p.model() != null ? "model " + p.model() : "pattern " + p.pattern()) + " " + p.providers() + " "
+          + p.effectiveFromMs();
+      Integer before = seen.putIfAbsent(key, out.size());
+      if (before != null) {
+        problems.add("config key '" + at + "' lists " + p.matchText() + (p.providers().isEmpty() ? "" : " " + p.providers())
+            + (p.effectiveFromMs() == ModelPrice.ALWAYS ? "" : " from " + PriceJson.iso(p.effectiveFromMs()))
+            + " twice: keep one");
+      } else {
+        out.add(p);
+      }
+    }
+    return out;
   }
 
   /**
