@@ -37,11 +37,13 @@ import java.util.regex.Pattern;
  *       before every effective date gets the earliest entry.
  * </ul>
  * The outcome per (provider, model string) is cached, so the regex scan happens once per distinct
- * model string; the cache is cleared if it ever holds more than {@value #MAX_CACHED} names.
+ * model string; the cache of a provider is cleared if it ever holds {@value #MAX_CACHED} names (and the whole
+ * cache at {@value #MAX_CACHED_PROVIDERS} providers), so odd model strings cannot grow it without bound.
  */
 public final class PriceTable {
   static final String RESOURCE = "prices.json";
   static final int MAX_CACHED = 100_000;
+  static final int MAX_CACHED_PROVIDERS = 1_000;
   private static final double MILLION = 1_000_000.0;
   private static volatile PriceTable shipped;
 
@@ -180,7 +182,10 @@ public final class PriceTable {
 
   private Entry[] resolve(String provider, String model) {
     ConcurrentHashMap<String, Entry[]> byModel = cache.get(provider);
-    if (byModel == null) byModel = cache.computeIfAbsent(provider, k -> new ConcurrentHashMap<>());
+    if (byModel == null) {
+      if (cache.size() >= MAX_CACHED_PROVIDERS) cache.clear();
+      byModel = cache.computeIfAbsent(provider, k -> new ConcurrentHashMap<>());
+    }
     Entry[] hit = byModel.get(model);
     if (hit != null) return hit;
     Entry[] found = lookUp(provider.toLowerCase(Locale.ROOT), model);
