@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.llmscope.ingest.IngestConfig;
+import io.llmscope.ingest.pricing.ModelPrice;
+import io.llmscope.ingest.pricing.PriceTable;
 import io.llmscope.query.QueryLimits;
 import io.llmscope.query.TimeExpr;
 import io.llmscope.storage.FsyncPolicy;
@@ -48,6 +50,8 @@ import java.util.stream.Collectors;
  *           maxQueryMemoryBytes}
  * content: {capture, maxChars}
  * auth:    {keys: [{key, tenant}]}
+ * prices:  [{model | pattern, provider | providers, effectiveFrom, input, cacheRead, cacheWrite5m, cacheWrite1h,
+ *            output, reasoning, tiers: [{aboveInputTokens, ...}], serviceTiers: {NAME: {...}}, perSecond}]
  * </pre>
  *
  * Durations are read by {@link TimeExpr} ({@code 500ms}, {@code 60s}, {@code 2w}). The file is read
@@ -60,8 +64,10 @@ public final class ServerConfig {
   /** Sections whose keys are listed in {@link #KEYS}; {@code auth} is read by {@link #readApiKeys}. */
   private static final Set<String> SECTIONS = Set.of("storage", "ingest", "query", "content", "auth");
   /** Sections the interface contract names that this server does not read yet. */
-  private static final Set<String> NOT_SUPPORTED_YET = Set.of("prices", "notifiers", "rules");
+  private static final Set<String> NOT_SUPPORTED_YET = Set.of("notifiers", "rules");
   private static final String API_KEYS = "auth.keys";
+  /** The price overrides, a list read by {@link PriceTable#read}. */
+  private static final String PRICES = "prices";
   /** Where the keys of the old {@code limits:} section went. */
   private static final Map<String, String> MOVED_LIMITS = Map.of(
       "maxBodyBytes", "ingest.maxBodyBytes",
@@ -198,10 +204,11 @@ public final class ServerConfig {
     KEYS.put(path, new Key(path, target, setting, value, (b, v) -> set.accept(b, (T) v)));
   }
 
-  /** Every key a file may hold, by path ({@code auth.keys} included). */
+  /** Every key a file may hold, by path ({@code auth.keys} and {@code prices} included). */
   static Set<String> knownKeys() {
     Set<String> all = new LinkedHashSet<>(KEYS.keySet());
     all.add(API_KEYS);
+    all.add(PRICES);
     return all;
   }
 
@@ -210,15 +217,17 @@ public final class ServerConfig {
 
   private final List<Applied> applied;
   private final List<ApiKey> apiKeys;
+  private final List<ModelPrice> prices;
 
-  private ServerConfig(List<Applied> applied, List<ApiKey> apiKeys) {
+  private ServerConfig(List<Applied> applied, List<ApiKey> apiKeys, List<ModelPrice> prices) {
     this.applied = List.copyOf(applied);
     this.apiKeys = List.copyOf(apiKeys);
+    this.prices = List.copyOf(prices);
   }
 
-  /** No file: every builder default, no auth. */
+  /** No file: every builder default, no auth, no price overrides. */
   static ServerConfig defaults() {
-    return new ServerConfig(List.of(), List.of());
+    return new ServerConfig(List.of(), List.of(), List.of());
   }
 
   /** Reads and checks the file; null means no file. */
@@ -252,6 +261,7 @@ public final class ServerConfig {
     List<String> problems = new ArrayList<>();
     List<Applied> applied = new ArrayList<>();
     List<ApiKey> keys = new ArrayList<>();
+    List<ModelPrice> prices = new ArrayList<>();
     if (root != null && !root.isMissingNode() && !root.isNull()) {
       if (!root.isObject()) {
         problems.add("the config file must be a mapping of keys and sections, not " + describe(root));
@@ -259,7 +269,9 @@ public final class ServerConfig {
         root.fields().forEachRemaining(e -> {
           String name = e.getKey();
           JsonNode value = e.getValue();
-          if (NOT_SUPPORTED_YET.contains(name)) {
+          if (name.equals(PRICES)) {
+            prices.addAll(PriceTable.read(value, PRICES, problems));
+          } else if (NOT_SUPPORTED_YET.contains(name)) {
             problems.add("config section '" + name + "' is not supported yet");
           } else if (name.equals("limits")) {
             movedLimits(value, problems);
@@ -279,7 +291,7 @@ public final class ServerConfig {
     checkOneKeyPerSetting(applied, problems);
     for (Target t : Target.values()) checkBuilds(t, applied, problems);
     if (!problems.isEmpty()) throw new ConfigException(problems);
-    return new ServerConfig(applied, keys);
+    return new ServerConfig(applied, keys, prices);
   }
 
   private static void readKey(String path, JsonNode value, List<Applied> applied, List<ApiKey> keys, List<String> problems) {
@@ -472,6 +484,14 @@ public final class ServerConfig {
   /** The {@code auth.keys} entries in file order, a key listed twice once; empty: no auth. */
   List<ApiKey> apiKeys() {
     return apiKeys;
+  }
+
+  /**
+   * The {@code prices:} entries in file order: overrides of the shipped price table
+   * ({@code PriceTable.shipped().withOverrides(prices())}); empty when the file has none.
+   */
+  List<ModelPrice> prices() {
+    return prices;
   }
 
   /** The edge authentication of this config. */

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmscope.ingest.IngestConfig;
+import io.llmscope.ingest.pricing.ModelPrice;
+import io.llmscope.ingest.pricing.PriceTable;
+import io.llmscope.ingest.pricing.Usage;
 import io.llmscope.query.QueryLimits;
 import io.llmscope.storage.FsyncPolicy;
 import io.llmscope.storage.StorageConfig;
@@ -67,6 +70,7 @@ class ServerConfigTest {
         keys:
           - {key: ka, tenant: a}
           - {key: kb, tenant: b}
+      prices: [{model: my-llama, perSecond: 0.001}]
       """;
   /** The millisecond spellings of two durations. */
   private static final String MS_KEYS = "storage:\n  fsyncIntervalMs: 1500\n  sealAgeMs: 2500\n";
@@ -122,6 +126,7 @@ class ServerConfigTest {
     assertEquals(7000, c.processSettings().shutdownGraceMs());
 
     assertEquals(List.of(new ServerConfig.ApiKey("ka", "a"), new ServerConfig.ApiKey("kb", "b")), c.apiKeys());
+    assertEquals(List.of(ModelPrice.builder().model("my-llama").perSecond(0.001).build()), c.prices());
 
     ServerConfig ms = ServerConfig.parse(MS_KEYS);
     assertEquals(StorageConfig.builder(DIR).fsyncIntervalMs(1500).sealAgeMs(2500).build(), ms.storageConfig(DIR));
@@ -184,7 +189,7 @@ class ServerConfigTest {
 
   @Test
   void sectionsNotSupportedYetAreRefusedByName() {
-    for (String section : List.of("prices", "notifiers", "rules")) {
+    for (String section : List.of("notifiers", "rules")) {
       assertProblem(section + ":\n  - name: x\n", "config section '" + section + "' is not supported yet");
     }
   }
@@ -308,6 +313,83 @@ class ServerConfigTest {
       checked++;
     }
     assertTrue(checked >= 20, "literal defaults checked: " + checked);
+  }
+
+  @Test
+  void pricesAreReadIntoModelPrices() {
+    ServerConfig c = ServerConfig.parse("""
+        prices:
+          - model: acme-chat
+            input: 0.8
+            cacheRead: 0.08
+            cacheWrite5m: 1.0
+            cacheWrite1h: 1.6
+            output: 3.2
+            reasoning: 4
+          - pattern: 'acme-long-.*'
+            providers: [aws.bedrock, gcp.vertex_ai]
+            effectiveFrom: 2026-12-01
+            input: 1
+            output: 5
+            tiers:
+              - {aboveInputTokens: 200000, input: 2, output: 7.5}
+            serviceTiers:
+              batch: {input: 0.5, output: 2.5}
+          - model: gpt-4o
+            provider: openai
+            effectiveFrom: 1767225600000
+            input: 2
+            output: 8
+        """);
+    List<ModelPrice> p = c.prices();
+    assertEquals(3, p.size());
+    assertEquals(new ModelPrice.Rates(0.8, 0.08, 1.0, 1.6, 3.2, 4), p.get(0).rates());
+    assertEquals(List.of(), p.get(0).providers());
+    assertEquals(ModelPrice.ALWAYS, p.get(0).effectiveFromMs());
+    assertEquals("acme-long-.*", p.get(1).pattern());
+    assertEquals(List.of("aws.bedrock", "gcp.vertex_ai"), p.get(1).providers());
+    assertEquals(1796083200000L, p.get(1).effectiveFromMs(), "2026-12-01T00:00:00Z");
+    assertEquals(List.of(new ModelPrice.Tier(200000, ModelPrice.Rates.of(2, 7.5))), p.get(1).tiers());
+    assertEquals(ModelPrice.Rates.of(0.5, 2.5), p.get(1).serviceTiers().get("batch").rates());
+    assertEquals(1767225600000L, p.get(2).effectiveFromMs());
+    assertEquals(List.of("openai"), p.get(2).providers());
+    // and they price: acme-chat 1000 uncached × $0.80/1M + 100 out × $3.20/1M = $0.0008 + $0.00032 = $0.00112
+    PriceTable t = PriceTable.shipped().withOverrides(c.prices());
+    assertEquals(0.00112, t.cost(null, "acme-chat", 0, Usage.of(1000, 100)).total(), 1e-9);
+  }
+
+  @Test
+  void theReadmePriceExampleParses() throws Exception {
+    String readme = Files.readString(Path.of(System.getProperty("llmscope.readme", "../README.md")));
+    String section = readme.substring(readme.indexOf("### Price overrides"));
+    String yaml = section.substring(section.indexOf("```yaml\n") + 8, section.indexOf("```\n", section.indexOf("```yaml") + 7));
+    assertEquals(4, ServerConfig.parse(yaml).prices().size());
+  }
+
+  @Test
+  void badPricesNameTheKey() {
+    assertProblem("prices:\n  model: x\n", "config key 'prices' must be a list of model prices, not a mapping");
+    assertProblem("prices:\n  - input: 1\n", "config key 'prices[0]' needs exactly one of 'model' (an exact name) and 'pattern'");
+    assertProblem("prices:\n  - {model: x, pattern: y, input: 1}\n", "config key 'prices[0]' needs exactly one of 'model'");
+    assertProblem("prices:\n  - {model: x, input: cheap}\n",
+        "config key 'prices[0].input' must be a price >= 0 in USD per 1M tokens, not 'cheap'");
+    assertProblem("prices:\n  - {model: x, input: 1}\n  - {model: y, output: -2}\n",
+        "config key 'prices[1].output' must be a price >= 0 in USD per 1M tokens, not -2");
+    assertProblem("prices:\n  - {model: x, imput: 1}\n", "unknown config key 'prices[0].imput'");
+    assertProblem("prices:\n  - {model: x, Input: 1}\n", "unknown config key 'prices[0].Input' (did you mean 'prices[0].input'?)");
+    assertProblem("prices:\n  - {model: x}\n", "config key 'prices[0]' (x): set at least one of input, output and perSecond");
+    assertProblem("prices:\n  - {pattern: '(', input: 1}\n", "config key 'prices[0]' ((): pattern is not a valid regular expression");
+    assertProblem("prices:\n  - {model: x, input: 1, effectiveFrom: soon}\n",
+        "config key 'prices[0].effectiveFrom': 'soon' is not an ISO date");
+    assertProblem("prices:\n  - {model: x, input: 1, tiers: [{input: 2}]}\n", "config key 'prices[0].tiers[0].aboveInputTokens' is missing");
+    assertProblem("prices:\n  - {model: x, input: 1, tiers: [{aboveInputTokens: 10}]}\n",
+        "config key 'prices[0].tiers[0]' needs at least one price");
+    assertProblem("prices:\n  - {model: x, input: 1, serviceTiers: {flex: 3}}\n",
+        "config key 'prices[0].serviceTiers.flex' must be a mapping of prices, not 3");
+    assertProblem("prices:\n  - {model: x, input: 1, provider: a, providers: [b]}\n",
+        "config keys 'prices[0].provider' and 'prices[0].providers' set the same thing");
+    assertProblem("prices:\n  - {model: X, input: 1}\n  - {model: x, input: 2}\n", "config key 'prices' lists x twice: keep one");
+    assertProblem("price:\n  - {model: x, input: 1}\n", "unknown config key 'price' (did you mean 'prices'?)");
   }
 
   private static void assertProblem(String yaml, String expected) {
