@@ -15,10 +15,11 @@ package io.llmscope.ingest;
  * @param maxAttributesPerSpan most attributes a span's detail keeps; the rest are dropped and counted
  * @param maxEventsPerSpan most events a span keeps; the rest are dropped and counted
  * @param maxLinksPerSpan most links a span keeps; the rest are dropped and counted
+ * @param pricing price model calls at ingest from the price table (false stores only reported costs)
  */
 public record IngestConfig(String host, int grpcPort, int httpPort, int maxBodyBytes, int maxInflightRequests,
     boolean captureContent, int maxContentChars, long maxFutureSkewMs, int maxAttributesPerSpan, int maxEventsPerSpan,
-    int maxLinksPerSpan) {
+    int maxLinksPerSpan, boolean pricing) {
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_GRPC_PORT = 4317;
   public static final int DEFAULT_HTTP_PORT = 4318;
@@ -65,6 +66,7 @@ public record IngestConfig(String host, int grpcPort, int httpPort, int maxBodyB
     private int maxAttributesPerSpan = DEFAULT_MAX_ATTRIBUTES_PER_SPAN;
     private int maxEventsPerSpan = DEFAULT_MAX_EVENTS_PER_SPAN;
     private int maxLinksPerSpan = DEFAULT_MAX_LINKS_PER_SPAN;
+    private boolean pricing = true;
 
     private Builder() {}
 
@@ -79,10 +81,11 @@ public record IngestConfig(String host, int grpcPort, int httpPort, int maxBodyB
     public Builder maxAttributesPerSpan(int v) { maxAttributesPerSpan = v; return this; }
     public Builder maxEventsPerSpan(int v) { maxEventsPerSpan = v; return this; }
     public Builder maxLinksPerSpan(int v) { maxLinksPerSpan = v; return this; }
+    public Builder pricing(boolean v) { pricing = v; return this; }
 
     public IngestConfig build() {
       return new IngestConfig(host, grpcPort, httpPort, maxBodyBytes, maxInflightRequests, captureContent, maxContentChars,
-          maxFutureSkewMs, maxAttributesPerSpan, maxEventsPerSpan, maxLinksPerSpan);
+          maxFutureSkewMs, maxAttributesPerSpan, maxEventsPerSpan, maxLinksPerSpan, pricing);
     }
   }
 }

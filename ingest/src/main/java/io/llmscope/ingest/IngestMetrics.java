@@ -16,6 +16,7 @@ public final class IngestMetrics implements MeterBinder {
   final LongAdder spansAccepted = new LongAdder();
   final LongAdder spansRejected = new LongAdder();
   final LongAdder spansDuplicate = new LongAdder();
+  final LongAdder spansUnpriced = new LongAdder();
   final LongAdder requestsFull = new LongAdder();
   final LongAdder requestsRejected = new LongAdder();
   final LongAdder requestsThrottled = new LongAdder();
@@ -25,6 +26,7 @@ public final class IngestMetrics implements MeterBinder {
   public long spansAccepted() { return spansAccepted.sum(); }
   public long spansRejected() { return spansRejected.sum(); }
   public long spansDuplicate() { return spansDuplicate.sum(); }
+  public long spansUnpriced() { return spansUnpriced.sum(); }
   public long requestsFull() { return requestsFull.sum(); }
   public long requestsRejected() { return requestsRejected.sum(); }
   public long requestsThrottled() { return requestsThrottled.sum(); }
@@ -41,6 +43,9 @@ public final class IngestMetrics implements MeterBinder {
         "spans refused inside accepted requests (reported back as partial_success)");
     counter(registry, "llmscope.ingest.spans.duplicate", null, IngestMetrics::spansDuplicate,
         "spans acknowledged but not stored again: the tenant had stored the same trace and span id (a retry)");
+    counter(registry, "llmscope.ingest.spans.unpriced", null, IngestMetrics::spansUnpriced,
+        "model calls stored without a cost: no reported cost and no price for their model (query them with"
+            + " llmOnly and cost_usd exists false)");
     counter(registry, "llmscope.ingest.requests.disk.full", null, IngestMetrics::requestsFull,
         "requests answered 503 / UNAVAILABLE because the data volume had less free space than storage.minFreeBytes");
     counter(registry, "llmscope.ingest.requests.rejected", null, IngestMetrics::requestsRejected,

@@ -1,6 +1,7 @@
 package io.llmscope.ingest;
 
 import io.llmscope.storage.Storage;
+import io.llmscope.ingest.pricing.PriceTable;
 import io.llmscope.storage.AppendResult;
 import io.llmscope.storage.StorageBusyException;
 import io.llmscope.storage.StorageFullException;
@@ -24,8 +25,11 @@ final class IngestPipeline {
   private final int maxInflight;
   private final int maxBodyBytes;
   private final ContentPolicy content;
+  private final SpanPricer pricer;
 
-  IngestPipeline(Storage storage, IngestMetrics metrics, IngestConfig config) {
+  /** {@code prices} null: store only the costs spans report. */
+  IngestPipeline(Storage storage, IngestMetrics metrics, IngestConfig config, PriceTable prices) {
+    this.pricer = prices == null ? null : new SpanPricer(prices, metrics);
     this.storage = storage;
     this.metrics = metrics;
     this.maxInflight = config.maxInflightRequests();
@@ -94,7 +98,10 @@ final class IngestPipeline {
   private ExportTraceServiceResponse ingest(String tenant, ExportTraceServiceRequest request) {
     metrics.requests.increment();
     NormalisedBatch batch = normaliser.normalise(request);
-    for (LlmSpan span : batch.spans()) content.apply(span);
+    for (LlmSpan span : batch.spans()) {
+      if (pricer != null) pricer.price(span); // before content capture may cut what it reads
+      content.apply(span);
+    }
     AppendResult appended = storage.append(tenant, batch.spans());
     metrics.spansAccepted.add(appended.stored() + appended.duplicates());
     metrics.spansDuplicate.add(appended.duplicates());

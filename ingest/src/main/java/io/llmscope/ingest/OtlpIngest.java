@@ -1,6 +1,7 @@
 package io.llmscope.ingest;
 
 import io.llmscope.storage.Storage;
+import io.llmscope.ingest.pricing.PriceTable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
@@ -24,11 +25,13 @@ public final class OtlpIngest {
    * @param tenants maps a request's {@code Authorization} header (HTTP) or {@code authorization}
    *     metadata (gRPC), null when absent, to the tenant its spans belong to; null refuses the
    *     request (401 / UNAUTHENTICATED)
+   * @param prices prices model calls that report no cost (unless {@code config.pricing()} is off)
    */
-  public OtlpIngest(Vertx vertx, Storage storage, IngestConfig config, Function<String, String> tenants) {
+  public OtlpIngest(Vertx vertx, Storage storage, IngestConfig config, Function<String, String> tenants,
+      PriceTable prices) {
     this.config = config;
     this.vertx = vertx;
-    IngestPipeline pipeline = new IngestPipeline(storage, metrics, config);
+    IngestPipeline pipeline = new IngestPipeline(storage, metrics, config, config.pricing() ? prices : null);
     this.http = new OtlpHttpServer(vertx, pipeline, tenants, drain);
     this.grpc = new OtlpGrpcServer(vertx, pipeline, tenants, drain);
   }

@@ -3,6 +3,7 @@ package io.llmscope.server;
 import io.llmscope.dashboards.ApiMetrics;
 import io.llmscope.dashboards.HttpApi;
 import io.llmscope.ingest.OtlpIngest;
+import io.llmscope.ingest.pricing.PriceTable;
 import io.llmscope.query.QueryEngine;
 import io.llmscope.storage.Storage;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -45,7 +46,8 @@ public final class LlmScopeServer implements AutoCloseable {
     this.shutdownGraceMs = config.processSettings().shutdownGraceMs();
     this.vertx = vertx;
     ApiKeys auth = config.auth();
-    ingest = new OtlpIngest(vertx, storage, config.ingestConfig(grpcPort, otlpHttpPort), auth);
+    ingest = new OtlpIngest(vertx, storage, config.ingestConfig(grpcPort, otlpHttpPort), auth,
+        PriceTable.shipped().withOverrides(config.prices()));
     queries = new QueryEngine(storage, System::currentTimeMillis, config.queryLimits());
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ingest.metrics().bindTo(registry);

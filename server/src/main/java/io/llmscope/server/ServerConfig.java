@@ -183,6 +183,7 @@ public final class ServerConfig {
         (b, v) -> b.ingest.maxAttributesPerSpan(v));
     key("ingest.maxEventsPerSpan", Target.INGEST, "maxEventsPerSpan", INT, (b, v) -> b.ingest.maxEventsPerSpan(v));
     key("ingest.maxLinksPerSpan", Target.INGEST, "maxLinksPerSpan", INT, (b, v) -> b.ingest.maxLinksPerSpan(v));
+    key("ingest.pricing", Target.INGEST, "pricing", BOOL, (b, v) -> b.ingest.pricing(v));
     key("content.capture", Target.INGEST, "captureContent", BOOL, (b, v) -> b.ingest.captureContent(v));
     key("content.maxChars", Target.INGEST, "maxContentChars", INT, (b, v) -> b.ingest.maxContentChars(v));
 

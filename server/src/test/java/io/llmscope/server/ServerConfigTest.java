@@ -53,6 +53,7 @@ class ServerConfigTest {
         maxAttributesPerSpan: 11
         maxEventsPerSpan: 12
         maxLinksPerSpan: 13
+        pricing: false
       content:
         capture: false
         maxChars: 99
@@ -119,6 +120,7 @@ class ServerConfigTest {
     assertEquals(11, i.maxAttributesPerSpan());
     assertEquals(12, i.maxEventsPerSpan());
     assertEquals(13, i.maxLinksPerSpan());
+    assertFalse(i.pricing());
     assertFalse(i.captureContent());
     assertEquals(99, i.maxContentChars());
 
