@@ -278,7 +278,6 @@ public final class Storage implements Closeable {
         dirty = true;
       }
     }
-    sealWhenFull(tenant);
   }
 
   /**
