@@ -77,8 +77,10 @@ public final class Storage implements Closeable {
       List<Segment> segments = openSegments(manifest);
       this.wal = new WriteAheadLog(dirs.wal(), config.walRollCycle());
       Map<String, LiveHead> heads = new HashMap<>();
-      this.replay = wal.replay(manifest.walCovered(), (index, bytes) ->
-          SpanCodec.readBatch(bytes, (tenant, spans, offsets) -> replayed(heads, segments, tenant, spans, index, offsets)));
+      Map<String, List<Segment>> segmentsByTenant = new HashMap<>();
+      for (Segment seg : segments) segmentsByTenant.computeIfAbsent(seg.info.tenant(), t -> new ArrayList<>()).add(seg);
+      this.replay = wal.replay(manifest.walCovered(), (index, bytes) -> SpanCodec.readBatch(bytes, (tenant, spans, offsets) ->
+          replayed(heads, segmentsByTenant.getOrDefault(tenant, List.of()), tenant, spans, index, offsets)));
       long cover = Math.max(manifest.walCovered(), wal.lastIndex());
       current.swap(recovering -> new StoreState(heads, List.of(), segments, manifest.walCovered(), cover, manifest.generation()));
       if (wal.lastIndex() == WriteAheadLog.NO_INDEX && manifest.walCovered() != WriteAheadLog.NO_INDEX) {
@@ -158,12 +160,10 @@ public final class Storage implements Closeable {
    * A replayed batch joins its tenant's head, less any span stored already: the same duplicate
    * check as {@link #append}, so a WAL an older build wrote with copies recovers each span once.
    */
-  private void replayed(Map<String, LiveHead> heads, List<Segment> segments, String tenant, List<LlmSpan> spans,
+  private void replayed(Map<String, LiveHead> heads, List<Segment> tenantSegments, String tenant, List<LlmSpan> spans,
       long index, int[] offsets) {
     LiveHead head = heads.computeIfAbsent(tenant, this::newHead);
-    List<Segment> own = new ArrayList<>();
-    for (Segment seg : segments) if (seg.info.tenant().equals(tenant)) own.add(seg);
-    BitSet dups = DuplicateCheck.duplicates(spans, List.of(head), own);
+    BitSet dups = DuplicateCheck.duplicates(spans, List.of(head), tenantSegments);
     if (dups.isEmpty()) {
       head.block.add(spans, index, offsets);
       return;

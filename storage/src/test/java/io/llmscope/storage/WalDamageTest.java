@@ -55,7 +55,7 @@ class WalDamageTest {
     Random rnd = new Random(20261201);
     for (int round = 0; round < 40; round++) {
       Path copy = dir.resolve("round-" + round);
-      copyTree(original, copy);
+      TestDataDirs.copyWithoutLock(original, copy);
       Path cycle = cycleFile(copy);
       long start = records.get(0).from();
       long end = records.get(BATCHES - 1).to();
@@ -103,16 +103,6 @@ class WalDamageTest {
   private static Path cycleFile(Path store) throws IOException {
     try (Stream<Path> files = Files.list(store.resolve("wal"))) {
       return files.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
-    }
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> all = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) all::iterator) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) Files.createDirectories(target);
-        else if (!p.getFileName().toString().equals("lock")) Files.copy(p, target);
-      }
     }
   }
 }

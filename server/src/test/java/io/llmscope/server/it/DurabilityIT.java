@@ -59,7 +59,7 @@ class DurabilityIT {
       post(s, TestRequests.chat(rnd, "before", "gpt-4o", 50, 100, 1));
       ExportTraceServiceResponse r = post(s, huge);
       assertFalse(r.hasPartialSuccess(), "kept, with its links cut to ingest.maxLinksPerSpan");
-      String trace = hex(huge.getResourceSpans(0).getScopeSpans(0).getSpans(0).getTraceId().toByteArray());
+      String trace = OracleTable.hex(huge.getResourceSpans(0).getScopeSpans(0).getSpans(0).getTraceId());
       JsonNode span = s.get("/api/v1/traces/" + trace).get("spans").get(0);
       assertEquals(128, span.get("links").size());
       assertEquals(1_000_000 - 128, span.get("dropped_links_count").asLong());
@@ -108,7 +108,7 @@ class DurabilityIT {
     try (ServerProcess s = ServerProcess.start(data, "--config", config.toString())) {
       post(s, batch);
       assertArrayEquals(new long[] {550, 550, 2350}, counts(s), "again after restart");
-      String trace = hex(batch.getResourceSpans(0).getScopeSpans(0).getSpans(7).getTraceId().toByteArray());
+      String trace = OracleTable.hex(batch.getResourceSpans(0).getScopeSpans(0).getSpans(7).getTraceId());
       JsonNode spans = s.get("/api/v1/traces/" + trace).get("spans");
       Set<String> ids = new HashSet<>();
       for (JsonNode span : spans) assertTrue(ids.add(span.get("span_id").asText()), "listed once: " + spans);
@@ -147,11 +147,5 @@ class DurabilityIT {
       Thread.sleep(100);
     }
     fail("timed out waiting for " + what + ": " + s.get("/api/v1/status"));
-  }
-
-  private static String hex(byte[] b) {
-    StringBuilder sb = new StringBuilder();
-    for (byte x : b) sb.append(String.format("%02x", x));
-    return sb.toString();
   }
 }
