@@ -20,6 +20,21 @@ record DataDir(Path root) {
     return root.resolve("wal-damaged-" + whenMs);
   }
 
+  /** The score log (ScoreStore), a Chronicle Queue like the WAL. */
+  Path scores() {
+    return root.resolve("scores");
+  }
+
+  /** Where a damaged score log is rewritten from its intact records before it is swapped in. */
+  Path scoresRewrite() {
+    return root.resolve("scores-rewrite");
+  }
+
+  /** Where a damaged score log is kept once rewritten. */
+  Path scoresSetAside(long whenMs) {
+    return root.resolve("scores-damaged-" + whenMs);
+  }
+
   Path segments() {
     return root.resolve("segments");
   }

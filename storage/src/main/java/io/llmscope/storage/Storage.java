@@ -4,7 +4,10 @@ import com.carrotsearch.hppc.IntArrayList;
 import io.llmscope.storage.head.HeadBlock;
 import io.llmscope.storage.model.Ids;
 import io.llmscope.storage.model.LlmSpan;
+import io.llmscope.storage.model.Score;
 import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.scan.ScoreView;
+import io.llmscope.storage.score.ScoreStore;
 import io.llmscope.storage.wal.SpanCodec;
 import io.llmscope.storage.wal.WriteAheadLog;
 import java.io.Closeable;
@@ -60,6 +63,7 @@ public final class Storage implements Closeable {
   private final DataDirLock lock;
   private final FreeSpace freeSpace;
   private final WriteAheadLog.Replay replay;
+  private final ScoreStore scores;
   private long walDamageSetAside;
   private volatile boolean dirty;
 
@@ -89,9 +93,12 @@ public final class Storage implements Closeable {
             WriteAheadLog.NO_INDEX, s.generation() + 1));
       }
       this.maintenance = new Maintenance(current, config, dirs, wal, freeSpace, nextSegmentNumber(manifest));
+      this.scores = ScoreStore.open(dirs.scores(), dirs.scoresRewrite(), dirs.scoresSetAside(System.currentTimeMillis()),
+          config.maxWalRecordBytes());
       long docs = replay.documents;
       LOG.info(() -> "opened " + segments.size() + " segments and replayed " + docs + " WAL batches ("
-          + heads.values().stream().mapToLong(LiveHead::rows).sum() + " spans) from " + dirs.root());
+          + heads.values().stream().mapToLong(LiveHead::rows).sum() + " spans) and " + scores.count() + " scores from "
+          + dirs.root());
     } catch (IOException | RuntimeException e) {
       lock.close(); // the next open may try again
       throw e;
@@ -132,9 +139,9 @@ public final class Storage implements Closeable {
     return fresh;
   }
 
-  /** Damaged WAL records and cycle files found when this store opened, and set aside. */
+  /** Damaged WAL records and cycle files found when this store opened, and set aside (span and score logs). */
   public long walDamageSetAside() {
-    return walDamageSetAside;
+    return walDamageSetAside + scores.damagedOnOpen();
   }
 
   /** Opens the manifest's segments and deletes anything in the segments dir it does not list. */
@@ -216,6 +223,37 @@ public final class Storage implements Closeable {
     }
     sealWhenFull(tenant);
     return new AppendResult(out.stored, out.duplicates, out.refusals);
+  }
+
+  /**
+   * Appends quality scores for a tenant: in the score log (synced per the fsync policy) and visible
+   * to queries when this returns. A score stored before ({@link Score#identity}: its id, else its
+   * content) counts as a duplicate and is not stored again. Scores are kept whether or not their
+   * span has arrived; queries link them when they read the span.
+   *
+   * @throws StorageFullException when the volume is (nearly) full; nothing was appended
+   */
+  public AppendResult appendScores(String tenant, List<Score> batch) {
+    if (batch.isEmpty()) return AppendResult.NOTHING;
+    if (current.closed.get()) throw new IllegalStateException("storage is closed");
+    String full = freeSpace.problem();
+    if (full != null) throw new StorageFullException(full);
+    try {
+      ScoreStore.Appended a = scores.append(tenant, batch, config.fsync() == FsyncPolicy.ALWAYS);
+      return new AppendResult(a.stored(), a.duplicates(), List.of());
+    } catch (InternalError e) { // a fault on a mapped page, as in write()
+      throw new StorageFullException("the score log write faulted (" + e.getMessage() + "); the data volume is full?");
+    }
+  }
+
+  /** The tenant's quality scores, for queries to join to the spans they read. */
+  public ScoreView scores(String tenant) {
+    return scores.view(tenant);
+  }
+
+  /** Quality scores stored, every tenant. */
+  public long scoreCount() {
+    return scores.count();
   }
 
   private static final class Outcome {
@@ -451,8 +489,9 @@ public final class Storage implements Closeable {
   }
 
   private void syncIfDirty() {
-    if (!dirty) return;
     try {
+      scores.syncIfDirty();
+      if (!dirty) return;
       sync();
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "WAL sync failed", e);
@@ -530,6 +569,7 @@ public final class Storage implements Closeable {
       wal.sync();
       wal.close();
     }
+    scores.close();
     for (Segment seg : current.get().segments()) seg.reader.close();
     try {
       lock.close();

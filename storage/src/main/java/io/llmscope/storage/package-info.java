@@ -24,6 +24,10 @@
  *     metadata.cq4t         Chronicle's own queue metadata
  *   wal-damaged-MS/         a WAL in which open found damaged records, moved aside whole once its
  *                           intact records were sealed (Storage.open); kept for inspection, never read
+ *   scores/                 ScoreStore: the score log, a Chronicle Queue (FAST_DAILY cycles) of
+ *                           ScoreCodec batches; replayed whole on open, it is the score table
+ *   scores-rewrite/         ScoreStore: a damaged score log being rewritten from its intact records
+ *   scores-damaged-MS/      a damaged score log once rewritten; kept for inspection, never read
  *   segments/
  *     seg-N/                one sealed, immutable segment (SegmentWriter, SegmentReader; SegmentFormat)
  *       COLUMN.arrow        SegmentFormat: one Arrow IPC file per stored column (trace_id, span_id,

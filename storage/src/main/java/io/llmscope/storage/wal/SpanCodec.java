@@ -114,11 +114,11 @@ public final class SpanCodec {
 
   /** A record that is not an intact batch: replay sets it aside and goes on. */
   public static final class DamagedRecordException extends RuntimeException {
-    DamagedRecordException(String message) {
+    public DamagedRecordException(String message) {
       super(message);
     }
 
-    DamagedRecordException(String message, Throwable cause) {
+    public DamagedRecordException(String message, Throwable cause) {
       super(message, cause);
     }
   }

@@ -1,0 +1,44 @@
+package io.llmscope.storage.scan;
+
+import io.llmscope.storage.model.Score;
+import java.util.Map;
+
+/**
+ * A tenant's quality scores as queries read them: by trace, with a cheap membership test first,
+ * because most spans of a scan belong to traces nobody scored. Scores appended while a query reads
+ * the view may or may not be seen by it. Thread-safe.
+ */
+public interface ScoreView {
+  Score[] NONE = new Score[0];
+
+  ScoreView EMPTY = new ScoreView() {
+    @Override
+    public boolean mayHaveTrace(long traceIdHi, long traceIdLo) {
+      return false;
+    }
+
+    @Override
+    public Score[] ofTrace(long traceIdHi, long traceIdLo) {
+      return NONE;
+    }
+
+    @Override
+    public Map<String, Long> names() {
+      return Map.of();
+    }
+  };
+
+  /** False when the trace certainly has no score; true when it may. */
+  boolean mayHaveTrace(long traceIdHi, long traceIdLo);
+
+  /** Every score of the trace in arrival order, {@link #NONE} when none. Never modify the array. */
+  Score[] ofTrace(long traceIdHi, long traceIdLo);
+
+  /** Each score name with how many scores carry it. */
+  Map<String, Long> names();
+
+  /** True when the tenant has no score at all. */
+  default boolean isEmpty() {
+    return names().isEmpty();
+  }
+}
