@@ -235,7 +235,6 @@ public final class HttpApi {
     for (Fields.Field f : Fields.all()) {
       ObjectNode o = arr.addObject().put("name", f.name()).put("type", f.type().json());
       if (f.pattern()) o.put("pattern", true);
-      if (!f.stored()) o.put("stored", false);
     }
     sendJson(ctx, 200, out);
   }

@@ -6,6 +6,7 @@ import io.llmscope.storage.model.SpanFlags;
 import io.llmscope.storage.rollup.Rollup;
 import io.llmscope.storage.scan.ColumnBatch;
 import io.llmscope.storage.scan.Dictionary;
+import io.llmscope.storage.scan.ScoreView;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -37,22 +38,27 @@ final class Aggregation {
   private long[] errors = new long[64];
   private final int maxGroups;
   private final QueryMemory.Account memory;
+  private final ScoreView scores;
+  private final boolean readsScores;
   private long rowsScanned;
   private long cellsRead;
   private long resultRows;
 
   /** An aggregation without a memory budget (tests). */
   Aggregation(Query q, int limit, int maxGroups) {
-    this(q, limit, maxGroups, QueryMemory.unbounded(), MetricState.Sketches.EXACT_VALUES);
+    this(q, limit, maxGroups, QueryMemory.unbounded(), MetricState.Sketches.EXACT_VALUES, ScoreView.EMPTY);
   }
 
   /**
    * {@code limit} is the query's, with the engine's default and bound applied; {@code memory} is the
    * query's budget, shared by every partial aggregation of it; {@code exactValues}: values a group
-   * keeps exactly before it builds a quantile sketch.
+   * keeps exactly before it builds a quantile sketch; {@code scores}: the tenant's, joined to the
+   * rows read when the query names a score.
    */
-  Aggregation(Query q, int limit, int maxGroups, QueryMemory memory, int exactValues) {
+  Aggregation(Query q, int limit, int maxGroups, QueryMemory memory, int exactValues, ScoreView scores) {
     this.q = q;
+    this.scores = scores;
+    this.readsScores = q.readsScores();
     this.limit = limit;
     this.maxGroups = maxGroups;
     this.memory = memory.account();
@@ -92,10 +98,15 @@ final class Aggregation {
     boolean[] posted = p.posted;
     long[] start = p.readStart ? b.startNanos() : null;
     byte[] flags = b.flags();
+    int[] rowList = candidates == null ? null : candidates.toArray();
+    BatchScores batchScores = readsScores ? new BatchScores(b, scores, rowList) : null;
+    ScoreColumn[] scoreFilters = new ScoreColumn[nf];
     for (int f = 0; f < nf; f++) {
       Filter filter = q.filters().get(f);
       if (posted[f]) continue;
-      if (filter.field().numeric()) {
+      if (filter.field().kind() == FieldRef.Kind.SCORE) {
+        scoreFilters[f] = batchScores.of(filter.field().key());
+      } else if (filter.field().numeric()) {
         filterNums[f] = b.measure(filter.field().measure());
       } else if (p.accept[f] != null) { // a dimension whose dictionary the planner matched
         accept[f] = p.accept[f];
@@ -117,7 +128,7 @@ final class Aggregation {
     int[][] toGlobal = new int[ng][];
     Dictionary[] groupDicts = new Dictionary[ng];
     for (int g = 0; g < ng; g++) {
-      KeyColumn kc = KeyColumn.of(b, q.groupBy().get(g));
+      KeyColumn kc = KeyColumn.of(b, q.groupBy().get(g), batchScores);
       groupIds[g] = kc.ids();
       groupDicts[g] = kc.dictionary();
       if (kc.dictionary().sorted() && kc.dictionary().size() > EAGER_MAPPING_MIN) {
@@ -136,10 +147,9 @@ final class Aggregation {
     }
     int errorId = b.dictionary(Dim.STATUS).idOf("error");
     int[] status = b.dimIds(Dim.STATUS);
-    for (MetricState s : states) s.bind(b);
+    for (MetricState s : states) s.bind(b, batchScores);
     long step = q.stepMs();
 
-    int[] rowList = candidates == null ? null : candidates.toArray();
     int count = rowList == null ? n : rowList.length;
     rows:
     for (int i = 0; i < count; i++) {
@@ -150,7 +160,9 @@ final class Aggregation {
       for (int f = 0; f < nf; f++) {
         if (accept[f] != null) {
           if (!accept[f][filterIds[f][r]]) continue rows;
-        } else if (filterNums[f] != null && !q.filters().get(f).matches(filterNums[f][r])) {
+        } else if (filterNums[f] != null) {
+          if (!q.filters().get(f).matches(filterNums[f][r])) continue rows;
+        } else if (scoreFilters[f] != null && !matchesScores(q.filters().get(f), scoreFilters[f], r)) {
           continue rows;
         }
       }
@@ -181,6 +193,15 @@ final class Aggregation {
         s.accept(group, r);
       }
     }
+  }
+
+  /** A score filter on one row: {@code exists} asks whether it has a score of the name, other ops whether one matches. */
+  private static boolean matchesScores(Filter f, ScoreColumn c, int row) {
+    int from = c.from(row);
+    int to = c.to(row);
+    if (f.op() == Filter.Op.EXISTS) return (to > from) == f.wantsPresent();
+    for (int k = from; k < to; k++) if (f.matchesScore(c.value(k), c.label(k))) return true;
+    return false;
   }
 
   /** Feeds the cells of a rollup the planner chose, in place of its batch's rows. */

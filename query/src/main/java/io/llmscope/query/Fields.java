@@ -38,9 +38,8 @@ public final class Fields {
    * @param type its value type
    * @param pattern true for a name pattern: {@code prefix} followed by any key
    * @param prefix what a name matching the pattern starts with (e.g. {@code attr.}); null for a fixed name
-   * @param stored false for fields the API names but storage does not keep yet (queries on them fail)
    */
-  public record Field(String name, Type type, boolean pattern, String prefix, boolean stored) {}
+  public record Field(String name, Type type, boolean pattern, String prefix) {}
 
   private record Entry(Field field, FieldRef.Kind kind, Dim dim, Measure measure) {}
 
@@ -50,17 +49,16 @@ public final class Fields {
 
   static {
     List<Entry> e = new ArrayList<>();
-    for (Dim d : Dim.values()) e.add(new Entry(new Field(d.fieldName(), Type.STRING, false, null, true), FieldRef.Kind.DIM, d, null));
-    e.add(new Entry(new Field("trace_id", Type.STRING, false, null, true), FieldRef.Kind.TRACE_ID, null, null));
-    e.add(new Entry(new Field("span_id", Type.STRING, false, null, true), FieldRef.Kind.SPAN_ID, null, null));
-    e.add(new Entry(new Field("parent_span_id", Type.STRING, false, null, true), FieldRef.Kind.PARENT_SPAN_ID, null, null));
+    for (Dim d : Dim.values()) e.add(new Entry(new Field(d.fieldName(), Type.STRING, false, null), FieldRef.Kind.DIM, d, null));
+    e.add(new Entry(new Field("trace_id", Type.STRING, false, null), FieldRef.Kind.TRACE_ID, null, null));
+    e.add(new Entry(new Field("span_id", Type.STRING, false, null), FieldRef.Kind.SPAN_ID, null, null));
+    e.add(new Entry(new Field("parent_span_id", Type.STRING, false, null), FieldRef.Kind.PARENT_SPAN_ID, null, null));
     for (Measure m : Measure.values()) {
-      e.add(new Entry(new Field(m.fieldName(), Type.NUMBER, false, null, true), FieldRef.Kind.MEASURE, null, m));
+      e.add(new Entry(new Field(m.fieldName(), Type.NUMBER, false, null), FieldRef.Kind.MEASURE, null, m));
     }
-    e.add(new Entry(new Field("attr.KEY", Type.STRING, true, "attr.", true), FieldRef.Kind.ATTR, null, null));
-    e.add(new Entry(new Field("resource.KEY", Type.STRING, true, "resource.", true), FieldRef.Kind.RESOURCE, null, null));
-    // Quality scores: named by the API, not stored by this version (their kind is unused until they are).
-    e.add(new Entry(new Field("score.NAME", Type.NUMBER, true, "score.", false), null, null, null));
+    e.add(new Entry(new Field("attr.KEY", Type.STRING, true, "attr."), FieldRef.Kind.ATTR, null, null));
+    e.add(new Entry(new Field("resource.KEY", Type.STRING, true, "resource."), FieldRef.Kind.RESOURCE, null, null));
+    e.add(new Entry(new Field("score.NAME", Type.NUMBER, true, "score."), FieldRef.Kind.SCORE, null, null));
     ENTRIES = List.copyOf(e);
     List<Field> f = new ArrayList<>();
     for (Entry entry : ENTRIES) {
@@ -85,7 +83,6 @@ public final class Fields {
     for (Entry e : ENTRIES) {
       Field f = e.field();
       if (!f.pattern() || !name.startsWith(f.prefix())) continue;
-      if (!f.stored()) throw new QueryException(where + ": quality scores ('" + name + "') are not stored yet");
       if (name.length() > f.prefix().length()) return new FieldRef(name, e.kind(), null, null, name.substring(f.prefix().length()));
     }
     throw new QueryException(where + ": unknown field '" + name + "'");

@@ -79,6 +79,7 @@ public record Filter(FieldRef field, Op op, List<String> strings, double[] numbe
       }
       values.add(value);
     }
+    if (field.kind() == FieldRef.Kind.SCORE) return scoreFilter(field, op, values, where);
     if (field.numeric()) {
       if (op == Op.CONTAINS) throw new QueryException(where + ": 'contains' needs a string field, '" + field.name() + "' is numeric");
       double[] nums = new double[values.size()];
@@ -104,6 +105,59 @@ public record Filter(FieldRef field, Op op, List<String> strings, double[] numbe
       strings.add(s);
     }
     return new Filter(field, op, strings, new double[0]);
+  }
+
+  /**
+   * A filter on a score: each operand is kept as text (matched against labels; booleans as
+   * {@code true} / {@code false}) and as a number where it is one (matched against values, NaN
+   * otherwise). Ordering ops need numbers, {@code contains} a string.
+   */
+  private static Filter scoreFilter(FieldRef field, Op op, List<Object> values, String where) {
+    List<String> strings = new ArrayList<>();
+    double[] nums = new double[values.size()];
+    for (int i = 0; i < nums.length; i++) {
+      Object v = values.get(i);
+      strings.add(String.valueOf(v));
+      if (v instanceof Number n) {
+        nums[i] = n.doubleValue();
+      } else if (v instanceof Boolean b) {
+        nums[i] = b ? 1 : 0;
+      } else {
+        try {
+          nums[i] = Double.parseDouble(String.valueOf(v));
+        } catch (NumberFormatException e) {
+          if (op.ordering()) throw new QueryException(where + ": '" + v + "' is not a number for op '" + op.symbol + "' on '" + field.name() + "'");
+          nums[i] = Double.NaN;
+        }
+      }
+    }
+    if (op == Op.CONTAINS && values.get(0) instanceof Number) {
+      throw new QueryException(where + ": 'contains' on a score matches labels and needs a string");
+    }
+    return new Filter(field, op, strings, nums);
+  }
+
+  /**
+   * Score semantics for one score of a span: {@code =} / {@code in} match its label or its value,
+   * ordering ops its value, {@code contains} its label. ({@code exists} is decided per span: it has
+   * a score of the name or not.)
+   */
+  boolean matchesScore(double value, String label) {
+    return switch (op) {
+      case EQ, IN -> equalsAnOperand(value, label);
+      case NE, NOT_IN -> !equalsAnOperand(value, label);
+      case CONTAINS -> label != null && label.contains(strings.get(0));
+      case GT, GE, LT, LE -> matches(value);
+      case EXISTS -> wantsPresent();
+    };
+  }
+
+  private boolean equalsAnOperand(double value, String label) {
+    for (int i = 0; i < numbers.length; i++) {
+      if (label != null && label.equals(strings.get(i))) return true;
+      if (!Double.isNaN(numbers[i]) && value == numbers[i]) return true;
+    }
+    return false;
   }
 
   /** The numeric operands (a copy). */
@@ -179,7 +233,9 @@ public record Filter(FieldRef field, Op op, List<String> strings, double[] numbe
   public String toString() {
     if (op == Op.EXISTS) return field.name() + " exists" + (wantsPresent() ? "" : ": false");
     Object v;
-    if (field.numeric()) {
+    if (field.kind() == FieldRef.Kind.SCORE) {
+      v = op.multi() ? strings : strings.get(0);
+    } else if (field.numeric()) {
       List<Object> nums = new ArrayList<>();
       for (double n : numbers) nums.add(n == Math.rint(n) && Math.abs(n) < 1e15 ? (Object) (long) n : (Object) n);
       v = op.multi() ? nums : nums.get(0);

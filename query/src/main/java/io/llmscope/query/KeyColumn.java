@@ -16,6 +16,11 @@ import java.util.Map;
 record KeyColumn(int[] ids, Dictionary dictionary) {
 
   static KeyColumn of(ColumnBatch b, FieldRef f) {
+    return of(b, f, null);
+  }
+
+  /** As {@link #of(ColumnBatch, FieldRef)}; a score groups by its latest label on each row ({@code scores} required). */
+  static KeyColumn of(ColumnBatch b, FieldRef f, BatchScores scores) {
     return switch (f.kind()) {
       case DIM -> new KeyColumn(b.dimIds(f.dim()), b.dictionary(f.dim()));
       case TRACE_ID -> materialise(b, r -> Ids.traceHex(b.traceIdHi()[r], b.traceIdLo()[r]));
@@ -23,6 +28,10 @@ record KeyColumn(int[] ids, Dictionary dictionary) {
       case PARENT_SPAN_ID -> materialise(b, r -> b.parentSpanIds()[r] == 0 ? null : Ids.spanHex(b.parentSpanIds()[r]));
       case ATTR -> materialise(b, r -> text(detail(b, r).attributes().get(f.key())));
       case RESOURCE -> materialise(b, r -> text(detail(b, r).resource().get(f.key())));
+      case SCORE -> {
+        ScoreColumn c = scores.of(f.key());
+        yield materialise(b, c::latestText);
+      }
       case MEASURE -> throw new IllegalArgumentException("measure " + f.name() + " has no key column");
     };
   }

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  */
 public record Metric(String label, Kind kind, FieldRef field, double quantile) {
   /** The metric functions. */
-  public enum Kind { COUNT, ERROR_COUNT, ERROR_RATE, SUM, AVG, MIN, MAX, QUANTILE, COUNT_DISTINCT }
+  public enum Kind { COUNT, ERROR_COUNT, ERROR_RATE, SUM, AVG, MIN, MAX, QUANTILE, COUNT_DISTINCT, COUNT_VALUES }
 
   private static final Pattern CALL = Pattern.compile("([a-z_0-9]+)\\((.+)\\)");
 
@@ -46,6 +46,7 @@ public record Metric(String label, Kind kind, FieldRef field, double quantile) {
       case "min": kind = Kind.MIN; break;
       case "max": kind = Kind.MAX; break;
       case "count_distinct": kind = Kind.COUNT_DISTINCT; break;
+      case "count": kind = Kind.COUNT_VALUES; break; // values present: spans with the measure, or scores
       case "p50": kind = Kind.QUANTILE; q = 0.50; break;
       case "p90": kind = Kind.QUANTILE; q = 0.90; break;
       case "p95": kind = Kind.QUANTILE; q = 0.95; break;

@@ -9,8 +9,9 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Per-group running state of one metric. {@link #bind} points it at a batch's column before
- * that batch's rows are fed with {@link #accept}. Counts shared by several metrics live in the
+ * Per-group running state of one metric. {@link #bind} points it at a batch's column (or, for a
+ * score, the batch's {@link ScoreColumn}: several values per row) before that batch's rows are fed
+ * with {@link #accept}. Counts shared by several metrics live in the
  * executor and are passed to {@link #value}.
  */
 abstract class MetricState {
@@ -29,7 +30,7 @@ abstract class MetricState {
       case COUNT -> new Counted((count, errors) -> count);
       case ERROR_COUNT -> new Counted((count, errors) -> errors);
       case ERROR_RATE -> new Counted((count, errors) -> count == 0 ? null : (double) errors / count);
-      case SUM, AVG, MIN, MAX -> new Numeric(m, memory);
+      case SUM, AVG, MIN, MAX, COUNT_VALUES -> new Numeric(m, memory);
       case QUANTILE -> {
         Sketches shared = sketches.get(m.field());
         if (shared == null) {
@@ -44,7 +45,7 @@ abstract class MetricState {
 
   void grow(int groups) {}
 
-  void bind(ColumnBatch batch) {}
+  void bind(ColumnBatch batch, BatchScores scores) {}
 
   void accept(int group, int row) {}
 
@@ -86,6 +87,7 @@ abstract class MetricState {
     private double[] acc = new double[0];
     private long[] n = new long[0];
     private double[] column;
+    private ScoreColumn scores;
     private final QueryMemory.Account memory;
 
     Numeric(Metric metric, QueryMemory.Account memory) {
@@ -107,20 +109,26 @@ abstract class MetricState {
     }
 
     @Override
-    void bind(ColumnBatch batch) {
-      column = batch.measure(metric.field().measure());
+    void bind(ColumnBatch batch, BatchScores batchScores) {
+      if (metric.field().kind() == FieldRef.Kind.SCORE) {
+        scores = batchScores.of(metric.field().key());
+      } else {
+        column = batch.measure(metric.field().measure());
+      }
     }
 
     @Override
     void accept(int group, int row) {
-      double v = column[row];
-      if (Double.isNaN(v)) return;
-      n[group]++;
-      switch (metric.kind()) {
-        case MIN -> acc[group] = Math.min(acc[group], v);
-        case MAX -> acc[group] = Math.max(acc[group], v);
-        default -> acc[group] += v;
+      if (scores != null) {
+        for (int k = scores.from(row); k < scores.to(row); k++) {
+          double v = scores.value(k);
+          if (metric.kind() == Metric.Kind.COUNT_VALUES) n[group]++; // label-only scores count too
+          else if (!Double.isNaN(v)) add(group, 1, v);
+        }
+        return;
       }
+      double v = column[row];
+      if (!Double.isNaN(v)) add(group, 1, v);
     }
 
     @Override
@@ -154,6 +162,7 @@ abstract class MetricState {
 
     @Override
     Object value(int group, long count, long errors) {
+      if (metric.kind() == Metric.Kind.COUNT_VALUES) return (double) n[group];
       if (n[group] == 0) return null;
       return metric.kind() == Metric.Kind.AVG ? acc[group] / n[group] : acc[group];
     }
@@ -191,6 +200,7 @@ abstract class MetricState {
     private double[] min = new double[0];
     private double[] max = new double[0];
     private double[] column;
+    private ScoreColumn scores;
     private double[] quantiles = new double[0];
     private int answeredGroup = -1;
     private double[] answers;
@@ -217,11 +227,22 @@ abstract class MetricState {
       Arrays.fill(max, old, cap, Double.NEGATIVE_INFINITY);
     }
 
-    void bind(ColumnBatch batch) {
-      column = batch.measure(field.measure());
+    void bind(ColumnBatch batch, BatchScores batchScores) {
+      if (field.kind() == FieldRef.Kind.SCORE) {
+        scores = batchScores.of(field.key());
+      } else {
+        column = batch.measure(field.measure());
+      }
     }
 
     void accept(int group, int row) {
+      if (scores != null) {
+        for (int k = scores.from(row); k < scores.to(row); k++) {
+          double v = scores.value(k);
+          if (!Double.isNaN(v)) add(group, v);
+        }
+        return;
+      }
       double v = column[row];
       if (!Double.isNaN(v)) add(group, v);
     }
@@ -388,8 +409,8 @@ abstract class MetricState {
     }
 
     @Override
-    void bind(ColumnBatch batch) {
-      if (feeds) sketches.bind(batch);
+    void bind(ColumnBatch batch, BatchScores scores) {
+      if (feeds) sketches.bind(batch, scores);
     }
 
     @Override
@@ -419,6 +440,7 @@ abstract class MetricState {
     private Set<Object>[] sets = newSets(0);
     private double[] numbers;
     private KeyColumn keys;
+    private ScoreColumn scores;
 
     Distinct(Metric metric, QueryMemory.Account memory) {
       this.metric = metric;
@@ -439,8 +461,10 @@ abstract class MetricState {
     }
 
     @Override
-    void bind(ColumnBatch batch) {
-      if (metric.field().numeric()) {
+    void bind(ColumnBatch batch, BatchScores batchScores) {
+      if (metric.field().kind() == FieldRef.Kind.SCORE) {
+        scores = batchScores.of(metric.field().key());
+      } else if (metric.field().numeric()) {
         numbers = batch.measure(metric.field().measure());
       } else {
         keys = KeyColumn.of(batch, metric.field());
@@ -449,6 +473,12 @@ abstract class MetricState {
 
     @Override
     void accept(int group, int row) {
+      if (scores != null) { // distinct labels, or values of unlabelled scores
+        for (int k = scores.from(row); k < scores.to(row); k++) {
+          add(group, scores.label(k) != null ? scores.label(k) : (Object) scores.value(k));
+        }
+        return;
+      }
       Object v;
       if (metric.field().numeric()) {
         double d = numbers[row];
@@ -459,6 +489,10 @@ abstract class MetricState {
         if (id == 0) return;
         v = keys.dictionary().value(id);
       }
+      add(group, v);
+    }
+
+    private void add(int group, Object v) {
       Set<Object> s = sets[group];
       if (s == null) {
         memory.charge(QueryMemory.DISTINCT_ENTRY_BYTES); // the set itself

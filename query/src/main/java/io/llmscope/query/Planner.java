@@ -65,7 +65,7 @@ final class Planner {
     List<Filter> filters = q.filters();
     int nf = filters.size();
     for (Filter f : filters) {
-      if (!f.field().numeric()) continue;
+      if (f.field().kind() != FieldRef.Kind.MEASURE) continue;
       MeasureRange r = b.range(f.field().measure());
       if (r == null) continue;
       if (r.present() == 0) {
@@ -180,8 +180,9 @@ final class Planner {
       if (f.field().kind() != FieldRef.Kind.DIM || !r.keys().contains(f.field().dim())) return "filter on " + f.field().name() + " is not a key";
     }
     for (Metric m : q.metrics()) {
+      if (m.field() != null && m.field().kind() == FieldRef.Kind.SCORE) return m.label() + ": scores are not kept in rollups";
       switch (m.kind()) {
-        case COUNT, ERROR_COUNT, ERROR_RATE, SUM, AVG, MIN, MAX -> { }
+        case COUNT, ERROR_COUNT, ERROR_RATE, SUM, AVG, MIN, MAX, COUNT_VALUES -> { }
         case QUANTILE -> {
           if (!r.sketched(m.field().measure())) return m.label() + ": " + m.field().name() + " is not sketched";
         }

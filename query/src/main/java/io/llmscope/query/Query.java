@@ -38,12 +38,22 @@ public record Query(long fromMs, long toMs, List<Filter> filters, List<FieldRef>
     if (metrics.isEmpty()) throw new QueryException("'metrics' must be a non-empty array, e.g. [\"count\"]");
     if (limit < 0) throw new QueryException("'limit' must be a positive integer");
     for (FieldRef g : groupBy) {
-      if (g.numeric()) throw new QueryException("cannot group by measure '" + g.name() + "'; group by dimensions");
+      if (g.kind() == FieldRef.Kind.MEASURE) {
+        throw new QueryException("cannot group by measure '" + g.name() + "'; group by dimensions");
+      }
     }
     List<String> columns = columns(stepMs, groupBy, metrics);
     for (Order o : orderBy) {
       if (!columns.contains(o.column())) throw new QueryException("unknown order column '" + o.column() + "'; columns are " + columns);
     }
+  }
+
+  /** True when a filter, group or metric names a quality score: the scan then joins the tenant's scores. */
+  boolean readsScores() {
+    for (Filter f : filters) if (f.field().kind() == FieldRef.Kind.SCORE) return true;
+    for (FieldRef g : groupBy) if (g.kind() == FieldRef.Kind.SCORE) return true;
+    for (Metric m : metrics) if (m.field() != null && m.field().kind() == FieldRef.Kind.SCORE) return true;
+    return false;
   }
 
   /** The answer's columns: {@code time} when stepped, the group fields, then the metric labels. */
@@ -264,7 +274,9 @@ public record Query(long fromMs, long toMs, List<Filter> filters, List<FieldRef>
         if (g instanceof Invalid bad) throw new QueryException(bad.message());
         String where = "groupBy[" + i + "]";
         FieldRef f = FieldRef.resolve((String) g, where);
-        if (f.numeric()) throw new QueryException(where + ": cannot group by measure '" + f.name() + "'; group by dimensions");
+        if (f.kind() == FieldRef.Kind.MEASURE) {
+          throw new QueryException(where + ": cannot group by measure '" + f.name() + "'; group by dimensions");
+        }
         gs.add(f);
       }
 

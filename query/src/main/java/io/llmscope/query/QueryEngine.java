@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.llmscope.storage.Storage;
 import io.llmscope.storage.StoreSnapshot;
 import io.llmscope.storage.model.LlmSpan;
+import io.llmscope.storage.scan.ScoreView;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -84,7 +85,8 @@ public final class QueryEngine implements AutoCloseable {
     try (StoreSnapshot snap = storage.snapshot(tenant)) {
       scan = new ParallelScan(snap.batches(), limits.scanThreads(), scanPool, planner, q.explain() ? QueryPlan.MAX_BATCHES : 0);
       QueryMemory memory = new QueryMemory(limits.maxQueryMemoryBytes());
-      agg = scan.run(() -> new Aggregation(q, limit, limits.maxGroups(), memory, exactValues));
+      ScoreView scores = storage.scores(tenant);
+      agg = scan.run(() -> new Aggregation(q, limit, limits.maxGroups(), memory, exactValues, scores));
     }
     List<List<Object>> rows = agg.rows();
     QueryPlan.Tally tally = scan.tally();

@@ -37,6 +37,11 @@ public interface ScoreView {
   /** Each score name with how many scores carry it. */
   Map<String, Long> names();
 
+  /** True when some score carries this name. */
+  default boolean hasName(String name) {
+    return names().containsKey(name);
+  }
+
   /** True when the tenant has no score at all. */
   default boolean isEmpty() {
     return names().isEmpty();

@@ -70,6 +70,11 @@ final class ScoreTable implements ScoreView {
   }
 
   @Override
+  public boolean hasName(String name) {
+    return names.containsKey(name);
+  }
+
+  @Override
   public boolean isEmpty() {
     return names.isEmpty();
   }
