@@ -9,8 +9,10 @@ import io.llmscope.query.Query;
 import io.llmscope.query.QueryEngine;
 import io.llmscope.query.QueryResult;
 import io.llmscope.storage.Storage;
+import io.llmscope.storage.StorageFullException;
 import io.llmscope.storage.StorageStatus;
 import io.llmscope.storage.model.Ids;
+import io.llmscope.storage.model.Score;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -23,8 +25,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -39,6 +41,8 @@ public final class HttpApi {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Query bodies are small; anything bigger is a mistake. */
   private static final long MAX_API_BODY_BYTES = 1 << 20;
+  /** Scores one {@code POST /api/v1/scores} may carry (the body limit bounds it too). */
+  static final int MAX_SCORES_PER_REQUEST = 10_000;
   /** Routing-context key: the request arrived while stopping; an API call is answered 503 once its body is in. */
   private static final String REFUSED = "llmscope.refused";
 
@@ -81,6 +85,7 @@ public final class HttpApi {
     router.get("/api/v1/traces/:traceId").handler(this::handleTrace);
     router.get("/api/v1/spans").handler(this::handleSpans);
     router.get("/api/v1/fields").handler(this::handleFields);
+    router.post("/api/v1/scores").handler(this::handleScores);
     router.get("/api/v1/values/:field").handler(this::handleValues);
     router.route("/api/*").failureHandler(ctx -> sendError(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500,
         ctx.statusCode() == 413 ? "request body too large" : String.valueOf(ctx.failure())));
@@ -206,7 +211,39 @@ public final class HttpApi {
       } else if (ar.result().isEmpty()) {
         sendError(ctx, 404, "trace " + id.toLowerCase(java.util.Locale.ROOT) + " not found");
       } else {
-        sendJson(ctx, 200, TraceJson.trace(JSON, ar.result()));
+        sendJson(ctx, 200, TraceJson.trace(JSON, ar.result(), storage.scores(tenant).ofTrace(parsed[0], parsed[1])));
+      }
+    });
+  }
+
+  /** {@code POST /api/v1/scores}: user feedback and judge results, durable before the answer. */
+  private void handleScores(RoutingContext ctx) {
+    String tenant = tenant(ctx);
+    if (tenant == null) return;
+    List<Score> scores;
+    try {
+      JsonNode body = JSON.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+      scores = ScoreJson.read(body, System.currentTimeMillis(), MAX_SCORES_PER_REQUEST);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      sendError(ctx, 400, "scores body is not valid JSON: " + e.getOriginalMessage());
+      return;
+    } catch (IOException e) {
+      sendError(ctx, 400, "scores body could not be read: " + e.getMessage());
+      return;
+    } catch (ScoreJson.BadScore e) {
+      sendError(ctx, 400, e.getMessage());
+      return;
+    }
+    vertx.executeBlocking(() -> storage.appendScores(tenant, scores), false).onComplete(ar -> {
+      if (ar.succeeded()) {
+        sendJson(ctx, 200, JSON.createObjectNode().put("accepted", ar.result().stored() + ar.result().duplicates())
+            .put("stored", ar.result().stored()).put("duplicates", ar.result().duplicates()));
+      } else if (ar.cause() instanceof StorageFullException full) {
+        ctx.response().putHeader("Retry-After", "5");
+        sendError(ctx, 503, "cannot store scores now: " + full.getMessage() + "; retry later");
+      } else {
+        LOG.log(Level.WARNING, "score append failed", ar.cause());
+        sendError(ctx, 503, "could not store scores: " + ar.cause().getMessage());
       }
     });
   }
@@ -229,13 +266,17 @@ public final class HttpApi {
   }
 
   private void handleFields(RoutingContext ctx) {
-    if (tenant(ctx) == null) return;
+    String tenant = tenant(ctx);
+    if (tenant == null) return;
     ObjectNode out = JSON.createObjectNode();
     ArrayNode arr = out.putArray("fields");
     for (Fields.Field f : Fields.all()) {
       ObjectNode o = arr.addObject().put("name", f.name()).put("type", f.type().json());
       if (f.pattern()) o.put("pattern", true);
     }
+    // The tenant's score names, for pickers: score.NAME with how many scores carry it.
+    storage.scores(tenant).names().forEach((name, n) ->
+        arr.addObject().put("name", "score." + name).put("type", Fields.Type.NUMBER.json()).put("score", true).put("count", n));
     sendJson(ctx, 200, out);
   }
 

@@ -7,21 +7,29 @@ import io.llmscope.storage.model.Dim;
 import io.llmscope.storage.model.Ids;
 import io.llmscope.storage.model.LlmSpan;
 import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.model.Score;
 import io.llmscope.storage.model.SpanEvent;
 import io.llmscope.storage.model.SpanLink;
 import java.util.Comparator;
 import java.util.List;
 
-/** The JSON of {@code GET /api/v1/traces/{id}}: every span with its canonical fields and full detail. */
+/** The JSON of {@code GET /api/v1/traces/{id}}: every span with its canonical fields, full detail and scores. */
 final class TraceJson {
   private TraceJson() {}
 
-  static ObjectNode trace(ObjectMapper json, List<LlmSpan> spans) {
+  /** The trace: its spans, each with the scores linked to it, and every score of the trace. */
+  static ObjectNode trace(ObjectMapper json, List<LlmSpan> spans, Score[] scores) {
     ObjectNode out = json.createObjectNode();
     out.put("traceId", spans.get(0).traceIdHex());
     ArrayNode arr = out.putArray("spans");
     spans.stream().sorted(Comparator.comparingLong((LlmSpan s) -> s.startNanos).thenComparingLong(s -> s.spanId))
-        .forEach(s -> arr.add(span(json, s)));
+        .forEach(s -> {
+          ObjectNode o = span(json, s);
+          ArrayNode own = o.putArray("scores");
+          for (Score score : scores) if (score.linksTo(s.spanId, s.parentSpanId)) own.add(ScoreJson.write(json, score));
+          arr.add(o);
+        });
+    ScoreJson.writeAll(json, out.putArray("scores"), List.of(scores));
     return out;
   }
 

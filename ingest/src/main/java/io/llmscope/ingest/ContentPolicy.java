@@ -60,7 +60,8 @@ final class ContentPolicy {
     }
     if (attributes != d.attributes() || changed != null) {
       span.detail = new SpanDetail(attributes, d.resource(), d.scopeName(), d.scopeVersion(), d.traceState(),
-          d.statusMessage(), changed == null ? events : List.copyOf(changed), d.links());
+          d.statusMessage(), changed == null ? events : List.copyOf(changed), d.links(), d.droppedAttributes(),
+          d.droppedEvents(), d.droppedLinks());
     }
   }
 

@@ -21,6 +21,9 @@ public final class IngestMetrics implements MeterBinder {
   final LongAdder requestsRejected = new LongAdder();
   final LongAdder requestsThrottled = new LongAdder();
   final LongAdder bytesReceived = new LongAdder();
+  final LongAdder scoresAccepted = new LongAdder();
+  final LongAdder scoresDuplicate = new LongAdder();
+  final LongAdder scoresSkipped = new LongAdder();
 
   public long requests() { return requests.sum(); }
   public long spansAccepted() { return spansAccepted.sum(); }
@@ -31,6 +34,9 @@ public final class IngestMetrics implements MeterBinder {
   public long requestsRejected() { return requestsRejected.sum(); }
   public long requestsThrottled() { return requestsThrottled.sum(); }
   public long bytesReceived() { return bytesReceived.sum(); }
+  public long scoresAccepted() { return scoresAccepted.sum(); }
+  public long scoresDuplicate() { return scoresDuplicate.sum(); }
+  public long scoresSkipped() { return scoresSkipped.sum(); }
 
   /** Registers every counter as a function counter over this object (no copy, no second count). */
   @Override
@@ -52,6 +58,12 @@ public final class IngestMetrics implements MeterBinder {
         "requests refused whole: malformed, too large, unsupported content type or unauthenticated");
     counter(registry, "llmscope.ingest.requests.throttled", null, IngestMetrics::requestsThrottled,
         "requests answered 503 / UNAVAILABLE because too many were in flight or the heads were full");
+    counter(registry, "llmscope.ingest.scores.accepted", null, IngestMetrics::scoresAccepted,
+        "quality scores read from span events, span attributes and OTLP log records, stored and acknowledged");
+    counter(registry, "llmscope.ingest.scores.duplicate", null, IngestMetrics::scoresDuplicate,
+        "quality scores acknowledged but not stored again (a retry of one stored before)");
+    counter(registry, "llmscope.ingest.scores.skipped", null, IngestMetrics::scoresSkipped,
+        "evaluation events or attributes on spans without a usable name or value (the span itself is kept)");
     counter(registry, "llmscope.ingest", BaseUnits.BYTES, IngestMetrics::bytesReceived,
         "OTLP request body bytes received, as sent (before gunzip)");
   }

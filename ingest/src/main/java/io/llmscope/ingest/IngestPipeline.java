@@ -1,16 +1,21 @@
 package io.llmscope.ingest;
 
-import io.llmscope.storage.Storage;
 import io.llmscope.ingest.pricing.PriceTable;
 import io.llmscope.storage.AppendResult;
+import io.llmscope.storage.Storage;
 import io.llmscope.storage.StorageBusyException;
 import io.llmscope.storage.StorageFullException;
 import io.llmscope.storage.model.LlmSpan;
+import io.llmscope.storage.model.Score;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -98,11 +103,22 @@ final class IngestPipeline {
   private ExportTraceServiceResponse ingest(String tenant, ExportTraceServiceRequest request) {
     metrics.requests.increment();
     NormalisedBatch batch = normaliser.normalise(request);
-    for (LlmSpan span : batch.spans()) {
+    List<Score> scores = new ArrayList<>(0);
+    List<Integer> scoredSpan = new ArrayList<>(0); // the span index of each score
+    List<LlmSpan> spans = batch.spans();
+    for (int i = 0; i < spans.size(); i++) {
+      LlmSpan span = spans.get(i);
       if (pricer != null) pricer.price(span); // before content capture may cut what it reads
+      metrics.scoresSkipped.add(EvaluationScores.fromSpan(span, scores));
+      while (scoredSpan.size() < scores.size()) scoredSpan.add(i);
       content.apply(span);
     }
-    AppendResult appended = storage.append(tenant, batch.spans());
+    AppendResult appended = storage.append(tenant, spans);
+    // Only a stored span's scores: a later copy of a span loses, events and all. After the spans, so a
+    // failure here fails the export and its retry stores the spans once and these scores.
+    List<Score> kept = new ArrayList<>(scores.size());
+    for (int k = 0; k < scores.size(); k++) if (appended.stored(scoredSpan.get(k))) kept.add(scores.get(k));
+    appendScores(tenant, kept);
     metrics.spansAccepted.add(appended.stored() + appended.duplicates());
     metrics.spansDuplicate.add(appended.duplicates());
     int rejected = batch.rejected() + appended.refused();
@@ -117,6 +133,40 @@ final class IngestPipeline {
     return ExportTraceServiceResponse.newBuilder()
         .setPartialSuccess(ExportTracePartialSuccess.newBuilder().setRejectedSpans(rejected).setErrorMessage(message))
         .build();
+  }
+
+  private void appendScores(String tenant, List<Score> scores) {
+    AppendResult stored = storage.appendScores(tenant, scores);
+    metrics.scoresAccepted.add(stored.stored() + stored.duplicates());
+    metrics.scoresDuplicate.add(stored.duplicates());
+  }
+
+  /**
+   * An OTLP log export: its {@code gen_ai.evaluation.result} records become scores (see
+   * {@link EvaluationScores#fromLogs}), other records are acknowledged and dropped. Fails as
+   * {@link #export} does.
+   */
+  Future<ExportLogsServiceResponse> exportLogs(Vertx vertx, String tenant, byte[] body, boolean gzip, boolean json) {
+    if (!tryAdmit()) {
+      return Future.failedFuture(new IngestRejected(IngestRejected.Reason.BUSY, "server is busy"));
+    }
+    return vertx.executeBlocking(() -> {
+      try {
+        metrics.bytesReceived.add(body.length);
+        byte[] plain = gzip ? Payloads.gunzip(body, maxBodyBytes) : body;
+        ExportLogsServiceRequest request = json ? TraceDecoder.decodeLogsJson(plain) : TraceDecoder.decodeLogsProtobuf(plain);
+        metrics.requests.increment();
+        appendScores(tenant, EvaluationScores.fromLogs(request, System.currentTimeMillis()));
+        return ExportLogsServiceResponse.getDefaultInstance();
+      } catch (BadPayloadException e) {
+        metrics.requestsRejected.increment();
+        throw new IngestRejected(e.tooLarge() ? IngestRejected.Reason.TOO_LARGE : IngestRejected.Reason.BAD_PAYLOAD,
+            e.getMessage());
+      } catch (StorageFullException e) {
+        metrics.requestsFull.increment();
+        throw new IngestRejected(IngestRejected.Reason.BUSY, "cannot store scores now: " + e.getMessage());
+      }
+    }, false).onComplete(ar -> release());
   }
 
   void countRejectedRequest() {

@@ -1,5 +1,6 @@
 package io.llmscope.ingest;
 
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -21,7 +22,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * OTLP/gRPC receiver: {@code opentelemetry.proto.collector.trace.v1.TraceService/Export}.
+ * OTLP/gRPC receiver: {@code opentelemetry.proto.collector.trace.v1.TraceService/Export} and
+ * {@code opentelemetry.proto.collector.logs.v1.LogsService/Export} (evaluation records become scores).
  * Messages arrive as raw bytes and are parsed on a worker, like the HTTP path. Every call passes
  * the {@link Drain} first, so a stop answers each one.
  */
@@ -29,6 +31,9 @@ final class OtlpGrpcServer {
   private static final Logger LOG = Logger.getLogger(OtlpGrpcServer.class.getName());
   private static final ServiceMethod<Buffer, ExportTraceServiceResponse> EXPORT = ServiceMethod.server(
       ServiceName.create("opentelemetry.proto.collector.trace.v1.TraceService"), "Export",
+      GrpcMessageEncoder.encoder(), GrpcMessageDecoder.IDENTITY);
+  private static final ServiceMethod<Buffer, ExportLogsServiceResponse> EXPORT_LOGS = ServiceMethod.server(
+      ServiceName.create("opentelemetry.proto.collector.logs.v1.LogsService"), "Export",
       GrpcMessageEncoder.encoder(), GrpcMessageDecoder.IDENTITY);
 
   private final Vertx vertx;
@@ -46,7 +51,10 @@ final class OtlpGrpcServer {
 
   Future<HttpServer> start(String host, int port) {
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(pipeline.maxBodyBytes()));
-    grpc.callHandler(EXPORT, this::handleExport);
+    grpc.callHandler(EXPORT, call -> handleExport(call, "spans",
+        (tenant, bytes) -> pipeline.export(vertx, tenant, bytes, false, false)));
+    grpc.callHandler(EXPORT_LOGS, call -> handleExport(call, "scores",
+        (tenant, bytes) -> pipeline.exportLogs(vertx, tenant, bytes, false, false)));
     HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port);
     return vertx.createHttpServer(options).requestHandler(grpc).listen().onSuccess(s -> server = s);
   }
@@ -60,7 +68,12 @@ final class OtlpGrpcServer {
     return server == null ? Future.succeededFuture() : server.shutdown(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
-  private void handleExport(GrpcServerRequest<Buffer, ExportTraceServiceResponse> call) {
+  /** One signal's export path in the pipeline. */
+  private interface Export<R> {
+    Future<R> run(String tenant, byte[] message);
+  }
+
+  private <R> void handleExport(GrpcServerRequest<Buffer, R> call, String what, Export<R> export) {
     if (!drain.take()) {
       call.handler(message -> fail(call, GrpcStatus.UNAVAILABLE, "server is shutting down; retry later"));
       return;
@@ -84,9 +97,9 @@ final class OtlpGrpcServer {
         done.run();
         return;
       }
-      pipeline.export(vertx, tenant, message.getBytes(), false, false).onComplete(ar -> {
+      export.run(tenant, message.getBytes()).onComplete(ar -> {
         try {
-          answer(call, ar);
+          answer(call, ar, what);
         } finally {
           done.run();
         }
@@ -94,8 +107,7 @@ final class OtlpGrpcServer {
     });
   }
 
-  private static void answer(GrpcServerRequest<Buffer, ExportTraceServiceResponse> call,
-      AsyncResult<ExportTraceServiceResponse> ar) {
+  private static <R> void answer(GrpcServerRequest<Buffer, R> call, AsyncResult<R> ar, String what) {
     if (ar.succeeded()) {
       call.response().send(ar.result());
     } else if (ar.cause() instanceof IngestRejected r) {
@@ -107,11 +119,11 @@ final class OtlpGrpcServer {
       fail(call, status, r.reason == IngestRejected.Reason.BUSY ? r.getMessage() + "; retry later" : r.getMessage());
     } else {
       LOG.log(Level.WARNING, "ingest failed", ar.cause());
-      fail(call, GrpcStatus.UNAVAILABLE, "could not store spans: " + ar.cause().getMessage());
+      fail(call, GrpcStatus.UNAVAILABLE, "could not store " + what + ": " + ar.cause().getMessage());
     }
   }
 
-  private static void fail(GrpcServerRequest<Buffer, ExportTraceServiceResponse> call, GrpcStatus status, String message) {
+  private static void fail(GrpcServerRequest<Buffer, ?> call, GrpcStatus status, String message) {
     call.response().status(status).statusMessage(message).end();
   }
 }

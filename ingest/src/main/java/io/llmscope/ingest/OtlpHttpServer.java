@@ -2,8 +2,8 @@ package io.llmscope.ingest;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -23,7 +23,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * OTLP/HTTP receiver: {@code POST /v1/traces} in protobuf or JSON, optionally gzip. Responses use
+ * OTLP/HTTP receiver: {@code POST /v1/traces} and {@code POST /v1/logs} (evaluation records become
+ * scores) in protobuf or JSON, optionally gzip. Responses use
  * the request's encoding; errors carry a {@code google.rpc.Status}-shaped body with a message.
  * Every request passes the {@link Drain} first, so a stop answers each one.
  */
@@ -53,7 +54,10 @@ final class OtlpHttpServer {
     // We inflate gzip ourselves so the size limit applies to the inflated body too.
     router.post("/v1/traces")
         .handler(BodyHandler.create(false).setBodyLimit(pipeline.maxBodyBytes()))
-        .handler(this::handleTraces);
+        .handler(ctx -> handleExport(ctx, "spans", (tenant, body, gzip, json) -> pipeline.export(vertx, tenant, body, gzip, json)));
+    router.post("/v1/logs")
+        .handler(BodyHandler.create(false).setBodyLimit(pipeline.maxBodyBytes()))
+        .handler(ctx -> handleExport(ctx, "scores", (tenant, body, gzip, json) -> pipeline.exportLogs(vertx, tenant, body, gzip, json)));
     router.route().failureHandler(this::handleFailure);
     HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setDecompressionSupported(false);
     return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
@@ -84,7 +88,12 @@ final class OtlpHttpServer {
     ctx.next();
   }
 
-  private void handleTraces(RoutingContext ctx) {
+  /** One signal's export path in the pipeline. */
+  private interface Export {
+    Future<? extends Message> run(String tenant, byte[] body, boolean gzip, boolean json);
+  }
+
+  private void handleExport(RoutingContext ctx, String what, Export export) {
     if (ctx.get(REFUSED) != null) {
       // Only now, with the body read: answering before would leave it unread on a closing connection.
       ctx.response().putHeader("Retry-After", "1");
@@ -117,7 +126,7 @@ final class OtlpHttpServer {
       return;
     }
     byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-    pipeline.export(vertx, tenant, body, gzip, json).onComplete(ar -> {
+    export.run(tenant, body, gzip, json).onComplete(ar -> {
       if (ar.succeeded()) {
         sendResponse(ctx, json, ar.result());
       } else if (ar.cause() instanceof IngestRejected r) {
@@ -130,7 +139,7 @@ final class OtlpHttpServer {
         sendError(ctx, status, json, status == 503 ? r.getMessage() + "; retry later" : r.getMessage());
       } else {
         LOG.log(Level.WARNING, "ingest failed", ar.cause());
-        sendError(ctx, 503, json, "could not store spans: " + ar.cause().getMessage());
+        sendError(ctx, 503, json, "could not store " + what + ": " + ar.cause().getMessage());
       }
     });
   }
@@ -152,7 +161,7 @@ final class OtlpHttpServer {
     return (semi < 0 ? header : header.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
   }
 
-  private static void sendResponse(RoutingContext ctx, boolean json, ExportTraceServiceResponse response) {
+  private static void sendResponse(RoutingContext ctx, boolean json, Message response) {
     HttpServerResponse r = ctx.response().setStatusCode(200);
     if (json) {
       try {

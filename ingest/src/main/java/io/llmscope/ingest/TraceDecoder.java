@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Descriptors.EnumDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
@@ -19,7 +20,7 @@ import java.util.Base64;
 import java.util.Locale;
 
 /**
- * Decodes OTLP trace export requests from protobuf and from OTLP/JSON.
+ * Decodes OTLP trace and log export requests from protobuf and from OTLP/JSON.
  *
  * <p>The JSON path follows the OTLP/JSON mapping and is lenient where upstream producers are:
  * trace and span ids as hex (any case) or as base64 (protojson style); int64 fields as strings or
@@ -44,6 +45,7 @@ final class TraceDecoder {
 
   private static final EnumDescriptor SPAN_KIND = Span.SpanKind.getDescriptor();
   private static final EnumDescriptor STATUS_CODE = Status.StatusCode.getDescriptor();
+  private static final EnumDescriptor SEVERITY = io.opentelemetry.proto.logs.v1.SeverityNumber.getDescriptor();
 
   /** Decodes a binary {@code ExportTraceServiceRequest}. */
   static ExportTraceServiceRequest decodeProtobuf(byte[] body) throws BadPayloadException {
@@ -66,6 +68,53 @@ final class TraceDecoder {
 
   /** Decodes an OTLP/JSON {@code ExportTraceServiceRequest}. */
   static ExportTraceServiceRequest decodeJson(byte[] body) throws BadPayloadException {
+    ObjectNode root = jsonObject(body);
+    normaliseRequest(root);
+    ExportTraceServiceRequest.Builder builder = ExportTraceServiceRequest.newBuilder();
+    merge(root, builder);
+    return builder.build();
+  }
+
+  /** Decodes a binary {@code ExportLogsServiceRequest}. */
+  static ExportLogsServiceRequest decodeLogsProtobuf(byte[] body) throws BadPayloadException {
+    ExportLogsServiceRequest request;
+    try {
+      request = ExportLogsServiceRequest.parseFrom(body);
+    } catch (InvalidProtocolBufferException e) {
+      throw new BadPayloadException("malformed protobuf ExportLogsServiceRequest: " + e.getMessage());
+    }
+    if (request.getResourceLogsCount() == 0 && !request.getUnknownFields().asMap().isEmpty()) {
+      throw new BadPayloadException(
+          "malformed protobuf: body is not an OTLP ExportLogsServiceRequest (no resource_logs, only unknown fields)");
+    }
+    return request;
+  }
+
+  /** Decodes an OTLP/JSON {@code ExportLogsServiceRequest}, as leniently as traces. */
+  static ExportLogsServiceRequest decodeLogsJson(byte[] body) throws BadPayloadException {
+    ObjectNode root = jsonObject(body);
+    ArrayNode resourceLogs = array(root, "resourceLogs", "resource_logs");
+    for (int r = 0; resourceLogs != null && r < resourceLogs.size(); r++) {
+      if (!(resourceLogs.get(r) instanceof ObjectNode rl)) continue;
+      ArrayNode scopeLogs = array(rl, "scopeLogs", "scope_logs");
+      for (int s = 0; scopeLogs != null && s < scopeLogs.size(); s++) {
+        if (!(scopeLogs.get(s) instanceof ObjectNode sl)) continue;
+        ArrayNode records = array(sl, "logRecords", "log_records");
+        for (int i = 0; records != null && i < records.size(); i++) {
+          if (!(records.get(i) instanceof ObjectNode record)) continue;
+          String where = "resourceLogs[" + r + "].scopeLogs[" + s + "].logRecords[" + i + "]";
+          rewriteId(record, "traceId", "trace_id", 16, where);
+          rewriteId(record, "spanId", "span_id", 8, where);
+          rewriteEnum(record, "severityNumber", "severity_number", SEVERITY, "SEVERITY_NUMBER_", "severity number", where);
+        }
+      }
+    }
+    ExportLogsServiceRequest.Builder builder = ExportLogsServiceRequest.newBuilder();
+    merge(root, builder);
+    return builder.build();
+  }
+
+  private static ObjectNode jsonObject(byte[] body) throws BadPayloadException {
     JsonNode root;
     try {
       root = MAPPER.readTree(body);
@@ -79,12 +128,14 @@ final class TraceDecoder {
     if (root == null || root.isMissingNode()) {
       throw new BadPayloadException("malformed JSON: empty body");
     }
-    if (!root.isObject()) {
+    if (!(root instanceof ObjectNode o)) {
       throw new BadPayloadException(
           "malformed OTLP/JSON: top level must be an object, got " + root.getNodeType());
     }
-    normaliseRequest((ObjectNode) root);
-    ExportTraceServiceRequest.Builder builder = ExportTraceServiceRequest.newBuilder();
+    return o;
+  }
+
+  private static void merge(ObjectNode root, com.google.protobuf.Message.Builder builder) throws BadPayloadException {
     try {
       JSON_PARSER.merge(MAPPER.writeValueAsString(root), builder);
     } catch (InvalidProtocolBufferException e) {
@@ -95,7 +146,6 @@ final class TraceDecoder {
       // JsonFormat surfaces a few problems (e.g. deeply odd number literals) as runtime exceptions.
       throw new BadPayloadException("invalid OTLP/JSON: " + e.getMessage());
     }
-    return builder.build();
   }
 
   // ---- tree rewriting: ids to base64, enum names validated -------------------------------------

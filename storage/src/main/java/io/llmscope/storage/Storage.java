@@ -215,14 +215,14 @@ public final class Storage implements Closeable {
     int max = config.maxSpansPerWalDocument();
     try {
       for (int from = 0; from < spans.size(); from += max) {
-        appendFitting(tenant, spans.subList(from, Math.min(spans.size(), from + max)), out);
+        appendFitting(tenant, spans.subList(from, Math.min(spans.size(), from + max)), from, out);
       }
     } finally {
       // A span too big to store grew this thread's buffer past any record: do not keep that.
       if (ENCODE_BUFFER.get().realCapacity() > 2L * config.maxWalRecordBytes()) ENCODE_BUFFER.remove();
     }
     sealWhenFull(tenant);
-    return new AppendResult(out.stored, out.duplicates, out.refusals);
+    return new AppendResult(out.stored, out.duplicates, out.refusals, out.notStored);
   }
 
   /**
@@ -260,38 +260,41 @@ public final class Storage implements Closeable {
     int stored;
     int duplicates;
     final List<String> refusals = new ArrayList<>(0);
+    final BitSet notStored = new BitSet();
   }
 
   /**
    * Appends {@code part} as one WAL record, or halves it until each record fits: a record the
    * log cannot hold must never reach it. A span that alone is too big is refused.
    */
-  private void appendFitting(String tenant, List<LlmSpan> part, Outcome out) {
+  private void appendFitting(String tenant, List<LlmSpan> part, int base, Outcome out) {
     Bytes<?> buf = ENCODE_BUFFER.get();
     buf.clear();
     int[] offsets = new int[part.size()];
     SpanCodec.writeBatch(buf, tenant, part, offsets);
     long bytes = buf.readRemaining();
     if (bytes <= config.maxWalRecordBytes()) {
-      write(tenant, part, buf, offsets, out);
+      write(tenant, part, base, buf, offsets, out);
     } else if (part.size() == 1) {
+      out.notStored.set(base);
       LlmSpan s = part.get(0);
       out.refusals.add("span " + Ids.spanHex(s.spanId) + " of trace " + Ids.traceHex(s.traceIdHi, s.traceIdLo)
           + " encodes to " + bytes + " bytes, over storage.maxWalRecordBytes (" + config.maxWalRecordBytes() + ")");
     } else {
       int half = part.size() / 2;
-      appendFitting(tenant, part.subList(0, half), out);
-      appendFitting(tenant, part.subList(half, part.size()), out);
+      appendFitting(tenant, part.subList(0, half), base, out);
+      appendFitting(tenant, part.subList(half, part.size()), base + half, out);
     }
   }
 
   /** The duplicate check, the WAL record and the head rows of one encoded part, under the write lock. */
-  private void write(String tenant, List<LlmSpan> part, Bytes<?> encoded, int[] offsets, Outcome out) {
+  private void write(String tenant, List<LlmSpan> part, int base, Bytes<?> encoded, int[] offsets, Outcome out) {
     synchronized (current.writeLock) {
       if (current.closed.get()) throw new IllegalStateException("storage is closed");
       BitSet dups = duplicatesOf(tenant, part);
       if (!dups.isEmpty()) {
         out.duplicates += dups.cardinality();
+        for (int i = dups.nextSetBit(0); i >= 0; i = dups.nextSetBit(i + 1)) out.notStored.set(base + i);
         List<LlmSpan> fresh = new ArrayList<>(part.size() - dups.cardinality());
         for (int i = dups.nextClearBit(0); i < part.size(); i = dups.nextClearBit(i + 1)) fresh.add(part.get(i));
         if (fresh.isEmpty()) return;
