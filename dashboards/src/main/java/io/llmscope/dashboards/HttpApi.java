@@ -86,6 +86,7 @@ public final class HttpApi {
     router.get("/api/v1/spans").handler(this::handleSpans);
     router.get("/api/v1/fields").handler(this::handleFields);
     router.post("/api/v1/scores").handler(this::handleScores);
+    router.post("/api/v1/compare").handler(this::handleCompare);
     router.get("/api/v1/values/:field").handler(this::handleValues);
     router.route("/api/*").failureHandler(ctx -> sendError(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500,
         ctx.statusCode() == 413 ? "request body too large" : String.valueOf(ctx.failure())));
@@ -175,6 +176,25 @@ public final class HttpApi {
       } else {
         queryFailed(ctx, ar.cause());
       }
+    });
+  }
+
+  /** {@code POST /api/v1/compare}: two cohorts' metrics with their differences and tests. */
+  private void handleCompare(RoutingContext ctx) {
+    String tenant = tenant(ctx);
+    if (tenant == null) return;
+    JsonNode body;
+    try {
+      body = JSON.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+    } catch (IOException e) {
+      sendError(ctx, 400, "compare body is not valid JSON: " + e.getMessage());
+      return;
+    }
+    long started = System.nanoTime();
+    vertx.executeBlocking(() -> queries.compare(tenant, body), false).onComplete(ar -> {
+      metrics.queryDone(started, ar.cause());
+      if (ar.succeeded()) sendJson(ctx, 200, ar.result());
+      else queryFailed(ctx, ar.cause());
     });
   }
 

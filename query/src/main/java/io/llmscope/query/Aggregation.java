@@ -56,6 +56,11 @@ final class Aggregation {
    * rows read when the query names a score.
    */
   Aggregation(Query q, int limit, int maxGroups, QueryMemory memory, int exactValues, ScoreView scores) {
+    this(q, limit, maxGroups, memory, exactValues, scores, QueryLimits.DEFAULT_COMPARE_SAMPLE_VALUES);
+  }
+
+  /** As above; a {@link Metric.Kind#SAMPLE} metric keeps up to {@code sampleValues} values per group. */
+  Aggregation(Query q, int limit, int maxGroups, QueryMemory memory, int exactValues, ScoreView scores, int sampleValues) {
     this.q = q;
     this.scores = scores;
     this.readsScores = q.readsScores();
@@ -69,7 +74,9 @@ final class Aggregation {
     this.probe = new long[Math.max(1, groupWidth)];
     this.states = new MetricState[q.metrics().size()];
     Map<FieldRef, MetricState.Sketches> sketches = new HashMap<>();
-    for (int i = 0; i < states.length; i++) states[i] = MetricState.of(q.metrics().get(i), sketches, this.memory, exactValues);
+    for (int i = 0; i < states.length; i++) {
+      states[i] = MetricState.of(q.metrics().get(i), sketches, this.memory, exactValues, sampleValues);
+    }
     for (int i = 0; i < q.groupBy().size(); i++) globalIds.add(new ValueIds(this.memory));
   }
 

@@ -12,7 +12,16 @@ import java.util.regex.Pattern;
  */
 public record Metric(String label, Kind kind, FieldRef field, double quantile) {
   /** The metric functions. */
-  public enum Kind { COUNT, ERROR_COUNT, ERROR_RATE, SUM, AVG, MIN, MAX, QUANTILE, COUNT_DISTINCT, COUNT_VALUES }
+  public enum Kind {
+    COUNT, ERROR_COUNT, ERROR_RATE, SUM, AVG, MIN, MAX, QUANTILE, COUNT_DISTINCT, COUNT_VALUES,
+    /** Internal (not in the API): a uniform sample of the field's values, for {@link Comparison}'s tests. */
+    SAMPLE
+  }
+
+  /** The values of {@code field}, sampled uniformly when there are more than a query may keep. */
+  static Metric sample(FieldRef field) {
+    return new Metric("sample(" + field.name() + ")", Kind.SAMPLE, field, 0);
+  }
 
   private static final Pattern CALL = Pattern.compile("([a-z_0-9]+)\\((.+)\\)");
 

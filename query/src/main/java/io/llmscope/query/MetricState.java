@@ -26,7 +26,14 @@ abstract class MetricState {
 
   /** {@link #of} keeping up to {@code exactValues} values per group before building a sketch (0: always a sketch). */
   static MetricState of(Metric m, java.util.Map<FieldRef, Sketches> sketches, QueryMemory.Account memory, int exactValues) {
+    return of(m, sketches, memory, exactValues, QueryLimits.DEFAULT_COMPARE_SAMPLE_VALUES);
+  }
+
+  /** {@link #of}; a {@link Metric.Kind#SAMPLE} keeps up to {@code sampleValues} values per group. */
+  static MetricState of(Metric m, java.util.Map<FieldRef, Sketches> sketches, QueryMemory.Account memory, int exactValues,
+      int sampleValues) {
     return switch (m.kind()) {
+      case SAMPLE -> new Sample(m, memory, sampleValues);
       case COUNT -> new Counted((count, errors) -> count);
       case ERROR_COUNT -> new Counted((count, errors) -> errors);
       case ERROR_RATE -> new Counted((count, errors) -> count == 0 ? null : (double) errors / count);
@@ -515,6 +522,89 @@ abstract class MetricState {
     @Override
     Object value(int group, long count, long errors) {
       return sets[group] == null ? 0L : (long) sets[group].size();
+    }
+  }
+
+  /** What a {@link Sample} answers: the kept values, and how many values it saw. */
+  record Sampled(double[] values, long seen) {}
+
+  /**
+   * A uniform sample of a field's values per group (reservoir sampling, seeded so an answer
+   * repeats): every value while the group has at most {@code cap}, so tests on small cohorts are
+   * exact. Merging two partial samples keeps each one's values as if read in order, exact under the cap.
+   */
+  private static final class Sample extends MetricState {
+    private final Metric metric;
+    private final QueryMemory.Account memory;
+    private final int cap;
+    private final java.util.SplittableRandom random = new java.util.SplittableRandom(0x5EED);
+    private double[][] values = new double[0][];
+    private int[] size = new int[0];
+    private long[] seen = new long[0];
+    private double[] column;
+    private ScoreColumn scores;
+
+    Sample(Metric metric, QueryMemory.Account memory, int cap) {
+      this.metric = metric;
+      this.memory = memory;
+      this.cap = cap;
+    }
+
+    @Override
+    void grow(int groups) {
+      if (groups <= values.length) return;
+      int c = Math.max(groups, values.length * 2);
+      memory.chargeGrowth(values.length, c, Integer.BYTES + Long.BYTES + 8);
+      values = Arrays.copyOf(values, c);
+      size = Arrays.copyOf(size, c);
+      seen = Arrays.copyOf(seen, c);
+    }
+
+    @Override
+    void bind(ColumnBatch batch, BatchScores batchScores) {
+      if (metric.field().kind() == FieldRef.Kind.SCORE) scores = batchScores.of(metric.field().key());
+      else column = batch.measure(metric.field().measure());
+    }
+
+    @Override
+    void accept(int group, int row) {
+      if (scores != null) {
+        for (int k = scores.from(row); k < scores.to(row); k++) if (!Double.isNaN(scores.value(k))) add(group, scores.value(k));
+      } else if (!Double.isNaN(column[row])) {
+        add(group, column[row]);
+      }
+    }
+
+    private void add(int group, double v) {
+      long n = ++seen[group];
+      int s = size[group];
+      if (s < cap) {
+        double[] a = values[group];
+        if (a == null || s == a.length) {
+          int c = (int) Math.min(cap, Math.max(16, s * 2L));
+          memory.chargeGrowth(a == null ? 0 : a.length, c, Double.BYTES);
+          values[group] = a = a == null ? new double[c] : Arrays.copyOf(a, c);
+        }
+        a[s] = v;
+        size[group] = s + 1;
+      } else {
+        long j = random.nextLong(n);
+        if (j < cap) values[group][(int) j] = v;
+      }
+    }
+
+    @Override
+    void merge(int group, MetricState other, int otherGroup) {
+      Sample o = (Sample) other;
+      double[] a = o.values[otherGroup];
+      for (int i = 0; i < o.size[otherGroup]; i++) add(group, a[i]);
+      seen[group] += o.seen[otherGroup] - o.size[otherGroup]; // values the other saw but did not keep
+    }
+
+    @Override
+    Object value(int group, long count, long errors) {
+      if (group >= values.length || values[group] == null) return new Sampled(new double[0], 0);
+      return new Sampled(Arrays.copyOf(values[group], size[group]), seen[group]);
     }
   }
 }

@@ -186,7 +186,7 @@ final class Planner {
         case QUANTILE -> {
           if (!r.sketched(m.field().measure())) return m.label() + ": " + m.field().name() + " is not sketched";
         }
-        case COUNT_DISTINCT -> {
+        case COUNT_DISTINCT, SAMPLE -> {
           return m.label() + " is not kept per cell";
         }
       }

@@ -86,7 +86,7 @@ public final class QueryEngine implements AutoCloseable {
       scan = new ParallelScan(snap.batches(), limits.scanThreads(), scanPool, planner, q.explain() ? QueryPlan.MAX_BATCHES : 0);
       QueryMemory memory = new QueryMemory(limits.maxQueryMemoryBytes());
       ScoreView scores = storage.scores(tenant);
-      agg = scan.run(() -> new Aggregation(q, limit, limits.maxGroups(), memory, exactValues, scores));
+      agg = scan.run(() -> new Aggregation(q, limit, limits.maxGroups(), memory, exactValues, scores, limits.compareSampleValues()));
     }
     List<List<Object>> rows = agg.rows();
     QueryPlan.Tally tally = scan.tally();
@@ -94,6 +94,15 @@ public final class QueryEngine implements AutoCloseable {
     return new QueryResult(q.columns(), rows, new QueryResult.Stats(agg.rowsScanned(), agg.cellsRead(),
         tally.segmentsRead(), tally.segments(BatchPlan.Decision.PRUNED), agg.resultRows(), took),
         q.explain() ? scan.plan() : null);
+  }
+
+  /**
+   * Compares two cohorts (API.md {@code POST /api/v1/compare}): per metric both values, the
+   * difference with a 95% confidence interval, the test, its p-value and the sample sizes. Without
+   * {@code metrics}: latency percentiles, cost and tokens per call, error rate and every score's mean.
+   */
+  public JsonNode compare(String tenant, JsonNode body) {
+    return Comparison.run(this, tenant, body, clockMs.getAsLong(), storage.scores(tenant).names().keySet());
   }
 
   /** The newest spans matching a listing, canonical fields only, newest first. */

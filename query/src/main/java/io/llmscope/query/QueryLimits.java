@@ -21,9 +21,11 @@ package io.llmscope.query;
  *     count until merged. Decoded segment columns and the at most {@code limit} result rows are not
  *     counted. A query reaching it fails with a {@link QueryException} naming {@link #MAX_QUERY_MEMORY_KEY}
  *     (HTTP 400) instead of running the server out of heap. Each running query has its own budget.
+ * @param compareSampleValues values per cohort and metric {@code /api/v1/compare} tests on: all of
+ *     them up to this many (exact), a uniform sample beyond (the reported values stay exact)
  */
 public record QueryLimits(int defaultLimit, int maxLimit, int maxBuckets, int maxGroups, int scanThreads,
-    boolean useRollups, int scanPoolThreads, int scanQueue, long maxQueryMemoryBytes) {
+    boolean useRollups, int scanPoolThreads, int scanQueue, long maxQueryMemoryBytes, int compareSampleValues) {
   // Config keys (server's YAML) of the bounds a query can break: their errors name them.
   public static final String MAX_BUCKETS_KEY = "query.maxBuckets";
   public static final String MAX_GROUPS_KEY = "query.maxGroups";
@@ -36,6 +38,7 @@ public record QueryLimits(int defaultLimit, int maxLimit, int maxBuckets, int ma
   /** Default of {@code scanThreads} and {@code scanPoolThreads}: the number of cores. */
   public static final int DEFAULT_THREADS = Runtime.getRuntime().availableProcessors();
   public static final int DEFAULT_SCAN_QUEUE = 256;
+  public static final int DEFAULT_COMPARE_SAMPLE_VALUES = 100_000;
   /**
    * Default of {@code maxQueryMemoryBytes}: a quarter of the JVM's max heap ({@code -Xmx}), so one
    * query leaves room for ingest, the head and sealing.
@@ -52,6 +55,7 @@ public record QueryLimits(int defaultLimit, int maxLimit, int maxBuckets, int ma
     positive(scanThreads, "scanThreads");
     positive(scanPoolThreads, "scanPoolThreads");
     positive(maxQueryMemoryBytes, "maxQueryMemoryBytes");
+    positive(compareSampleValues, "compareSampleValues");
     if (scanQueue < 0) throw new IllegalArgumentException("scanQueue must be >= 0, got " + scanQueue);
     if (defaultLimit > maxLimit) {
       throw new IllegalArgumentException("defaultLimit (" + defaultLimit + ") must not exceed maxLimit (" + maxLimit + ")");
@@ -69,7 +73,7 @@ public record QueryLimits(int defaultLimit, int maxLimit, int maxBuckets, int ma
   public Builder toBuilder() {
     return new Builder().defaultLimit(defaultLimit).maxLimit(maxLimit).maxBuckets(maxBuckets).maxGroups(maxGroups)
         .scanThreads(scanThreads).useRollups(useRollups).scanPoolThreads(scanPoolThreads).scanQueue(scanQueue)
-        .maxQueryMemoryBytes(maxQueryMemoryBytes);
+        .maxQueryMemoryBytes(maxQueryMemoryBytes).compareSampleValues(compareSampleValues);
   }
 
   public QueryLimits withRollups(boolean use) {
@@ -87,6 +91,7 @@ public record QueryLimits(int defaultLimit, int maxLimit, int maxBuckets, int ma
     private int scanPoolThreads = DEFAULT_THREADS;
     private int scanQueue = DEFAULT_SCAN_QUEUE;
     private long maxQueryMemoryBytes = DEFAULT_MAX_QUERY_MEMORY_BYTES;
+    private int compareSampleValues = DEFAULT_COMPARE_SAMPLE_VALUES;
 
     private Builder() {}
 
@@ -99,10 +104,11 @@ public record QueryLimits(int defaultLimit, int maxLimit, int maxBuckets, int ma
     public Builder scanPoolThreads(int v) { scanPoolThreads = v; return this; }
     public Builder scanQueue(int v) { scanQueue = v; return this; }
     public Builder maxQueryMemoryBytes(long v) { maxQueryMemoryBytes = v; return this; }
+    public Builder compareSampleValues(int v) { compareSampleValues = v; return this; }
 
     public QueryLimits build() {
       return new QueryLimits(defaultLimit, maxLimit, maxBuckets, maxGroups, scanThreads, useRollups, scanPoolThreads,
-          scanQueue, maxQueryMemoryBytes);
+          scanQueue, maxQueryMemoryBytes, compareSampleValues);
     }
   }
 }

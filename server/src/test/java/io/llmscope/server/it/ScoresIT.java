@@ -273,6 +273,20 @@ class ScoresIT {
       assertEquals(TRACES, ServerProcess.JSON.readTree(again.body()).get("duplicates").asInt(), "same ids: stored once");
       assertEveryPathGroups(s);
 
+      // "Did v7 score worse than v6?" is one question with one answer.
+      HttpResponse<String> cmp = post(s, "/api/v1/compare", "{\"from\":\"now-1h\",\"metrics\":[\"avg(score.relevance)\",\"count\"],"
+          + "\"a\":{\"filters\":[{\"field\":\"prompt_version\",\"op\":\"=\",\"value\":\"v6\"}]},"
+          + "\"b\":{\"filters\":[{\"field\":\"prompt_version\",\"op\":\"=\",\"value\":\"v7\"}]}}", KEY_A);
+      assertEquals(200, cmp.statusCode(), cmp.body());
+      JsonNode rel = ServerProcess.JSON.readTree(cmp.body()).get("metrics").get(0);
+      assertEquals(mean("v6", ScoresIT::relevance), rel.get("a").asDouble(), 1e-9);
+      assertEquals(mean("v7", ScoresIT::relevance), rel.get("b").asDouble(), 1e-9);
+      assertEquals("welch_t", rel.get("test").asText());
+      assertEquals(TRACES / 2, rel.get("nB").asLong());
+      HttpResponse<String> badCmp = post(s, "/api/v1/compare", "{\"from\":\"now-1h\",\"a\":{}}", KEY_A);
+      assertEquals(400, badCmp.statusCode());
+      assertTrue(badCmp.body().contains("'b' must be an object"), badCmp.body());
+
       // The trace view lists each span's scores.
       HttpResponse<String> trace = s.getRaw("/api/v1/traces/" + traceId(3), KEY_A);
       JsonNode tj = ServerProcess.JSON.readTree(trace.body());
