@@ -198,6 +198,7 @@ public final class ServerConfig {
     key("query.scanQueue", Target.QUERY, "scanQueue", INT, (b, v) -> b.query.scanQueue(v));
     key(QueryLimits.MAX_QUERY_MEMORY_KEY, Target.QUERY, "maxQueryMemoryBytes", BYTES,
         (b, v) -> b.query.maxQueryMemoryBytes(v));
+    key("query.compareSampleValues", Target.QUERY, "compareSampleValues", INT, (b, v) -> b.query.compareSampleValues(v));
   }
 
   @SuppressWarnings("unchecked")

@@ -67,6 +67,7 @@ class ServerConfigTest {
         scanPoolThreads: 5
         scanQueue: 0
         maxQueryMemoryBytes: 123456789
+        compareSampleValues: 5000
       auth:
         keys:
           - {key: ka, tenant: a}
@@ -124,7 +125,7 @@ class ServerConfigTest {
     assertFalse(i.captureContent());
     assertEquals(99, i.maxContentChars());
 
-    assertEquals(new QueryLimits(10, 20, 30, 40, 3, false, 5, 0, 123456789L), c.queryLimits());
+    assertEquals(new QueryLimits(10, 20, 30, 40, 3, false, 5, 0, 123456789L, 5000), c.queryLimits());
     assertEquals(7000, c.processSettings().shutdownGraceMs());
 
     assertEquals(List.of(new ServerConfig.ApiKey("ka", "a"), new ServerConfig.ApiKey("kb", "b")), c.apiKeys());
