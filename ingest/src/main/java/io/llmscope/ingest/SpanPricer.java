@@ -13,6 +13,8 @@ import java.util.Map;
  * its parts are stored with the span and a query sums them like tokens. A cost the span reports
  * itself wins and has no parts. A model the table does not know gets no cost at all (absent,
  * never 0) and is counted, so {@code cost_usd exists false} with {@code llmOnly} finds what to price.
+ * So does a call that reports no token count at all (e.g. OpenLLMetry's streamed OpenAI spans): its
+ * cost is unknown, not $0.
  */
 final class SpanPricer {
   /** Where instrumentations put the service tier a call ran on (OpenAI's flex / priority / batch). */
@@ -32,7 +34,7 @@ final class SpanPricer {
     if (!s.llm || s.costReported) return;
     String model = s.dim(Dim.MODEL);
     Cost c = model == null ? null : prices.cost(s.dim(Dim.PROVIDER), model, Math.floorDiv(s.startNanos, 1_000_000L), usage(s));
-    if (c == null) {
+    if (c == null || (c.total() == 0 && noTokenCounts(s))) {
       metrics.spansUnpriced.increment();
       return;
     }
@@ -42,6 +44,13 @@ final class SpanPricer {
     s.measure(Measure.COST_CACHE_WRITE_USD, c.cacheWrite());
     s.measure(Measure.COST_OUTPUT_USD, c.output());
     s.measure(Measure.COST_REASONING_USD, c.reasoning());
+  }
+
+  /** No count at all was reported; a model priced per second still gets its cost from the duration. */
+  private static boolean noTokenCounts(LlmSpan s) {
+    return Double.isNaN(s.measure(Measure.INPUT_TOKENS)) && Double.isNaN(s.measure(Measure.OUTPUT_TOKENS))
+        && Double.isNaN(s.measure(Measure.CACHE_READ_TOKENS)) && Double.isNaN(s.measure(Measure.CACHE_WRITE_TOKENS))
+        && Double.isNaN(s.measure(Measure.REASONING_TOKENS));
   }
 
   private static Usage usage(LlmSpan s) {
