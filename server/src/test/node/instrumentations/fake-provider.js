@@ -38,6 +38,13 @@ const ANTHROPIC_USAGE = {
   service_tier: 'standard',
 };
 
+// A request that marks a cache breakpoint with ttl "1h" writes 200 of its 300 cache tokens to the
+// 1-hour cache (priced above the 5-minute one).
+const ANTHROPIC_USAGE_1H = {
+  ...ANTHROPIC_USAGE,
+  cache_creation: { ephemeral_5m_input_tokens: 100, ephemeral_1h_input_tokens: 200 },
+};
+
 const TEXT = ['The answer', ' is', ' 42.'];
 const FULL_TEXT = TEXT.join('');
 
@@ -133,6 +140,7 @@ function responses(req, res, body) {
 }
 
 function messages(req, res, body) {
+  const usage = JSON.stringify(body).includes('"ttl":"1h"') ? ANTHROPIC_USAGE_1H : ANTHROPIC_USAGE;
   const headers = { 'request-id': id('req_'), 'anthropic-organization-id': 'org-fake' };
   const mid = id('msg_');
   const thinking = { type: 'thinking', thinking: 'Six times seven.', signature: 'c2lnbmF0dXJl' };
@@ -140,13 +148,13 @@ function messages(req, res, body) {
   if (!body.stream) {
     return json(res, 200, {
       id: mid, type: 'message', role: 'assistant', model: ANTHROPIC_MODEL, content: [thinking, text],
-      stop_reason: 'end_turn', stop_sequence: null, usage: ANTHROPIC_USAGE,
+      stop_reason: 'end_turn', stop_sequence: null, usage,
     }, headers);
   }
   // message_start carries the input side and a placeholder output count; message_delta the
   // cumulative totals, as the API streams them.
   const ev = (type, fields) => ({ event: type, data: { type, ...fields } });
-  const { output_tokens_details: _ignored, ...startUsage } = ANTHROPIC_USAGE;
+  const { output_tokens_details: _ignored, ...startUsage } = usage;
   const events = [
     ev('message_start', {
       message: {
@@ -167,11 +175,11 @@ function messages(req, res, body) {
     ev('message_delta', {
       delta: { stop_reason: 'end_turn', stop_sequence: null },
       usage: {
-        input_tokens: ANTHROPIC_USAGE.input_tokens,
-        cache_creation_input_tokens: ANTHROPIC_USAGE.cache_creation_input_tokens,
-        cache_read_input_tokens: ANTHROPIC_USAGE.cache_read_input_tokens,
-        output_tokens: ANTHROPIC_USAGE.output_tokens,
-        output_tokens_details: ANTHROPIC_USAGE.output_tokens_details,
+        input_tokens: usage.input_tokens,
+        cache_creation_input_tokens: usage.cache_creation_input_tokens,
+        cache_read_input_tokens: usage.cache_read_input_tokens,
+        output_tokens: usage.output_tokens,
+        output_tokens_details: usage.output_tokens_details,
         server_tool_use: null,
       },
     }),
@@ -211,4 +219,6 @@ function startFakeProvider() {
   });
 }
 
-module.exports = { startFakeProvider, OPENAI_MODEL, ANTHROPIC_MODEL, CHAT_USAGE, RESPONSES_USAGE, ANTHROPIC_USAGE };
+module.exports = {
+  startFakeProvider, OPENAI_MODEL, ANTHROPIC_MODEL, CHAT_USAGE, RESPONSES_USAGE, ANTHROPIC_USAGE, ANTHROPIC_USAGE_1H,
+};

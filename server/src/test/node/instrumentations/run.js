@@ -168,6 +168,12 @@ const LIBRARIES = {
       model: ANTHROPIC_REQUEST_MODEL, max_tokens: 2048, thinking: { type: 'enabled', budget_tokens: 1024 },
       messages: [{ role: 'user', content: PROMPT }],
     }).finalMessage();
+    // A system prompt cached for an hour: the usage splits the cache write by lifetime.
+    cases['anthropic-messages-cache-1h'] = () => anthropicClient(fake, { ownTracing: true }).messages.create({
+      model: ANTHROPIC_REQUEST_MODEL, max_tokens: 2048, thinking: { type: 'enabled', budget_tokens: 1024 },
+      system: [{ type: 'text', text: 'You are terse.', cache_control: { type: 'ephemeral', ttl: '1h' } }],
+      messages: [{ role: 'user', content: PROMPT }],
+    });
     return cases;
   },
   // Langfuse JS SDK v4+: observeOpenAI writes Langfuse generation observations as OTel spans.

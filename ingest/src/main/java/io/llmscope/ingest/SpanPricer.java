@@ -22,6 +22,12 @@ final class SpanPricer {
       "gen_ai.openai.response.service_tier", "openai.response.service_tier", "gen_ai.openai.request.service_tier",
       "gen_ai.request.service_tier", "gen_ai.response.service_tier"};
 
+  /**
+   * Anthropic's 1-hour cache writes, priced above the 5-minute ones; the Anthropic SDK's own tracing
+   * reports them beside the total cache write. Other writes are taken as 5-minute ones.
+   */
+  static final String CACHE_WRITE_1H_KEY = "anthropic.usage.cache_creation.ephemeral_1h_input_tokens";
+
   private final PriceTable prices;
   private final IngestMetrics metrics;
 
@@ -54,8 +60,17 @@ final class SpanPricer {
   }
 
   private static Usage usage(LlmSpan s) {
+    double write = s.measure(Measure.CACHE_WRITE_TOKENS);
+    double write1h = Double.NaN;
+    if (!Double.isNaN(write) && s.detail != null) {
+      Double oneHour = AttributeMapping.number(s.detail.attributes().get(CACHE_WRITE_1H_KEY));
+      if (oneHour != null && oneHour > 0) {
+        write1h = Math.min(oneHour, write);
+        write -= write1h;
+      }
+    }
     return new Usage(s.measure(Measure.INPUT_TOKENS), s.measure(Measure.CACHE_READ_TOKENS),
-        s.measure(Measure.CACHE_WRITE_TOKENS), Double.NaN, s.measure(Measure.OUTPUT_TOKENS),
+        write, write1h, s.measure(Measure.OUTPUT_TOKENS),
         s.measure(Measure.REASONING_TOKENS), serviceTier(s), s.measure(Measure.DURATION_MS));
   }
 

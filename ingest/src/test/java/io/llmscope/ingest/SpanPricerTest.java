@@ -47,6 +47,36 @@ class SpanPricerTest {
     assertEquals(1, metrics.spansUnpriced());
   }
 
+  /**
+   * @anthropic-ai/sdk 1.15.0's own span for a call that wrote 100 tokens to the 5-minute cache and
+   * 200 to the 1-hour one: claude-sonnet-4-5 at $3 input, $0.30 cache read, $3.75 5-minute write,
+   * $6 1-hour write, $15 output per 1M = 900 × 3 + 700 × 0.30 + 100 × 3.75 + 200 × 6 + 400 × 15
+   * = $0.0027 + $0.00021 + $0.000375 + $0.0012 + $0.006 = $0.010485.
+   */
+  @Test
+  void anthropicOneHourCacheWritesArePricedAtTheirRate() {
+    Map<String, Object> a = new LinkedHashMap<>();
+    a.put("gen_ai.provider.name", "anthropic");
+    a.put("gen_ai.operation.name", "chat");
+    a.put("gen_ai.request.model", "claude-sonnet-4-5");
+    a.put("gen_ai.usage.input_tokens", 1900);
+    a.put("gen_ai.response.model", "claude-sonnet-4-5-20250929");
+    a.put("gen_ai.usage.cache_write.input_tokens", 300);
+    a.put("gen_ai.usage.cache_read.input_tokens", 700);
+    a.put("anthropic.usage.cache_creation.ephemeral_5m_input_tokens", 100);
+    a.put("anthropic.usage.cache_creation.ephemeral_1h_input_tokens", 200);
+    a.put("gen_ai.usage.output_tokens", 400);
+    a.put("gen_ai.usage.reasoning.output_tokens", 250);
+    LlmSpan s = priced(a);
+    assertEquals(0.010485, s.measure(Measure.COST_USD), 1e-12);
+    assertEquals(0.001575, s.measure(Measure.COST_CACHE_WRITE_USD), 1e-12);
+
+    // No 1-hour writes: every write at the 5-minute rate, 300 × 3.75 = $0.001125.
+    a.put("anthropic.usage.cache_creation.ephemeral_5m_input_tokens", 300);
+    a.put("anthropic.usage.cache_creation.ephemeral_1h_input_tokens", 0);
+    assertEquals(0.001125, priced(a).measure(Measure.COST_CACHE_WRITE_USD), 1e-12);
+  }
+
   /** The same library's plain call reports its counts: priced (1900 in × $0.25/1M + 500 out × $2/1M). */
   @Test
   void theSameCallWithItsCountsIsPriced() {

@@ -30,11 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The fake provider's usage (fake-provider.js): OpenAI chat 1900 input of which 700 cached, 500
  * output of which 320 reasoning; OpenAI responses 2100 input of which 800 cached, 600 output of
  * which 450 reasoning; Anthropic input_tokens 900 (uncached) + 700 cache read + 300 cache write
- * (5-minute) = 1900 input, 400 output of which 250 thinking.
+ * (5-minute; one case 100 for 5 minutes and 200 for an hour) = 1900 input, 400 output of which 250
+ * thinking.
  *
  * <p>Prices (prices.json, USD per 1M tokens): gpt-5-mini input 0.25, cache read 0.025, output 2.00;
- * claude-sonnet-4-5 input 3.00, cache read 0.30, cache write (5m) 3.75, output 15.00. Reasoning is
- * output at the output price.
+ * claude-sonnet-4-5 input 3.00, cache read 0.30, cache write 3.75 (5 minutes) / 6.00 (1 hour), output
+ * 15.00. Reasoning is output at the output price.
  */
 class InstrumentationsIT {
   private static final String GPT = "gpt-5-mini-2025-08-07";
@@ -129,6 +130,11 @@ class InstrumentationsIT {
     for (String c : List.of("anthropic-messages-plain", "anthropic-messages-stream", "anthropic-messages-stream-helper")) {
       anthropicSdk.put(c, anthropic(sdk, 250L));
     }
+    // The same usage with 100 of the 300 cache-write tokens for 5 minutes and 200 for an hour
+    // (claude-sonnet-4-5 1-hour write: $6 per 1M): 900 × 3.00 + 700 × 0.30 + 100 × 3.75 + 200 × 6.00
+    // + 400 × 15.00 = $0.0027 + $0.00021 + $0.000375 + $0.0012 + $0.006 = $0.010485
+    anthropicSdk.put("anthropic-messages-cache-1h", new Expect(sdk, "anthropic", CLAUDE, 1900L, 700L, 300L, 400L, 250L,
+        0.010485));
     all.put("anthropic-sdk", anthropicSdk);
 
     // Langfuse: disjoint usage buckets, summed back; no provider attribute; the streamed chat call
