@@ -52,6 +52,7 @@ final class AttributeMapping {
     TRACELOOP("OpenLLMetry / Traceloop"),
     LANGFUSE("Langfuse"),
     VERCEL("Vercel AI SDK"),
+    ANTHROPIC_SDK("Anthropic SDK tracing"),
     PYDANTIC_AI("Pydantic AI / Logfire");
 
     final String label;
@@ -150,6 +151,8 @@ final class AttributeMapping {
     NUMBER,
     /** A number of seconds, stored as milliseconds. */
     SECONDS_TO_MS,
+    /** A non-negative number of milliseconds, stored as is. */
+    MILLIS,
     /** A JSON document (text or already structured), parsed by a derived rule. */
     JSON,
     /** A timestamp (ISO-8601 text, possibly JSON-quoted, or epoch nanos), for a derived rule. */
@@ -201,6 +204,10 @@ final class AttributeMapping {
         case SECONDS_TO_MS: {
           Double d = number(v);
           return d == null || d < 0 ? null : d * 1000.0;
+        }
+        case MILLIS: {
+          Double d = number(v);
+          return d == null || d < 0 ? null : d;
         }
         case JSON:
           if (v instanceof String s) return s.isBlank() ? null : s;
@@ -318,8 +325,12 @@ final class AttributeMapping {
       row("error.type", Source.SPAN, Target.ERROR_TYPE, 100, Conv.STRING, Dialect.OTEL),
       row("gen_ai.response.finish_reasons", Source.SPAN, Target.FINISH_REASON, 100, Conv.FIRST_REASON, Dialect.GENAI),
       row("llm.response.finish_reason", Source.SPAN, Target.FINISH_REASON, 90, Conv.STRING, Dialect.TRACELOOP),
+      // OpenInference JS writes it on streamed spans too, where output.value is plain text.
+      row("llm.finish_reason", Source.SPAN, Target.FINISH_REASON, 85, Conv.STRING, Dialect.OPENINFERENCE),
       row("gen_ai.completion.0.finish_reason", Source.SPAN, Target.FINISH_REASON, 80, Conv.STRING, Dialect.TRACELOOP),
       row("llm.response.stop_reason", Source.SPAN, Target.FINISH_REASON, 70, Conv.STRING, Dialect.TRACELOOP),
+      // The Anthropic SDK's own spans write no gen_ai.response.finish_reasons, only this.
+      row("anthropic.message.stop_reason", Source.SPAN, Target.FINISH_REASON, 65, Conv.STRING, Dialect.ANTHROPIC_SDK),
       row("ai.response.finishReason", Source.SPAN, Target.FINISH_REASON, 60, Conv.STRING, Dialect.VERCEL),
 
       // Who and which conversation.
@@ -361,6 +372,8 @@ final class AttributeMapping {
       // Time to first token.
       row("gen_ai.response.time_to_first_chunk", Source.SPAN, Target.TTFT_MS, 100, Conv.SECONDS_TO_MS, Dialect.GENAI),
       row("gen_ai.server.time_to_first_token", Source.SPAN, Target.TTFT_MS, 90, Conv.SECONDS_TO_MS, Dialect.GENAI),
+      // The AI SDK's doStream span: milliseconds from the call to its first chunk.
+      row("ai.response.msToFirstChunk", Source.SPAN, Target.TTFT_MS, 60, Conv.MILLIS, Dialect.VERCEL),
       row("langfuse.observation.completion_start_time", Source.SPAN, Target.COMPLETION_START_TIME, 50, Conv.TIMESTAMP, Dialect.LANGFUSE),
 
       // Tokens. Counts land here as reported; TokenSemantics then brings them to the canonical

@@ -50,7 +50,8 @@ public final class IngestMetrics implements MeterBinder {
     counter(registry, "llmscope.ingest.spans.duplicate", null, IngestMetrics::spansDuplicate,
         "spans acknowledged but not stored again: the tenant had stored the same trace and span id (a retry)");
     counter(registry, "llmscope.ingest.spans.unpriced", null, IngestMetrics::spansUnpriced,
-        "model calls stored without a cost: no reported cost and no price for their model (query them with"
+        "model calls stored without a cost: no reported cost and no price for their model or no token count to"
+            + " price (query them with"
             + " llmOnly and cost_usd exists false)");
     counter(registry, "llmscope.ingest.requests.disk.full", null, IngestMetrics::requestsFull,
         "requests answered 503 / UNAVAILABLE because the data volume had less free space than storage.minFreeBytes");
