@@ -1,7 +1,8 @@
 /**
  * The span store. Its public face is this package's {@link io.llmscope.storage.Storage} (open,
- * append, snapshot, trace, status), {@link io.llmscope.storage.StorageConfig} and {@link
- * io.llmscope.storage.StoreSnapshot}, the span model in {@link io.llmscope.storage.model}, the
+ * append, snapshot, trace, status), {@link io.llmscope.storage.StorageConfig}, {@link
+ * io.llmscope.storage.StoreSnapshot}, {@link io.llmscope.storage.Repricing} and {@link
+ * io.llmscope.storage.TenantSettings}, the span model in {@link io.llmscope.storage.model}, the
  * scan SPI in {@link io.llmscope.storage.scan} and {@link io.llmscope.storage.rollup.Rollup}.
  * Packages marked {@link io.llmscope.storage.Internal} ({@code wal}, {@code head},
  * {@code segment}, {@code format}) are the write and read paths behind it.
@@ -24,6 +25,11 @@
  *     metadata.cq4t         Chronicle's own queue metadata
  *   wal-damaged-MS/         a WAL in which open found damaged records, moved aside whole once its
  *                           intact records were sealed (Storage.open); kept for inspection, never read
+ *   reprice/
+ *     job-ID                RepriceJob: one repricing job, its segments and progress (Repricing)
+ *   settings/
+ *     NAME/TENANT           TenantSettings: a small per-tenant value other modules keep (e.g.
+ *                           settings/prices/TENANT: the tenant's price overrides, owned by ingest)
  *   segments/
  *     seg-N/                one sealed, immutable segment (SegmentWriter, SegmentReader; SegmentFormat)
  *       COLUMN.arrow        SegmentFormat: one Arrow IPC file per stored column (trace_id, span_id,
