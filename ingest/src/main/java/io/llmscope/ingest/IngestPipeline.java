@@ -12,6 +12,7 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * Decode → normalise → append, shared by both protocols. Runs on worker threads: an append
@@ -27,8 +28,8 @@ final class IngestPipeline {
   private final ContentPolicy content;
   private final SpanPricer pricer;
 
-  /** {@code prices} null: store only the costs spans report. */
-  IngestPipeline(Storage storage, IngestMetrics metrics, IngestConfig config, PriceTable prices) {
+  /** {@code prices} (each tenant's table) null: store only the costs spans report. */
+  IngestPipeline(Storage storage, IngestMetrics metrics, IngestConfig config, Function<String, PriceTable> prices) {
     this.pricer = prices == null ? null : new SpanPricer(prices, metrics);
     this.storage = storage;
     this.metrics = metrics;
@@ -99,7 +100,7 @@ final class IngestPipeline {
     metrics.requests.increment();
     NormalisedBatch batch = normaliser.normalise(request);
     for (LlmSpan span : batch.spans()) {
-      if (pricer != null) pricer.price(span); // before content capture may cut what it reads
+      if (pricer != null) pricer.price(tenant, span); // before content capture may cut what it reads
       content.apply(span);
     }
     AppendResult appended = storage.append(tenant, batch.spans());

@@ -215,6 +215,12 @@ public final class Repricing {
     return j == null || !j.tenant.equals(tenant) ? null : j.status();
   }
 
+  /** The tenant's running job (also one waiting for {@link #resume}), or null. */
+  public Status running(String tenant) {
+    RepriceJob j = running.get(tenant);
+    return j == null ? null : j.status();
+  }
+
   /** The tenant's jobs, newest first. */
   public synchronized List<Status> jobs(String tenant) {
     List<Status> out = new ArrayList<>();
