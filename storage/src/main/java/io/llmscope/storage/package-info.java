@@ -40,6 +40,9 @@
  *       rollup.bin          RollupFile: pre-aggregated cells (absent when not worth its bytes)
  * </pre>
  *
+ * Job and setting files are replaced whole through a {@code NAME.pending} file ({@code AtomicFile});
+ * a pending file a crash left is deleted when its folder is next read.
+ *
  * A segment folder the manifest does not list is an unfinished seal or merge and is deleted on
  * open; WAL cycles are deleted once every document in them is sealed and no snapshot reads them.
  */
