@@ -17,6 +17,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +36,7 @@ public final class LlmScopeServer implements AutoCloseable {
   private final Vertx vertx;
   private final OtlpIngest ingest;
   private final TenantPrices prices;
+  private final ServerPrices priceBook;
   private final QueryEngine queries;
   private final HttpApi api;
   private final PrometheusMeterRegistry registry;
@@ -60,8 +63,8 @@ public final class LlmScopeServer implements AutoCloseable {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
-    api = new HttpApi(vertx, storage, queries, auth, ready::get, new ApiMetrics(registry, storage))
-        .prices(new ServerPrices(prices, ingestConfig.pricing()));
+    priceBook = new ServerPrices(prices, ingestConfig.pricing());
+    api = new HttpApi(vertx, storage, queries, auth, ready::get, new ApiMetrics(registry, storage)).prices(priceBook);
   }
 
   /** Shipped prices, the config's {@code prices:}, and each tenant's stored overrides. */
@@ -69,8 +72,8 @@ public final class LlmScopeServer implements AutoCloseable {
     try {
       return TenantPrices.open(PriceTable.shipped().withOverrides(config.prices()), storage.settings(),
           ingest.maxPriceOverrides());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot read the stored price overrides", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the stored price overrides", e);
     }
   }
 
@@ -106,8 +109,7 @@ public final class LlmScopeServer implements AutoCloseable {
       throw e;
     }
     // Reprice jobs a crash or stop interrupted go on, with each tenant's prices now.
-    boolean pricing = config.ingestConfig(0, 0).pricing();
-    server.storage.repricing().resume(tenant -> pricing ? server.prices.costs(tenant) : null);
+    server.storage.repricing().resume(server.priceBook::costs);
     server.ready.set(true);
     return server;
   }
