@@ -54,6 +54,7 @@ public final class HttpApi {
   private final ApiMetrics metrics;
   private final Drain drain = new Drain();
   private HttpServer server;
+  private PriceBook prices;
 
   /**
    * @param tenants maps a request's {@code Authorization} header (null when absent) to its tenant;
@@ -72,6 +73,15 @@ public final class HttpApi {
     this.metrics = metrics;
   }
 
+  /**
+   * Serves {@code /api/v1/prices} and {@code /api/v1/reprice} from these price tables (see
+   * {@link PricesRoutes}); without, those paths are not found. Call before {@link #start}.
+   */
+  public HttpApi prices(PriceBook book) {
+    this.prices = book;
+    return this;
+  }
+
   public Future<Void> start(String host, int port) {
     Router router = Router.router(vertx);
     router.route().handler(this::admit);
@@ -88,6 +98,7 @@ public final class HttpApi {
     router.post("/api/v1/scores").handler(this::handleScores);
     router.post("/api/v1/compare").handler(this::handleCompare);
     router.get("/api/v1/values/:field").handler(this::handleValues);
+    if (prices != null) new PricesRoutes(vertx, storage, prices, this::tenant, System::currentTimeMillis).register(router);
     router.route("/api/*").failureHandler(ctx -> sendError(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500,
         ctx.statusCode() == 413 ? "request body too large" : String.valueOf(ctx.failure())));
     HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(true);

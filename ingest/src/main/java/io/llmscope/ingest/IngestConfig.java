@@ -16,10 +16,11 @@ package io.llmscope.ingest;
  * @param maxEventsPerSpan most events a span keeps; the rest are dropped and counted
  * @param maxLinksPerSpan most links a span keeps; the rest are dropped and counted
  * @param pricing price model calls at ingest from the price table (false stores only reported costs)
+ * @param maxPriceOverrides most price entries one tenant may add through {@code PUT /api/v1/prices}
  */
 public record IngestConfig(String host, int grpcPort, int httpPort, int maxBodyBytes, int maxInflightRequests,
     boolean captureContent, int maxContentChars, long maxFutureSkewMs, int maxAttributesPerSpan, int maxEventsPerSpan,
-    int maxLinksPerSpan, boolean pricing) {
+    int maxLinksPerSpan, boolean pricing, int maxPriceOverrides) {
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_GRPC_PORT = 4317;
   public static final int DEFAULT_HTTP_PORT = 4318;
@@ -31,6 +32,8 @@ public record IngestConfig(String host, int grpcPort, int httpPort, int maxBodyB
   public static final int DEFAULT_MAX_ATTRIBUTES_PER_SPAN = 1024;
   public static final int DEFAULT_MAX_EVENTS_PER_SPAN = 1024;
   public static final int DEFAULT_MAX_LINKS_PER_SPAN = 128;
+  /** Twice the shipped table: room to override every model, and a bound on each tenant's lookups. */
+  public static final int DEFAULT_MAX_PRICE_OVERRIDES = 1000;
 
   public IngestConfig {
     if (host == null || host.isBlank()) throw new IllegalArgumentException("host must be set");
@@ -43,6 +46,7 @@ public record IngestConfig(String host, int grpcPort, int httpPort, int maxBodyB
     if (maxAttributesPerSpan < 0) throw new IllegalArgumentException("maxAttributesPerSpan must be >= 0, got " + maxAttributesPerSpan);
     if (maxEventsPerSpan < 0) throw new IllegalArgumentException("maxEventsPerSpan must be >= 0, got " + maxEventsPerSpan);
     if (maxLinksPerSpan < 0) throw new IllegalArgumentException("maxLinksPerSpan must be >= 0, got " + maxLinksPerSpan);
+    if (maxPriceOverrides < 0) throw new IllegalArgumentException("maxPriceOverrides must be >= 0, got " + maxPriceOverrides);
   }
 
   public static IngestConfig defaults(String host, int grpcPort, int httpPort) {
@@ -67,6 +71,7 @@ public record IngestConfig(String host, int grpcPort, int httpPort, int maxBodyB
     private int maxEventsPerSpan = DEFAULT_MAX_EVENTS_PER_SPAN;
     private int maxLinksPerSpan = DEFAULT_MAX_LINKS_PER_SPAN;
     private boolean pricing = true;
+    private int maxPriceOverrides = DEFAULT_MAX_PRICE_OVERRIDES;
 
     private Builder() {}
 
@@ -82,10 +87,11 @@ public record IngestConfig(String host, int grpcPort, int httpPort, int maxBodyB
     public Builder maxEventsPerSpan(int v) { maxEventsPerSpan = v; return this; }
     public Builder maxLinksPerSpan(int v) { maxLinksPerSpan = v; return this; }
     public Builder pricing(boolean v) { pricing = v; return this; }
+    public Builder maxPriceOverrides(int v) { maxPriceOverrides = v; return this; }
 
     public IngestConfig build() {
       return new IngestConfig(host, grpcPort, httpPort, maxBodyBytes, maxInflightRequests, captureContent, maxContentChars,
-          maxFutureSkewMs, maxAttributesPerSpan, maxEventsPerSpan, maxLinksPerSpan, pricing);
+          maxFutureSkewMs, maxAttributesPerSpan, maxEventsPerSpan, maxLinksPerSpan, pricing, maxPriceOverrides);
     }
   }
 }

@@ -17,6 +17,7 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * Decode → normalise → append, shared by both protocols. Runs on worker threads: an append
@@ -32,8 +33,8 @@ final class IngestPipeline {
   private final ContentPolicy content;
   private final SpanPricer pricer;
 
-  /** {@code prices} null: store only the costs spans report. */
-  IngestPipeline(Storage storage, IngestMetrics metrics, IngestConfig config, PriceTable prices) {
+  /** {@code prices} (each tenant's table) null: store only the costs spans report. */
+  IngestPipeline(Storage storage, IngestMetrics metrics, IngestConfig config, Function<String, PriceTable> prices) {
     this.pricer = prices == null ? null : new SpanPricer(prices, metrics);
     this.storage = storage;
     this.metrics = metrics;
@@ -108,7 +109,7 @@ final class IngestPipeline {
     List<LlmSpan> spans = batch.spans();
     for (int i = 0; i < spans.size(); i++) {
       LlmSpan span = spans.get(i);
-      if (pricer != null) pricer.price(span); // before content capture may cut what it reads
+      if (pricer != null) pricer.price(tenant, span); // before content capture may cut what it reads
       metrics.scoresSkipped.add(EvaluationScores.fromSpan(span, scores));
       while (scoredSpan.size() < scores.size()) scoredSpan.add(i);
       content.apply(span);

@@ -25,10 +25,11 @@ public final class OtlpIngest {
    * @param tenants maps a request's {@code Authorization} header (HTTP) or {@code authorization}
    *     metadata (gRPC), null when absent, to the tenant its spans belong to; null refuses the
    *     request (401 / UNAUTHENTICATED)
-   * @param prices prices model calls that report no cost (unless {@code config.pricing()} is off)
+   * @param prices each tenant's price table ({@link TenantPrices#table}): prices model calls that
+   *     report no cost (unless {@code config.pricing()} is off)
    */
   public OtlpIngest(Vertx vertx, Storage storage, IngestConfig config, Function<String, String> tenants,
-      PriceTable prices) {
+      Function<String, PriceTable> prices) {
     this.config = config;
     this.vertx = vertx;
     IngestPipeline pipeline = new IngestPipeline(storage, metrics, config, config.pricing() ? prices : null);

@@ -16,13 +16,13 @@ class SpanPricerTest {
   private final SpanNormaliser normaliser = new SpanNormaliser(System::currentTimeMillis,
       IngestConfig.DEFAULT_MAX_FUTURE_SKEW_MS, SpanNormaliser.SpanLimits.NONE);
   private final IngestMetrics metrics = new IngestMetrics();
-  private final SpanPricer pricer = new SpanPricer(PriceTable.shipped(), metrics);
+  private final SpanPricer pricer = new SpanPricer(tenant -> PriceTable.shipped(), metrics);
 
   private LlmSpan priced(Map<String, ?> attributes) {
     NormalisedBatch b = normaliser.normalise(Fixtures.wrap(attributes));
     assertEquals(1, b.spans().size());
     LlmSpan s = b.spans().get(0);
-    pricer.price(s);
+    pricer.price("t", s);
     return s;
   }
 

@@ -2,7 +2,9 @@ package io.llmscope.server;
 
 import io.llmscope.dashboards.ApiMetrics;
 import io.llmscope.dashboards.HttpApi;
+import io.llmscope.ingest.IngestConfig;
 import io.llmscope.ingest.OtlpIngest;
+import io.llmscope.ingest.TenantPrices;
 import io.llmscope.ingest.pricing.PriceTable;
 import io.llmscope.query.QueryEngine;
 import io.llmscope.storage.Storage;
@@ -15,6 +17,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +35,8 @@ public final class LlmScopeServer implements AutoCloseable {
   private final Storage storage;
   private final Vertx vertx;
   private final OtlpIngest ingest;
+  private final TenantPrices prices;
+  private final ServerPrices priceBook;
   private final QueryEngine queries;
   private final HttpApi api;
   private final PrometheusMeterRegistry registry;
@@ -46,8 +52,9 @@ public final class LlmScopeServer implements AutoCloseable {
     this.shutdownGraceMs = config.processSettings().shutdownGraceMs();
     this.vertx = vertx;
     ApiKeys auth = config.auth();
-    ingest = new OtlpIngest(vertx, storage, config.ingestConfig(grpcPort, otlpHttpPort), auth,
-        PriceTable.shipped().withOverrides(config.prices()));
+    IngestConfig ingestConfig = config.ingestConfig(grpcPort, otlpHttpPort);
+    prices = openPrices(config, ingestConfig, storage);
+    ingest = new OtlpIngest(vertx, storage, ingestConfig, auth, prices::table);
     queries = new QueryEngine(storage, System::currentTimeMillis, config.queryLimits());
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ingest.metrics().bindTo(registry);
@@ -56,7 +63,18 @@ public final class LlmScopeServer implements AutoCloseable {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
-    api = new HttpApi(vertx, storage, queries, auth, ready::get, new ApiMetrics(registry, storage));
+    priceBook = new ServerPrices(prices, ingestConfig.pricing());
+    api = new HttpApi(vertx, storage, queries, auth, ready::get, new ApiMetrics(registry, storage)).prices(priceBook);
+  }
+
+  /** Shipped prices, the config's {@code prices:}, and each tenant's stored overrides. */
+  private static TenantPrices openPrices(ServerConfig config, IngestConfig ingest, Storage storage) {
+    try {
+      return TenantPrices.open(PriceTable.shipped().withOverrides(config.prices()), storage.settings(),
+          ingest.maxPriceOverrides());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the stored price overrides", e);
+    }
   }
 
   /**
@@ -90,6 +108,8 @@ public final class LlmScopeServer implements AutoCloseable {
       server.close();
       throw e;
     }
+    // Reprice jobs a crash or stop interrupted go on, with each tenant's prices now.
+    server.storage.repricing().resume(server.priceBook::costs);
     server.ready.set(true);
     return server;
   }

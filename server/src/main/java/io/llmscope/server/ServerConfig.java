@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.llmscope.ingest.IngestConfig;
+import io.llmscope.ingest.TenantPrices;
 import io.llmscope.ingest.pricing.ModelPrice;
 import io.llmscope.ingest.pricing.PriceTable;
 import io.llmscope.query.QueryLimits;
@@ -45,7 +46,8 @@ import java.util.stream.Collectors;
  * shutdownGrace: 5s
  * storage: {fsync, fsyncInterval (fsyncIntervalMs), maxSpansPerWalDocument, sealRows, sealAge (sealAgeMs),
  *           maxHeadRows, compactBelowRows, compactMaxRows, maxWalRecordBytes, minFreeBytes}
- * ingest:  {maxBodyBytes, maxInflightRequests, maxFutureSkew, maxAttributesPerSpan, maxEventsPerSpan, maxLinksPerSpan}
+ * ingest:  {maxBodyBytes, maxInflightRequests, maxFutureSkew, maxAttributesPerSpan, maxEventsPerSpan, maxLinksPerSpan,
+ *           pricing, maxPriceOverrides}
  * query:   {defaultLimit, maxLimit, maxBuckets, maxGroups, scanThreads, rollups, scanPoolThreads, scanQueue,
  *           maxQueryMemoryBytes}
  * content: {capture, maxChars}
@@ -184,6 +186,7 @@ public final class ServerConfig {
     key("ingest.maxEventsPerSpan", Target.INGEST, "maxEventsPerSpan", INT, (b, v) -> b.ingest.maxEventsPerSpan(v));
     key("ingest.maxLinksPerSpan", Target.INGEST, "maxLinksPerSpan", INT, (b, v) -> b.ingest.maxLinksPerSpan(v));
     key("ingest.pricing", Target.INGEST, "pricing", BOOL, (b, v) -> b.ingest.pricing(v));
+    key(TenantPrices.MAX_OVERRIDES_KEY, Target.INGEST, "maxPriceOverrides", INT, (b, v) -> b.ingest.maxPriceOverrides(v));
     key("content.capture", Target.INGEST, "captureContent", BOOL, (b, v) -> b.ingest.captureContent(v));
     key("content.maxChars", Target.INGEST, "maxContentChars", INT, (b, v) -> b.ingest.maxContentChars(v));
 

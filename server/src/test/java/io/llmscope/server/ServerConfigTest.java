@@ -54,6 +54,7 @@ class ServerConfigTest {
         maxEventsPerSpan: 12
         maxLinksPerSpan: 13
         pricing: false
+        maxPriceOverrides: 17
       content:
         capture: false
         maxChars: 99
@@ -122,6 +123,7 @@ class ServerConfigTest {
     assertEquals(12, i.maxEventsPerSpan());
     assertEquals(13, i.maxLinksPerSpan());
     assertFalse(i.pricing());
+    assertEquals(17, i.maxPriceOverrides());
     assertFalse(i.captureContent());
     assertEquals(99, i.maxContentChars());
 

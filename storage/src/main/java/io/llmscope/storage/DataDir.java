@@ -43,6 +43,20 @@ record DataDir(Path root) {
     return segments().resolve(name);
   }
 
+  /** Repricing jobs, one file each ({@link RepriceJob}). */
+  Path reprice() {
+    return root.resolve("reprice");
+  }
+
+  Path repriceJob(String id) {
+    return reprice().resolve(RepriceJob.FILE_PREFIX + id);
+  }
+
+  /** Small per-tenant settings ({@link TenantSettings}), a folder per setting name. */
+  Path settings(String name) {
+    return root.resolve("settings").resolve(name);
+  }
+
   static String segmentName(int number) {
     return SEGMENT_PREFIX + number;
   }

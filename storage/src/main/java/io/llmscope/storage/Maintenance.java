@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 /**
@@ -28,9 +29,12 @@ final class Maintenance {
   private final WriteAheadLog wal;
   private final FreeSpace freeSpace;
   private int nextSegmentNumber;
+  /** Tenants whose segments must not be merged now (a reprice job works through them). */
+  private final Predicate<String> compactionPaused;
 
   Maintenance(CurrentState store, StorageConfig config, DataDir dirs, WriteAheadLog wal, FreeSpace freeSpace,
-      int nextSegmentNumber) {
+      int nextSegmentNumber, Predicate<String> compactionPaused) {
+    this.compactionPaused = compactionPaused;
     this.store = store;
     this.config = config;
     this.dirs = dirs;
@@ -70,7 +74,8 @@ final class Maintenance {
     sealPending();
   }
 
-  private String nextSegmentName() {
+  /** A name no segment has had yet in this process (numbers only grow). */
+  String nextSegmentName() {
     return DataDir.segmentName(nextSegmentNumber++);
   }
 
@@ -147,7 +152,7 @@ final class Maintenance {
     if (freeSpace.problem() != null) return 0;
     Map<String, List<Segment>> groups = new HashMap<>();
     for (Segment seg : store.get().segments()) {
-      if (seg.info.rows() >= config.compactBelowRows()) continue;
+      if (seg.info.rows() >= config.compactBelowRows() || compactionPaused.test(seg.info.tenant())) continue;
       long day = Math.floorDiv(seg.info.minStartNanos(), 86_400_000_000_000L);
       groups.computeIfAbsent(seg.info.tenant() + '\n' + day, k -> new ArrayList<>()).add(seg);
     }
@@ -179,5 +184,32 @@ final class Maintenance {
       return merge.size();
     }
     return 0;
+  }
+
+  /**
+   * Replaces a live segment by one of the same rows written from {@code content} under {@code name}
+   * ({@link #nextSegmentName}), in one manifest commit; the old files go once no reader holds them.
+   * Refused while the volume is short: the rewrite needs room for a second copy.
+   */
+  Segment replace(Segment old, String name, ColumnBatch content) throws IOException {
+    String full = freeSpace.problem();
+    if (full != null) throw new StorageFullException(full);
+    if (!store.get().segments().contains(old)) throw new IllegalStateException(old.name + " is no longer live");
+    Path dir = dirs.segment(name);
+    writeSegment(dir, old.info.tenant(), List.of(content));
+    Segment fresh = Segment.open(name, dir);
+    if (fresh.info.rows() != old.info.rows()) {
+      fresh.drop();
+      throw new IllegalStateException("rewrite of " + old.name + " holds " + fresh.info.rows() + " rows, not " + old.info.rows());
+    }
+    CrashPoints.reached("reprice-segment-written");
+    try {
+      store.commit(cur -> cur.replacing(List.of(old), List.of(fresh)));
+    } catch (IOException | RuntimeException e) {
+      fresh.drop();
+      throw e;
+    }
+    old.drop();
+    return fresh;
   }
 }

@@ -64,6 +64,8 @@ public final class Storage implements Closeable {
   private final FreeSpace freeSpace;
   private final WriteAheadLog.Replay replay;
   private final ScoreStore scores;
+  private final Repricing repricing;
+  private final TenantSettings settings;
   private long walDamageSetAside;
   private volatile boolean dirty;
 
@@ -92,7 +94,10 @@ public final class Storage implements Closeable {
         current.commit(s -> new StoreState(s.active(), s.sealing(), s.segments(), WriteAheadLog.NO_INDEX,
             WriteAheadLog.NO_INDEX, s.generation() + 1));
       }
-      this.maintenance = new Maintenance(current, config, dirs, wal, freeSpace, nextSegmentNumber(manifest));
+      this.repricing = new Repricing(dirs, current, manifest);
+      this.settings = new TenantSettings(dirs);
+      this.maintenance = new Maintenance(current, config, dirs, wal, freeSpace, nextSegmentNumber(manifest),
+          repricing::pausesCompaction);
       this.scores = ScoreStore.open(dirs.scores(), dirs.scoresRewrite(), dirs.scoresSetAside(System.currentTimeMillis()),
           config.maxWalRecordBytes());
       long docs = replay.documents;
@@ -109,6 +114,7 @@ public final class Storage implements Closeable {
       return t;
     });
     this.sealTrigger = new SealTrigger(background, this::sealOnDemand);
+    repricing.attach(this, maintenance);
     background.scheduleWithFixedDelay(this::maintain, config.maintenanceIntervalMs(), config.maintenanceIntervalMs(),
         TimeUnit.MILLISECONDS);
     if (config.fsync() == FsyncPolicy.INTERVAL) {
@@ -519,12 +525,22 @@ public final class Storage implements Closeable {
     return runOnBackground(maintenance::expire);
   }
 
-  private interface IoTask<T> {
+  /** Jobs that recompute stored costs ({@link Repricing}); {@link Repricing#resume} carries interrupted ones on. */
+  public Repricing repricing() {
+    return repricing;
+  }
+
+  /** Small per-tenant values kept durably in the data directory for other modules (e.g. price overrides). */
+  public TenantSettings settings() {
+    return settings;
+  }
+
+  interface IoTask<T> {
     T run() throws IOException;
   }
 
   /** Maintenance steps run on the one background thread, so they never race each other. */
-  private <T> T runOnBackground(IoTask<T> task) throws IOException {
+  <T> T runOnBackground(IoTask<T> task) throws IOException {
     try {
       return background.submit(() -> {
         try {
@@ -562,6 +578,7 @@ public final class Storage implements Closeable {
   @Override
   public void close() {
     if (!current.closed.compareAndSet(false, true)) return;
+    repricing.close();
     background.shutdown();
     try {
       background.awaitTermination(30, TimeUnit.SECONDS);

@@ -1,7 +1,8 @@
 /**
  * The span store. Its public face is this package's {@link io.llmscope.storage.Storage} (open,
- * append, snapshot, trace, status), {@link io.llmscope.storage.StorageConfig} and {@link
- * io.llmscope.storage.StoreSnapshot}, the span model in {@link io.llmscope.storage.model}, the
+ * append, snapshot, trace, status), {@link io.llmscope.storage.StorageConfig}, {@link
+ * io.llmscope.storage.StoreSnapshot}, {@link io.llmscope.storage.Repricing} and {@link
+ * io.llmscope.storage.TenantSettings}, the span model in {@link io.llmscope.storage.model}, the
  * scan SPI in {@link io.llmscope.storage.scan} and {@link io.llmscope.storage.rollup.Rollup}.
  * Packages marked {@link io.llmscope.storage.Internal} ({@code wal}, {@code head},
  * {@code segment}, {@code format}) are the write and read paths behind it.
@@ -28,6 +29,11 @@
  *                           ScoreCodec batches; replayed whole on open, it is the score table
  *   scores-rewrite/         ScoreStore: a damaged score log being rewritten from its intact records
  *   scores-damaged-MS/      a damaged score log once rewritten; kept for inspection, never read
+ *   reprice/
+ *     job-ID                RepriceJob: one repricing job, its segments and progress (Repricing)
+ *   settings/
+ *     NAME/TENANT           TenantSettings: a small per-tenant value other modules keep (e.g.
+ *                           settings/prices/TENANT: the tenant's price overrides, owned by ingest)
  *   segments/
  *     seg-N/                one sealed, immutable segment (SegmentWriter, SegmentReader; SegmentFormat)
  *       COLUMN.arrow        SegmentFormat: one Arrow IPC file per stored column (trace_id, span_id,
@@ -37,6 +43,9 @@
  *       detail.bin          DetailFile: every row's detail (attributes, resource, events, links)
  *       rollup.bin          RollupFile: pre-aggregated cells (absent when not worth its bytes)
  * </pre>
+ *
+ * Job and setting files are replaced whole through a {@code NAME.pending} file ({@code AtomicFile});
+ * a pending file a crash left is deleted when its folder is next read.
  *
  * A segment folder the manifest does not list is an unfinished seal or merge and is deleted on
  * open; WAL cycles are deleted once every document in them is sealed and no snapshot reads them.

@@ -143,6 +143,24 @@ public record ModelPrice(String model, String pattern, List<String> providers, l
     return new Builder();
   }
 
+  /** This entry with another {@code source}. */
+  public ModelPrice withSource(String newSource) {
+    return new ModelPrice(model, pattern, providers, effectiveFromMs, rates, tiers, serviceTiers, perSecond, newSource);
+  }
+
+  /** The cost of one call at this price. */
+  public Cost cost(Usage usage) {
+    return Pricing.cost(this, usage);
+  }
+
+  /**
+   * What makes two entries the same price point: match, providers and effective date. A table may
+   * not list two entries of one identity ({@link PriceTable#read}); a later one replaces an earlier.
+   */
+  public String identity() {
+    return (model != null ? "model " + model : "pattern " + pattern) + " " + providers + " " + effectiveFromMs;
+  }
+
   /** The name or pattern this entry matches, for messages and listings. */
   public String matchText() {
     return model != null ? model : pattern;

@@ -2,6 +2,7 @@ package io.llmscope.ingest.pricing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -134,8 +135,7 @@ public final class PriceTable {
     java.util.Map<String, Integer> seen = new java.util.HashMap<>();
     List<ModelPrice> out = new ArrayList<>();
     for (ModelPrice p : read) {
-      String key = (p.model() != null ? "model " + p.model() : "pattern " + p.pattern()) + " " + p.providers() + " "
-          + p.effectiveFromMs();
+      String key = p.identity();
       Integer before = seen.putIfAbsent(key, out.size());
       if (before != null) {
         problems.add("config key '" + at + "' lists " + p.matchText() + (p.providers().isEmpty() ? "" : " " + p.providers())
@@ -145,6 +145,30 @@ public final class PriceTable {
         out.add(p);
       }
     }
+    return out;
+  }
+
+  /** Epoch ms of an {@code effectiveFrom} as an entry may give it: ISO date (UTC midnight), instant, or epoch ms. */
+  public static long parseEffectiveFrom(String text) {
+    String t = text.trim();
+    if (t.matches("-?\\d{1,18}")) return Long.parseLong(t);
+    return PriceJson.parseDate(t);
+  }
+
+  /** Entries in the form {@link #read} reads (the config's {@code prices:} list, with {@code source}). */
+  public static ArrayNode toJson(List<ModelPrice> entries) {
+    return PriceJson.write(entries);
+  }
+
+  /**
+   * Every entry that may price a call of {@code model} by {@code provider} (null: unknown), by
+   * ascending effective date, the one preferred on a date last: {@link #find} picks among these by
+   * the call's start.
+   */
+  public List<ModelPrice> candidates(String provider, String model) {
+    if (model == null || model.isEmpty()) return List.of();
+    List<ModelPrice> out = new ArrayList<>();
+    for (Entry e : resolve(provider == null ? "" : provider, model)) out.add(e.price());
     return out;
   }
 

@@ -178,6 +178,19 @@ final class ServerProcess implements AutoCloseable {
     return JSON.readTree(r.body());
   }
 
+  /**
+   * Any method on the HTTP port, with a JSON body when {@code json} is not null and {@code
+   * Authorization: Bearer apiKey} when the key is not null; the status and the parsed body.
+   */
+  Response send(String method, String path, String json, String apiKey) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(apiUrl(path))).timeout(Duration.ofSeconds(60))
+        .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+    if (json != null) b.header("Content-Type", "application/json");
+    if (apiKey != null) b.header("Authorization", "Bearer " + apiKey);
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return new Response(r.statusCode(), r.body().isEmpty() ? JSON.nullNode() : JSON.readTree(r.body()));
+  }
+
   /** A single number from a one-row, one-metric query. */
   long count(String json) throws Exception {
     Response r = query(json);
