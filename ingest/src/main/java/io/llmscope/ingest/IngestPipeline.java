@@ -51,19 +51,29 @@ final class IngestPipeline {
    * spans could not be stored.
    */
   Future<ExportTraceServiceResponse> export(Vertx vertx, String tenant, byte[] body, boolean gzip, boolean json) {
+    return admitted(vertx, "spans", () -> ingest(tenant, decode(body, gzip, json)));
+  }
+
+  /** One export's work on a worker thread. */
+  private interface Work<R> {
+    R run() throws BadPayloadException;
+  }
+
+  /** Admission, then the work on a worker thread, its failures turned into the client's answers. */
+  private <R> Future<R> admitted(Vertx vertx, String what, Work<R> work) {
     if (!tryAdmit()) {
       return Future.failedFuture(new IngestRejected(IngestRejected.Reason.BUSY, "server is busy"));
     }
     return vertx.executeBlocking(() -> {
       try {
-        return ingest(tenant, decode(body, gzip, json));
+        return work.run();
       } catch (BadPayloadException e) {
         metrics.requestsRejected.increment();
         throw new IngestRejected(e.tooLarge() ? IngestRejected.Reason.TOO_LARGE : IngestRejected.Reason.BAD_PAYLOAD,
             e.getMessage());
       } catch (StorageFullException e) {
         metrics.requestsFull.increment();
-        throw new IngestRejected(IngestRejected.Reason.BUSY, "cannot store spans now: " + e.getMessage());
+        throw new IngestRejected(IngestRejected.Reason.BUSY, "cannot store " + what + " now: " + e.getMessage());
       } catch (StorageBusyException e) {
         metrics.requestsThrottled.increment();
         throw new IngestRejected(IngestRejected.Reason.BUSY, "server is busy: " + e.getMessage());
@@ -148,26 +158,14 @@ final class IngestPipeline {
    * {@link #export} does.
    */
   Future<ExportLogsServiceResponse> exportLogs(Vertx vertx, String tenant, byte[] body, boolean gzip, boolean json) {
-    if (!tryAdmit()) {
-      return Future.failedFuture(new IngestRejected(IngestRejected.Reason.BUSY, "server is busy"));
-    }
-    return vertx.executeBlocking(() -> {
-      try {
-        metrics.bytesReceived.add(body.length);
-        byte[] plain = gzip ? Payloads.gunzip(body, maxBodyBytes) : body;
-        ExportLogsServiceRequest request = json ? TraceDecoder.decodeLogsJson(plain) : TraceDecoder.decodeLogsProtobuf(plain);
-        metrics.requests.increment();
-        appendScores(tenant, EvaluationScores.fromLogs(request, System.currentTimeMillis()));
-        return ExportLogsServiceResponse.getDefaultInstance();
-      } catch (BadPayloadException e) {
-        metrics.requestsRejected.increment();
-        throw new IngestRejected(e.tooLarge() ? IngestRejected.Reason.TOO_LARGE : IngestRejected.Reason.BAD_PAYLOAD,
-            e.getMessage());
-      } catch (StorageFullException e) {
-        metrics.requestsFull.increment();
-        throw new IngestRejected(IngestRejected.Reason.BUSY, "cannot store scores now: " + e.getMessage());
-      }
-    }, false).onComplete(ar -> release());
+    return admitted(vertx, "scores", () -> {
+      metrics.bytesReceived.add(body.length);
+      byte[] plain = gzip ? Payloads.gunzip(body, maxBodyBytes) : body;
+      ExportLogsServiceRequest request = json ? TraceDecoder.decodeLogsJson(plain) : TraceDecoder.decodeLogsProtobuf(plain);
+      metrics.requests.increment();
+      appendScores(tenant, EvaluationScores.fromLogs(request, System.currentTimeMillis()));
+      return ExportLogsServiceResponse.getDefaultInstance();
+    });
   }
 
   void countRejectedRequest() {

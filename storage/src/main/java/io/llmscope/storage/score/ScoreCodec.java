@@ -5,7 +5,6 @@ import io.llmscope.storage.model.Score;
 import io.llmscope.storage.wal.SpanCodec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.CRC32C;
 import net.openhft.chronicle.bytes.Bytes;
 
 /**
@@ -42,7 +41,7 @@ public final class ScoreCodec {
       DetailCodec.writeString(out, s.source());
       DetailCodec.writeString(out, s.id());
     }
-    out.writeInt(base + 1, crc(out, base + 5, out.writePosition()));
+    out.writeInt(base + 1, SpanCodec.crc(out, base + 5, out.writePosition()));
   }
 
   /** A decoded batch. */
@@ -54,7 +53,7 @@ public final class ScoreCodec {
     int version = in.readUnsignedByte();
     if (version != VERSION) throw new SpanCodec.DamagedRecordException("unknown score batch version " + version);
     int stored = in.readInt();
-    int actual = crc(in, base + 5, in.readLimit());
+    int actual = SpanCodec.crc(in, base + 5, in.readLimit());
     if (stored != actual) throw new SpanCodec.DamagedRecordException("score batch checksum mismatch");
     try {
       String tenant = DetailCodec.readString(in);
@@ -74,17 +73,5 @@ public final class ScoreCodec {
     } catch (RuntimeException e) { // a bug: the checksum held
       throw new SpanCodec.DamagedRecordException("undecodable score batch: " + e, e);
     }
-  }
-
-  private static int crc(Bytes<?> bytes, long from, long to) {
-    CRC32C crc = new CRC32C();
-    byte[] chunk = new byte[(int) Math.min(8192, Math.max(0, to - from))];
-    for (long p = from; p < to; ) {
-      int n = (int) Math.min(chunk.length, to - p);
-      bytes.read(p, chunk, 0, n);
-      crc.update(chunk, 0, n);
-      p += n;
-    }
-    return (int) crc.getValue();
   }
 }

@@ -53,7 +53,8 @@ public final class SpanCodec {
     out.writeInt(base + 1, crc(out, base + 5, out.writePosition()));
   }
 
-  private static int crc(Bytes<?> bytes, long from, long to) {
+  /** The CRC-32C of bytes [from, to) of a buffer, as the WAL formats store it (ScoreCodec too). */
+  public static int crc(Bytes<?> bytes, long from, long to) {
     CRC32C crc = new CRC32C();
     if (bytes.bytesStore().underlyingObject() instanceof byte[] array) {
       crc.update(array, Math.toIntExact(from), Math.toIntExact(to - from));
