@@ -1,0 +1,308 @@
+package io.llmscope.alerting;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmscope.query.QueryEngine;
+import io.llmscope.storage.TenantSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The alerting module's entry point (API.md "Alerting", DESIGN.md point 8): each tenant's rules,
+ * a scheduler that evaluates them every {@code intervalMs}, the alert state machine, history, and
+ * backtests. Live cycles, {@link #evaluateAt} and {@link #backtest} all run {@link RuleEvaluator}
+ * then {@link AlertTracker}: the same code at any instant. Rules, live alerts and history are kept
+ * per tenant in the data dir ({@link TenantSettings}, written atomically) and survive restarts; a
+ * transition is written before it is sent, so a restart never sends it again. Thread-safe.
+ */
+public final class Alerting implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Alerting.class.getName());
+  static final String RULES = "alert-rules";
+  static final String STATE = "alert-state";
+  /** History entries kept per tenant. */
+  static final int HISTORY = 10_000;
+
+  /** A firing or resolving alert, for notifiers. */
+  public record Event(String tenant, String rule, String type, String severity, Map<String, String> labels,
+      Map<String, String> ruleLabels, List<String> notifiers, String state, double value, long startsAt, long endsAt,
+      Map<String, Object> detail) {}
+
+  private final QueryEngine queries;
+  private final TenantSettings settings;
+  private final RuleEvaluator evaluator;
+  private final long intervalMs;
+  private final LongSupplier clock;
+  private final Consumer<Event> sink;
+  private final Map<String, TenantAlerts> tenants = new ConcurrentHashMap<>();
+  private ScheduledExecutorService scheduler;
+
+  /** One tenant's rules, live alerts and history; guarded by itself. */
+  private static final class TenantAlerts {
+    final Map<String, AlertRule> rules = new LinkedHashMap<>();
+    final Map<String, AlertTracker> trackers = new LinkedHashMap<>();
+    final Deque<ObjectNode> history = new ArrayDeque<>();
+  }
+
+  /** Reads every tenant's rules and alert state from {@code settings}. */
+  public Alerting(QueryEngine queries, TenantSettings settings, long intervalMs, LongSupplier clock, Consumer<Event> sink)
+      throws IOException {
+    this.queries = queries;
+    this.settings = settings;
+    this.evaluator = new RuleEvaluator(queries);
+    this.intervalMs = intervalMs;
+    this.clock = clock;
+    this.sink = sink;
+    for (Map.Entry<String, byte[]> e : settings.readAll(RULES).entrySet()) {
+      TenantAlerts t = tenant(e.getKey());
+      for (JsonNode r : RuleParser.JSON.readTree(e.getValue())) {
+        AlertRule rule = RuleParser.parse(r.get("name").asText(), r.get("body"), queries.limits());
+        t.rules.put(rule.name(), rule);
+        t.trackers.put(rule.name(), new AlertTracker());
+      }
+    }
+    for (Map.Entry<String, byte[]> e : settings.readAll(STATE).entrySet()) {
+      TenantAlerts t = tenant(e.getKey());
+      AlertState.read(RuleParser.JSON.readTree(e.getValue()), t.trackers, t.history);
+    }
+  }
+
+  private TenantAlerts tenant(String tenant) {
+    return tenants.computeIfAbsent(tenant, k -> new TenantAlerts());
+  }
+
+  /** Starts the scheduler: every rule of every tenant is evaluated each interval. */
+  public synchronized void start() {
+    if (scheduler != null) return;
+    scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "llmscope-alerting");
+      t.setDaemon(true);
+      return t;
+    });
+    scheduler.scheduleWithFixedDelay(() -> {
+      try {
+        cycle(clock.getAsLong());
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "alert evaluation cycle failed; the next one retries", e);
+      }
+    }, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** One live cycle at {@code now}: every tenant's rules, their transitions persisted, then sent. */
+  void cycle(long now) {
+    for (Map.Entry<String, TenantAlerts> e : tenants.entrySet()) {
+      String tenant = e.getKey();
+      TenantAlerts t = e.getValue();
+      List<Event> events = new ArrayList<>();
+      synchronized (t) {
+        for (AlertRule rule : t.rules.values()) {
+          List<Observation> obs;
+          try {
+            obs = evaluator.evaluate(tenant, rule, now);
+          } catch (RuntimeException ex) {
+            LOG.log(Level.WARNING, "rule " + rule.name() + " of tenant " + tenant + " failed to evaluate", ex);
+            continue;
+          }
+          for (AlertTracker.Transition tr : t.trackers.get(rule.name()).step(rule, obs, now)) {
+            events.add(event(tenant, rule, tr));
+            remember(t, rule, tr);
+          }
+        }
+        persist(tenant, t);
+      }
+      for (Event ev : events) {
+        try {
+          sink.accept(ev);
+        } catch (RuntimeException ex) {
+          LOG.log(Level.WARNING, "could not hand alert " + ev.rule() + " to the notifiers", ex);
+        }
+      }
+    }
+  }
+
+  private static Event event(String tenant, AlertRule rule, AlertTracker.Transition tr) {
+    boolean resolved = tr.state() == AlertTracker.State.RESOLVED;
+    return new Event(tenant, rule.name(), rule.kind().name().toLowerCase(java.util.Locale.ROOT), rule.severity(), tr.labels(),
+        rule.labels(), rule.notifiers(), resolved ? "resolved" : "firing", tr.value(), tr.startsAt(), resolved ? tr.at() : 0,
+        tr.detail());
+  }
+
+  private static void remember(TenantAlerts t, AlertRule rule, AlertTracker.Transition tr) {
+    t.history.addLast(AlertState.historyEntry(rule.name(), tr));
+    while (t.history.size() > HISTORY) t.history.removeFirst();
+  }
+
+  private void persist(String tenant, TenantAlerts t) {
+    try {
+      settings.write(STATE, tenant, RuleParser.JSON.writeValueAsBytes(AlertState.write(t.trackers, t.history)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot store the alert state of tenant " + tenant, e);
+    }
+  }
+
+  private void persistRules(String tenant, TenantAlerts t) {
+    ArrayNode arr = RuleParser.JSON.createArrayNode();
+    for (AlertRule r : t.rules.values()) arr.addObject().put("name", r.name()).set("body", r.source());
+    try {
+      settings.write(RULES, tenant, RuleParser.JSON.writeValueAsBytes(arr));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot store the alert rules of tenant " + tenant, e);
+    }
+  }
+
+  /**
+   * Adds or replaces a rule from a JSON or YAML body; throws {@link RuleException} naming the field.
+   * A replaced rule starts with no live alerts. Returns the stored rule.
+   */
+  public JsonNode putRule(String tenant, String name, String body) {
+    AlertRule rule = RuleParser.parse(name, RuleParser.tree(body), queries.limits());
+    TenantAlerts t = tenant(tenant);
+    synchronized (t) {
+      t.rules.put(name, rule);
+      t.trackers.put(name, new AlertTracker());
+      persistRules(tenant, t);
+      persist(tenant, t);
+    }
+    return ruleJson(rule);
+  }
+
+  /** Removes a rule and its live alerts; false when the tenant has no such rule. */
+  public boolean deleteRule(String tenant, String name) {
+    TenantAlerts t = tenants.get(tenant);
+    if (t == null) return false;
+    synchronized (t) {
+      if (t.rules.remove(name) == null) return false;
+      t.trackers.remove(name);
+      persistRules(tenant, t);
+      persist(tenant, t);
+      return true;
+    }
+  }
+
+  /** The tenant's rules as stored. */
+  public ArrayNode rules(String tenant) {
+    ArrayNode out = RuleParser.JSON.createArrayNode();
+    TenantAlerts t = tenants.get(tenant);
+    if (t == null) return out;
+    synchronized (t) {
+      for (AlertRule r : t.rules.values()) out.add(ruleJson(r));
+    }
+    return out;
+  }
+
+  private static JsonNode ruleJson(AlertRule r) {
+    ObjectNode o = r.source().deepCopy();
+    o.put("name", r.name());
+    return o;
+  }
+
+  /** Live alerts; {@code state} {@code firing}, {@code pending} or null for both. */
+  public ArrayNode alerts(String tenant, String state) {
+    ArrayNode out = RuleParser.JSON.createArrayNode();
+    TenantAlerts t = tenants.get(tenant);
+    if (t == null) return out;
+    synchronized (t) {
+      for (Map.Entry<String, AlertTracker> e : t.trackers.entrySet()) {
+        for (AlertTracker.Alert a : e.getValue().alerts()) {
+          String s = a.state.name().toLowerCase(java.util.Locale.ROOT);
+          if (state == null || state.equals(s)) out.add(AlertState.alertJson(e.getKey(), a));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Firing and resolved transitions with {@code from <= at < to}, oldest first. */
+  public ArrayNode history(String tenant, long from, long to) {
+    ArrayNode out = RuleParser.JSON.createArrayNode();
+    TenantAlerts t = tenants.get(tenant);
+    if (t == null) return out;
+    synchronized (t) {
+      for (ObjectNode h : t.history) {
+        long at = h.get("at").asLong();
+        if (at >= from && at < to) out.add(h);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Every rule as of {@code at}: replays each rule from {@code at − for − interval} to {@code at}
+   * with a fresh state machine (the live code), and returns the alerts pending or firing at {@code at}.
+   */
+  public ArrayNode evaluateAt(String tenant, long at) {
+    ArrayNode out = RuleParser.JSON.createArrayNode();
+    for (AlertRule rule : rulesOf(tenant)) {
+      AlertTracker tracker = new AlertTracker();
+      long start = at - rule.forMs() - intervalMs;
+      for (long step = start; step <= at; step += intervalMs) {
+        tracker.step(rule, evaluator.evaluate(tenant, rule, Math.min(step, at)), Math.min(step, at));
+      }
+      for (AlertTracker.Alert a : tracker.alerts()) out.add(AlertState.alertJson(rule.name(), a));
+    }
+    return out;
+  }
+
+  /** What the rule would have fired over [from, to), evaluated every interval: its episodes. */
+  public ArrayNode backtest(String tenant, String name, long from, long to) {
+    AlertRule rule = null;
+    for (AlertRule r : rulesOf(tenant)) if (r.name().equals(name)) rule = r;
+    if (rule == null) return null;
+    ArrayNode episodes = RuleParser.JSON.createArrayNode();
+    Map<Map<String, String>, ObjectNode> open = new LinkedHashMap<>();
+    AlertTracker tracker = new AlertTracker();
+    for (long at = from; at < to; at += intervalMs) {
+      List<Observation> obs = evaluator.evaluate(tenant, rule, at);
+      for (AlertTracker.Transition tr : tracker.step(rule, obs, at)) {
+        if (tr.state() == AlertTracker.State.FIRING) {
+          ObjectNode ep = episodes.addObject();
+          ep.set("labels", RuleParser.JSON.valueToTree(tr.labels()));
+          ep.put("start", tr.at());
+          ep.putNull("end");
+          ep.put("peak", tr.value());
+          open.put(tr.labels(), ep);
+        } else {
+          ObjectNode ep = open.remove(tr.labels());
+          if (ep != null) ep.put("end", tr.at());
+        }
+      }
+      for (AlertTracker.Alert a : tracker.alerts()) {
+        ObjectNode ep = open.get(a.labels);
+        if (ep != null && a.value > ep.get("peak").asDouble()) ep.put("peak", a.value);
+      }
+    }
+    return episodes;
+  }
+
+  private List<AlertRule> rulesOf(String tenant) {
+    TenantAlerts t = tenants.get(tenant);
+    if (t == null) return List.of();
+    synchronized (t) {
+      return new ArrayList<>(t.rules.values());
+    }
+  }
+
+  /** The evaluation interval. */
+  public long intervalMs() {
+    return intervalMs;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (scheduler != null) scheduler.shutdownNow();
+  }
+}
