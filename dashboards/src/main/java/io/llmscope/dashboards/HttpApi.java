@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmscope.alerting.Alerting;
 import io.llmscope.query.Fields;
 import io.llmscope.query.Query;
 import io.llmscope.query.QueryEngine;
@@ -55,6 +56,7 @@ public final class HttpApi {
   private final Drain drain = new Drain();
   private HttpServer server;
   private PriceBook prices;
+  private Alerting alerting;
 
   /**
    * @param tenants maps a request's {@code Authorization} header (null when absent) to its tenant;
@@ -82,6 +84,12 @@ public final class HttpApi {
     return this;
   }
 
+  /** Serves the alerting endpoints (see {@link AlertRoutes}) from this module. Call before {@link #start}. */
+  public HttpApi alerting(Alerting alerts) {
+    this.alerting = alerts;
+    return this;
+  }
+
   public Future<Void> start(String host, int port) {
     Router router = Router.router(vertx);
     router.route().handler(this::admit);
@@ -98,6 +106,7 @@ public final class HttpApi {
     router.post("/api/v1/scores").handler(this::handleScores);
     router.post("/api/v1/compare").handler(this::handleCompare);
     router.get("/api/v1/values/:field").handler(this::handleValues);
+    if (alerting != null) new AlertRoutes(vertx, alerting, this::tenant, System::currentTimeMillis).register(router);
     if (prices != null) new PricesRoutes(vertx, storage, prices, this::tenant, System::currentTimeMillis).register(router);
     router.route("/api/*").failureHandler(ctx -> sendError(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500,
         ctx.statusCode() == 413 ? "request body too large" : String.valueOf(ctx.failure())));

@@ -1,5 +1,6 @@
 package io.llmscope.server;
 
+import io.llmscope.alerting.Alerting;
 import io.llmscope.dashboards.ApiMetrics;
 import io.llmscope.dashboards.HttpApi;
 import io.llmscope.ingest.IngestConfig;
@@ -39,6 +40,7 @@ public final class LlmScopeServer implements AutoCloseable {
   private final ServerPrices priceBook;
   private final QueryEngine queries;
   private final HttpApi api;
+  private final Alerting alerting;
   private final PrometheusMeterRegistry registry;
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
   private final long shutdownGraceMs;
@@ -64,7 +66,19 @@ public final class LlmScopeServer implements AutoCloseable {
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     priceBook = new ServerPrices(prices, ingestConfig.pricing());
-    api = new HttpApi(vertx, storage, queries, auth, ready::get, new ApiMetrics(registry, storage)).prices(priceBook);
+    alerting = openAlerting(config, queries, storage);
+    api = new HttpApi(vertx, storage, queries, auth, ready::get, new ApiMetrics(registry, storage)).prices(priceBook)
+        .alerting(alerting);
+  }
+
+  /** Each tenant's stored rules and alert state; transitions are logged until notifiers are configured. */
+  private static Alerting openAlerting(ServerConfig config, QueryEngine queries, Storage storage) {
+    try {
+      return new Alerting(queries, storage.settings(), config.processSettings().alertIntervalMs(), System::currentTimeMillis,
+          e -> LOG.info(() -> "alert " + e.state() + ": " + e.rule() + " " + e.labels() + " value " + e.value() + " (tenant " + e.tenant() + ")"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the stored alert rules", e);
+    }
   }
 
   /** Shipped prices, the config's {@code prices:}, and each tenant's stored overrides. */
@@ -110,6 +124,7 @@ public final class LlmScopeServer implements AutoCloseable {
     }
     // Reprice jobs a crash or stop interrupted go on, with each tenant's prices now.
     server.storage.repricing().resume(server.priceBook::costs);
+    server.alerting.start();
     server.ready.set(true);
     return server;
   }
@@ -150,6 +165,7 @@ public final class LlmScopeServer implements AutoCloseable {
     } catch (Exception e) {
       LOG.warning("listeners did not stop cleanly: " + e);
     }
+    alerting.close();
     queries.close(); // its scan pool: after the listeners (no query runs), before the store
     storage.close();
     gcMetrics.close();

@@ -5,15 +5,18 @@ package io.llmscope.server;
  *
  * @param shutdownGraceMs on SIGTERM, how long requests already taken may take to be answered
  *     before the listeners close regardless; then the store is flushed and closed
+ * @param alertIntervalMs how often every alert rule is evaluated
  */
-record ProcessSettings(long shutdownGraceMs) {
+record ProcessSettings(long shutdownGraceMs, long alertIntervalMs) {
   /** Leaves time, within the 10 s a SIGTERM may take, to flush and close the store. */
   static final long DEFAULT_SHUTDOWN_GRACE_MS = 5000;
+  static final long DEFAULT_ALERT_INTERVAL_MS = 30_000;
 
   static final ProcessSettings DEFAULTS = builder().build();
 
   ProcessSettings {
     if (shutdownGraceMs <= 0) throw new IllegalArgumentException("shutdownGraceMs must be > 0, got " + shutdownGraceMs);
+    if (alertIntervalMs < 1000) throw new IllegalArgumentException("alertIntervalMs must be >= 1000, got " + alertIntervalMs);
   }
 
   static Builder builder() {
@@ -23,13 +26,15 @@ record ProcessSettings(long shutdownGraceMs) {
   /** Defaults for every setting; each setter overrides one. */
   static final class Builder {
     private long shutdownGraceMs = DEFAULT_SHUTDOWN_GRACE_MS;
+    private long alertIntervalMs = DEFAULT_ALERT_INTERVAL_MS;
 
     private Builder() {}
 
     Builder shutdownGraceMs(long v) { shutdownGraceMs = v; return this; }
+    Builder alertIntervalMs(long v) { alertIntervalMs = v; return this; }
 
     ProcessSettings build() {
-      return new ProcessSettings(shutdownGraceMs);
+      return new ProcessSettings(shutdownGraceMs, alertIntervalMs);
     }
   }
 }

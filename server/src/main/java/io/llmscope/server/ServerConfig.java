@@ -64,7 +64,7 @@ import java.util.stream.Collectors;
  */
 public final class ServerConfig {
   /** Sections whose keys are listed in {@link #KEYS}; {@code auth} is read by {@link #readApiKeys}. */
-  private static final Set<String> SECTIONS = Set.of("storage", "ingest", "query", "content", "auth");
+  private static final Set<String> SECTIONS = Set.of("storage", "ingest", "query", "content", "alerting", "auth");
   /** Sections the interface contract names that this server does not read yet. */
   private static final Set<String> NOT_SUPPORTED_YET = Set.of("notifiers", "rules");
   private static final String API_KEYS = "auth.keys";
@@ -163,6 +163,7 @@ public final class ServerConfig {
     key("host", Target.INGEST, "host", TEXT, (b, v) -> b.ingest.host(v));
     key("retention", Target.STORAGE, "retentionMs", DURATION, (b, v) -> b.storage.retentionMs(v));
     key("shutdownGrace", Target.PROCESS, "shutdownGraceMs", DURATION, (b, v) -> b.process.shutdownGraceMs(v));
+    key("alerting.evaluationInterval", Target.PROCESS, "alertIntervalMs", DURATION, (b, v) -> b.process.alertIntervalMs(v));
 
     key("storage.fsync", Target.STORAGE, "fsync", FSYNC, (b, v) -> b.storage.fsync(v));
     key("storage.fsyncInterval", Target.STORAGE, "fsyncIntervalMs", DURATION, (b, v) -> b.storage.fsyncIntervalMs(v));

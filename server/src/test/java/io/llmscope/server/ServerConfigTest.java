@@ -35,6 +35,8 @@ class ServerConfigTest {
       host: 127.0.0.1
       retention: 2w
       shutdownGrace: 7s
+      alerting:
+        evaluationInterval: 15s
       storage:
         fsync: always
         fsyncInterval: 250ms
@@ -129,6 +131,7 @@ class ServerConfigTest {
 
     assertEquals(new QueryLimits(10, 20, 30, 40, 3, false, 5, 0, 123456789L, 5000), c.queryLimits());
     assertEquals(7000, c.processSettings().shutdownGraceMs());
+    assertEquals(15_000, c.processSettings().alertIntervalMs());
 
     assertEquals(List.of(new ServerConfig.ApiKey("ka", "a"), new ServerConfig.ApiKey("kb", "b")), c.apiKeys());
     assertEquals(List.of(ModelPrice.builder().model("my-llama").perSecond(0.001).build()), c.prices());
