@@ -22,9 +22,10 @@ import org.apache.commons.math3.distribution.TDistribution;
  *       under 0.1 stable, 0.1–0.25 moderate, above 0.25 a major shift.
  *   <li><b>JS</b>, Jensen-Shannon divergence in bits: {@code ½ KL(b ‖ m) + ½ KL(w ‖ m)},
  *       {@code m = (b + w) / 2}; in [0, 1], finite without smoothing. For small shifts JS ≈ PSI / 5.5.
- *   <li>Their p-value is Pearson's χ² test of homogeneity of the two count vectors (df = occupied bins
- *       − 1): how likely a difference this large is from sampling alone. Content profiles have none
- *       (n-grams of one text are not independent draws).
+ *   <li>Their p-value is Pearson's χ² test of homogeneity of the two count vectors (df = cells − 1),
+ *       after merging cells whose expected count is under 5 (neighbouring bins; the smallest
+ *       categories together): how likely a difference this large is from sampling alone. Content
+ *       profiles have none (the n-grams of one text are not independent draws).
  *   <li><b>KS</b>, the two-sample Kolmogorov-Smirnov statistic {@code D = sup |F_b − F_w|} with the
  *       asymptotic p-value {@code Q_KS(D · √(n·m / (n + m)))}.
  *   <li><b>Welch's t</b> of the difference of means (window − baseline), two-sided p-value with
@@ -51,6 +52,8 @@ public final class Drift {
   public static final int TOP_MOVED = 5;
 
   private static final double LN2 = Math.log(2);
+  private static final double MIN_EXPECTED = 5;
+  private static final int[] BIN_ORDER = identity(Histogram.BINS);
 
   private Drift() {}
 
@@ -128,12 +131,12 @@ public final class Drift {
 
   /** PSI of two histograms. */
   public static Result psi(Histogram baseline, Histogram window) {
-    return binned(Method.PSI, baseline.counts(), window.counts(), Histogram::label, true);
+    return binned(Method.PSI, baseline.counts(), window.counts(), Histogram::label, BIN_ORDER);
   }
 
   /** Jensen-Shannon divergence (bits) of two histograms. */
   public static Result js(Histogram baseline, Histogram window) {
-    return binned(Method.JS, baseline.counts(), window.counts(), Histogram::label, true);
+    return binned(Method.JS, baseline.counts(), window.counts(), Histogram::label, BIN_ORDER);
   }
 
   /**
@@ -198,7 +201,7 @@ public final class Drift {
       a[i] = count(baseline.get(labels[i]), labels[i]);
       b[i] = count(window.get(labels[i]), labels[i]);
     }
-    return binned(method, a, b, i -> labels[i], true);
+    return binned(method, a, b, i -> labels[i], byTotalDescending(a, b));
   }
 
   private static long count(Long c, String name) {
@@ -231,7 +234,7 @@ public final class Drift {
       if (g == null) g = window.example(i);
       return "\"" + g + "\"";
     };
-    return binned(method, baseline.countsView(), window.countsView(), label, false);
+    return binned(method, baseline.countsView(), window.countsView(), label, null);
   }
 
   // ---- raw values and summaries -------------------------------------------------------------
@@ -302,7 +305,7 @@ public final class Drift {
   // ---- the shared arithmetic ----------------------------------------------------------------
 
   /** PSI or JS (and the χ² p-value when {@code withP}) of two aligned count vectors. */
-  static Result binned(Method method, long[] a, long[] b, IntFunction<String> label, boolean withP) {
+  static Result binned(Method method, long[] a, long[] b, IntFunction<String> label, int[] chiOrder) {
     long na = 0;
     long nb = 0;
     for (int i = 0; i < a.length; i++) {
@@ -312,7 +315,7 @@ public final class Drift {
     String name = method.label();
     if (na == 0 || nb == 0) return empty(name, na, nb);
     double stat = method == Method.PSI ? psi(a, b, na, nb) : js(a, b, na, nb);
-    double p = withP ? chiSquarePValue(a, b, na, nb) : Double.NaN;
+    double p = chiOrder != null ? chiSquarePValue(a, b, na, nb, chiOrder) : Double.NaN;
     return new Result(name, stat, p, na, nb, topMoved(a, b, na, nb, label));
   }
 
@@ -340,21 +343,62 @@ public final class Drift {
     return Math.max(0, Math.min(1, sum / 2 / LN2));
   }
 
-  /** Pearson's χ² test that both count vectors come from one distribution; 1 with a single bin. */
-  static double chiSquarePValue(long[] a, long[] b, long na, long nb) {
+  /**
+   * Pearson's χ² test that both count vectors come from one distribution. Cells whose expected
+   * count on the smaller side is under 5 are first merged with the following ones, in {@code order}
+   * (Cochran's rule: the χ² approximation fails on sparse cells — one value in a new bin of a
+   * 3-value window would otherwise score χ² ≈ 200). 1 when fewer than 2 cells remain.
+   */
+  static double chiSquarePValue(long[] a, long[] b, long na, long nb, int[] order) {
     double n = (double) na + nb;
+    double smaller = Math.min(na, nb) / n;
     double chi = 0;
-    int k = 0;
-    for (int i = 0; i < a.length; i++) {
-      long row = a[i] + b[i];
-      if (row == 0) continue;
-      k++;
-      double ea = row * (na / n);
-      double eb = row * (nb / n);
-      chi += (a[i] - ea) * (a[i] - ea) / ea + (b[i] - eb) * (b[i] - eb) / eb;
+    int cells = 0;
+    long accA = 0;
+    long accB = 0;
+    long lastA = 0;
+    long lastB = 0;
+    for (int k = 0; k < order.length; k++) {
+      int i = order[k];
+      accA += a[i];
+      accB += b[i];
+      if ((accA + accB) * smaller >= MIN_EXPECTED) {
+        if (cells > 0) chi += chiTerm(lastA, lastB, na, nb, n);
+        lastA = accA;
+        lastB = accB;
+        cells++;
+        accA = 0;
+        accB = 0;
+      }
     }
-    if (k < 2) return 1;
-    return Math.max(0, 1 - new ChiSquaredDistribution(null, k - 1).cumulativeProbability(chi));
+    // The sparse remainder joins the last full cell.
+    lastA += accA;
+    lastB += accB;
+    if (cells < 2) return 1;
+    chi += chiTerm(lastA, lastB, na, nb, n);
+    return Math.max(0, 1 - new ChiSquaredDistribution(null, cells - 1).cumulativeProbability(chi));
+  }
+
+  private static double chiTerm(long a, long b, long na, long nb, double n) {
+    double ea = (a + b) * (na / n);
+    double eb = (a + b) * (nb / n);
+    return (a - ea) * (a - ea) / ea + (b - eb) * (b - eb) / eb;
+  }
+
+  /** Indices in order (bins: their natural order, so merged cells are neighbouring bins). */
+  static int[] identity(int n) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) order[i] = i;
+    return order;
+  }
+
+  /** Indices by total count, largest first, so sparse categories merge into one "other" cell. */
+  static int[] byTotalDescending(long[] a, long[] b) {
+    return java.util.stream.IntStream.range(0, a.length)
+        .boxed()
+        .sorted((x, y) -> Long.compare(a[y] + b[y], a[x] + b[x]))
+        .mapToInt(Integer::intValue)
+        .toArray();
   }
 
   /** The bins whose shares moved most, largest first, ties to the lower index. */
