@@ -18,14 +18,11 @@ import java.util.Map;
  */
 public record AlertRule(String name, Kind kind, Query query, long windowMs, long forMs, String severity,
     Map<String, String> labels, List<String> notifiers, String op, double threshold, long baselineMs, double sensitivity,
-    Direction direction, double minValue, String field, String method, double budget, String period, long periodMs,
+    io.llmscope.alerting.detect.Direction direction, double minValue, String field, String method, double budget, String period, long periodMs,
     boolean projected, JsonNode source) {
 
   /** The rule types. */
   public enum Kind { THRESHOLD, ANOMALY, DRIFT, BUDGET }
-
-  /** Which way an anomaly counts. */
-  public enum Direction { UP, DOWN, BOTH }
 
   /** The metric column of the rule's query. */
   String metric() {

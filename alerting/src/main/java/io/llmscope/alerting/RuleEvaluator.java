@@ -1,5 +1,9 @@
 package io.llmscope.alerting;
 
+import io.llmscope.alerting.detect.Anomaly;
+import io.llmscope.alerting.detect.Budget;
+import io.llmscope.alerting.detect.Drift;
+import io.llmscope.alerting.detect.Histogram;
 import io.llmscope.query.FieldRef;
 import io.llmscope.query.Query;
 import io.llmscope.query.QueryEngine;
@@ -24,8 +28,124 @@ final class RuleEvaluator {
   List<Observation> evaluate(String tenant, AlertRule rule, long at) {
     return switch (rule.kind()) {
       case THRESHOLD -> threshold(tenant, rule, at);
-      case ANOMALY, DRIFT, BUDGET -> throw new RuleException(rule.kind().name().toLowerCase() + " rules are not evaluated yet");
+      case ANOMALY -> anomaly(tenant, rule, at);
+      case BUDGET -> budget(tenant, rule, at);
+      case DRIFT -> drift(tenant, rule, at);
     };
+  }
+
+  private static final long DAY_MS = 86_400_000L;
+
+  /** The window against the same window at the same time of day on each baseline day. */
+  private List<Observation> anomaly(String tenant, AlertRule rule, long at) {
+    Map<Map<String, String>, Double> current = values(tenant, rule, at - rule.windowMs(), at);
+    int days = (int) (rule.baselineMs() / DAY_MS);
+    List<Map<Map<String, String>, Double>> past = new ArrayList<>(days);
+    for (int d = 1; d <= days; d++) past.add(values(tenant, rule, at - d * DAY_MS - rule.windowMs(), at - d * DAY_MS));
+    List<Observation> out = new ArrayList<>();
+    for (Map.Entry<Map<String, String>, Double> g : current.entrySet()) {
+      double[] baseline = new double[days];
+      for (int d = 0; d < days; d++) baseline[d] = past.get(d).getOrDefault(g.getKey(), Double.NaN);
+      Anomaly.Outcome o = Anomaly.score(g.getValue(), baseline, rule.direction(), rule.sensitivity(), rule.minValue());
+      Map<String, Object> detail = new LinkedHashMap<>();
+      detail.put("metric", rule.metric());
+      detail.put("zScore", o.zScore());
+      detail.put("median", o.median());
+      detail.put("mad", o.mad());
+      detail.put("baselineDays", o.baseline().length);
+      detail.put("fallback", o.fallback().label());
+      out.add(new Observation(g.getKey(), g.getValue(), o.fires(), detail));
+    }
+    return out;
+  }
+
+  /** Spend so far in the period (and, when projected, by its end) against the budget, per group. */
+  private List<Observation> budget(String tenant, AlertRule rule, long at) {
+    Budget.Period period = Budget.Period.of(rule.period(), at);
+    List<Observation> out = new ArrayList<>();
+    for (Map.Entry<Map<String, String>, Double> g : values(tenant, rule, period.startMs(), Math.min(at, period.endMs())).entrySet()) {
+      double spent = Double.isNaN(g.getValue()) ? 0 : g.getValue();
+      Budget.Outcome o = Budget.evaluate(spent, period, at, rule.budget(), rule.projected(), Double.NaN);
+      Map<String, Object> detail = new LinkedHashMap<>();
+      detail.put("spent", o.spent());
+      detail.put("projected", o.projected());
+      detail.put("budget", o.budget());
+      detail.put("remaining", o.remaining());
+      detail.put("period", period.kind());
+      detail.put("basis", o.basis().label());
+      out.add(new Observation(g.getKey(), rule.projected() ? o.projected() : o.spent(), o.fires(), detail));
+    }
+    return out;
+  }
+
+  /** The field's distribution (or mix) in the window against the baseline before it, per group. */
+  private List<Observation> drift(String tenant, AlertRule rule, long at) {
+    Drift.Method method = Drift.Method.parse(rule.method());
+    FieldRef field = FieldRef.of(rule.field());
+    long windowFrom = at - rule.windowMs();
+    long baseFrom = windowFrom - rule.baselineMs();
+    Map<Map<String, String>, Drift.Result> results = new LinkedHashMap<>();
+    if (field.numeric()) {
+      Map<List<String>, double[]> window = queries.sample(tenant, ranged(rule, windowFrom, at), field);
+      Map<List<String>, double[]> base = queries.sample(tenant, ranged(rule, baseFrom, windowFrom), field);
+      for (Map.Entry<List<String>, double[]> w : window.entrySet()) {
+        double[] b = base.getOrDefault(w.getKey(), new double[0]);
+        Drift.Result r = method == Drift.Method.KS ? Drift.ks(b, w.getValue())
+            : Drift.compare(method, Histogram.of(b), Histogram.of(w.getValue()));
+        results.put(labels(rule, w.getKey()), r);
+      }
+    } else {
+      Map<List<String>, Map<String, Long>> window = mix(tenant, rule, field, windowFrom, at);
+      Map<List<String>, Map<String, Long>> base = mix(tenant, rule, field, baseFrom, windowFrom);
+      for (Map.Entry<List<String>, Map<String, Long>> w : window.entrySet()) {
+        results.put(labels(rule, w.getKey()), Drift.compare(method, base.getOrDefault(w.getKey(), Map.of()), w.getValue()));
+      }
+    }
+    List<Observation> out = new ArrayList<>();
+    for (Map.Entry<Map<String, String>, Drift.Result> e : results.entrySet()) {
+      Drift.Result r = e.getValue();
+      Map<String, Object> detail = new LinkedHashMap<>();
+      detail.put("field", rule.field());
+      detail.put("method", r.method());
+      detail.put("statistic", r.statistic());
+      detail.put("pValue", r.pValue());
+      detail.put("baselineCount", r.baselineCount());
+      detail.put("windowCount", r.windowCount());
+      List<Map<String, Object>> moved = new ArrayList<>();
+      for (Drift.Shift s : r.moved()) moved.add(Map.of("name", s.name(), "baseline", s.baseline(), "window", s.window()));
+      detail.put("moved", moved);
+      out.add(new Observation(e.getKey(), r.statistic(), r.fires(rule.threshold()), detail));
+    }
+    return out;
+  }
+
+  /** Counts per value of a dimension, per group: the categorical mix. */
+  private Map<List<String>, Map<String, Long>> mix(String tenant, AlertRule rule, FieldRef field, long from, long to) {
+    Query t = rule.query();
+    List<FieldRef> groups = new ArrayList<>(t.groupBy());
+    groups.add(field);
+    Query q = new Query(from, to, t.filters(), groups, 0, List.of(io.llmscope.query.Metric.of("count")), List.of(),
+        queries.limits().maxLimit(), t.llmOnly(), false);
+    Map<List<String>, Map<String, Long>> out = new LinkedHashMap<>();
+    int ng = t.groupBy().size();
+    for (List<Object> row : queries.query(tenant, q).rows()) {
+      List<String> key = new ArrayList<>(ng);
+      for (int g = 0; g < ng; g++) key.add(row.get(g) == null ? "" : String.valueOf(row.get(g)));
+      String value = row.get(ng) == null ? "(none)" : String.valueOf(row.get(ng));
+      out.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(value, ((Number) row.get(ng + 1)).longValue());
+    }
+    return out;
+  }
+
+  private Query ranged(AlertRule rule, long from, long to) {
+    Query t = rule.query();
+    return new Query(from, to, t.filters(), t.groupBy(), 0, t.metrics(), List.of(), queries.limits().maxLimit(), t.llmOnly(), false);
+  }
+
+  private static Map<String, String> labels(AlertRule rule, List<String> values) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    for (int g = 0; g < values.size(); g++) labels.put(rule.query().groupBy().get(g).name(), values.get(g));
+    return labels;
   }
 
   private List<Observation> threshold(String tenant, AlertRule rule, long at) {

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.llmscope.alerting.detect.Direction;
+import io.llmscope.alerting.detect.Drift;
+import io.llmscope.query.FieldRef;
 import io.llmscope.query.Metric;
 import io.llmscope.query.Query;
 import io.llmscope.query.QueryException;
@@ -102,9 +105,10 @@ final class RuleParser {
     double threshold = Double.NaN;
     long baseline = 0;
     double sensitivity = Double.NaN;
-    AlertRule.Direction direction = null;
+    Direction direction = null;
     double minValue = 0;
     String field = null;
+    FieldRef driftField = null;
     String method = null;
     double budget = Double.NaN;
     String period = null;
@@ -124,7 +128,7 @@ final class RuleParser {
         if (sensitivity <= 0) throw new RuleException("sensitivity: must be > 0");
         String d = body.has("direction") ? text(body, "direction", true) : "up";
         try {
-          direction = AlertRule.Direction.valueOf(d.toUpperCase(Locale.ROOT));
+          direction = Direction.parse(d);
         } catch (IllegalArgumentException e) {
           throw new RuleException("direction: '" + d + "' is not one of up, down, both");
         }
@@ -132,9 +136,21 @@ final class RuleParser {
       }
       case DRIFT -> {
         field = text(body, "field", true);
+        if (field.equals("content")) throw new RuleException("field: drift of captured content is not evaluated by this version");
+        try {
+          driftField = FieldRef.of(field);
+        } catch (QueryException e) {
+          throw new RuleException("field: " + e.getMessage());
+        }
         method = body.has("method") ? text(body, "method", true) : "psi";
-        if (!Set.of("psi", "js", "ks").contains(method)) throw new RuleException("method: '" + method + "' is not one of psi, js, ks");
-        threshold = number(body, "threshold", 0.2);
+        Drift.Method m;
+        try {
+          m = Drift.Method.parse(method);
+        } catch (IllegalArgumentException e) {
+          throw new RuleException("method: '" + method + "' is not one of psi, js, ks");
+        }
+        if (m == Drift.Method.KS && !driftField.numeric()) throw new RuleException("method: ks needs a numeric field, '" + field + "' is not");
+        threshold = number(body, "threshold", m.defaultThreshold());
         baseline = duration(body, "baseline", 7 * DAY_MS);
       }
       case BUDGET -> {

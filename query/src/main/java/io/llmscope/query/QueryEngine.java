@@ -105,6 +105,24 @@ public final class QueryEngine implements AutoCloseable {
     return Comparison.run(this, tenant, body, clockMs.getAsLong(), storage.scores(tenant).names().keySet());
   }
 
+  /**
+   * Per group of {@code q} (its metrics are ignored), the values of {@code field} on its rows:
+   * every one up to {@link QueryLimits#compareSampleValues()}, a uniform sample beyond (drift tests).
+   */
+  public Map<List<String>, double[]> sample(String tenant, Query q, FieldRef field) {
+    if (!field.numeric()) throw new QueryException("'" + field.name() + "' is not numeric: its values cannot be sampled");
+    Query s = new Query(q.fromMs(), q.toMs(), q.filters(), q.groupBy(), 0, List.of(Metric.sample(field)), List.of(),
+        limits.maxLimit(), q.llmOnly(), false);
+    Map<List<String>, double[]> out = new java.util.LinkedHashMap<>();
+    int ng = q.groupBy().size();
+    for (List<Object> row : query(tenant, s).rows()) {
+      List<String> key = new java.util.ArrayList<>(ng);
+      for (int g = 0; g < ng; g++) key.add(row.get(g) == null ? "" : String.valueOf(row.get(g)));
+      out.put(key, ((MetricState.Sampled) row.get(ng)).values());
+    }
+    return out;
+  }
+
   /** The newest spans matching a listing, canonical fields only, newest first. */
   public List<LlmSpan> spans(String tenant, SpanQuery q) {
     int limit = Math.min(q.limit(), limits.maxLimit());
