@@ -56,6 +56,56 @@ public final class Alerting implements AutoCloseable {
     final Map<String, AlertRule> rules = new LinkedHashMap<>();
     final Map<String, AlertTracker> trackers = new LinkedHashMap<>();
     final Deque<ObjectNode> history = new ArrayDeque<>();
+    /** Rules the config file defines: not stored, and not changed through the API. */
+    final java.util.Set<String> fromConfig = new java.util.HashSet<>();
+  }
+
+  /** The tenant of a config-file rule that names none. */
+  public static final String DEFAULT_TENANT = "default";
+
+  /**
+   * The problems of config-file rule entries ({@code {name, tenant?, type, ...}}), each prefixed
+   * with {@code at[i]}; empty when every entry is a rule.
+   */
+  public static List<String> check(JsonNode entries, String at, io.llmscope.query.QueryLimits limits) {
+    List<String> problems = new ArrayList<>();
+    if (entries == null || entries.isNull()) return problems;
+    if (!entries.isArray()) {
+      problems.add(at + ": must be a list of rules");
+      return problems;
+    }
+    for (int i = 0; i < entries.size(); i++) {
+      try {
+        configEntry(entries.get(i), limits);
+      } catch (RuleException e) {
+        problems.add(at + "[" + i + "]." + e.getMessage());
+      }
+    }
+    return problems;
+  }
+
+  private static Map.Entry<String, AlertRule> configEntry(JsonNode e, io.llmscope.query.QueryLimits limits) {
+    if (e == null || !e.isObject()) throw new RuleException("rule: must be a mapping");
+    ObjectNode body = e.deepCopy();
+    String tenant = body.has("tenant") ? body.remove("tenant").asText() : DEFAULT_TENANT;
+    JsonNode name = body.get("name");
+    if (name == null || !name.isTextual()) throw new RuleException("name: is required");
+    return Map.entry(tenant, RuleParser.parse(name.asText(), body, limits));
+  }
+
+  /** Adds the config file's rules (checked by {@link #check}); they replace stored rules of the same name. */
+  public void configure(JsonNode entries) {
+    if (entries == null || entries.isNull()) return;
+    for (JsonNode e : entries) {
+      Map.Entry<String, AlertRule> r = configEntry(e, queries.limits());
+      TenantAlerts t = tenant(r.getKey());
+      synchronized (t) {
+        AlertRule rule = r.getValue();
+        t.rules.put(rule.name(), rule);
+        t.trackers.putIfAbsent(rule.name(), new AlertTracker());
+        t.fromConfig.add(rule.name());
+      }
+    }
   }
 
   /** Reads every tenant's rules and alert state from {@code settings}. */
@@ -156,7 +206,9 @@ public final class Alerting implements AutoCloseable {
 
   private void persistRules(String tenant, TenantAlerts t) {
     ArrayNode arr = RuleParser.JSON.createArrayNode();
-    for (AlertRule r : t.rules.values()) arr.addObject().put("name", r.name()).set("body", r.source());
+    for (AlertRule r : t.rules.values()) {
+      if (!t.fromConfig.contains(r.name())) arr.addObject().put("name", r.name()).set("body", r.source());
+    }
     try {
       settings.write(RULES, tenant, RuleParser.JSON.writeValueAsBytes(arr));
     } catch (IOException e) {
@@ -172,12 +224,13 @@ public final class Alerting implements AutoCloseable {
     AlertRule rule = RuleParser.parse(name, RuleParser.tree(body), queries.limits());
     TenantAlerts t = tenant(tenant);
     synchronized (t) {
+      refuseConfigRule(t, name);
       t.rules.put(name, rule);
       t.trackers.put(name, new AlertTracker());
       persistRules(tenant, t);
       persist(tenant, t);
     }
-    return ruleJson(rule);
+    return ruleJson(rule).put("origin", "api");
   }
 
   /** Removes a rule and its live alerts; false when the tenant has no such rule. */
@@ -185,11 +238,18 @@ public final class Alerting implements AutoCloseable {
     TenantAlerts t = tenants.get(tenant);
     if (t == null) return false;
     synchronized (t) {
+      refuseConfigRule(t, name);
       if (t.rules.remove(name) == null) return false;
       t.trackers.remove(name);
       persistRules(tenant, t);
       persist(tenant, t);
       return true;
+    }
+  }
+
+  private static void refuseConfigRule(TenantAlerts t, String name) {
+    if (t.fromConfig.contains(name)) {
+      throw new RuleException("rule '" + name + "' is defined in the config file; change it there");
     }
   }
 
@@ -199,12 +259,16 @@ public final class Alerting implements AutoCloseable {
     TenantAlerts t = tenants.get(tenant);
     if (t == null) return out;
     synchronized (t) {
-      for (AlertRule r : t.rules.values()) out.add(ruleJson(r));
+      for (AlertRule r : t.rules.values()) {
+        ObjectNode o = ruleJson(r);
+        o.put("origin", t.fromConfig.contains(r.name()) ? "config" : "api");
+        out.add(o);
+      }
     }
     return out;
   }
 
-  private static JsonNode ruleJson(AlertRule r) {
+  private static ObjectNode ruleJson(AlertRule r) {
     ObjectNode o = r.source().deepCopy();
     o.put("name", r.name());
     return o;

@@ -171,4 +171,22 @@ class ThresholdAlertingTest {
       assertEquals(1, alerting.rules("a").size(), "nothing bad was stored");
     }
   }
+
+  @Test
+  void configFileRulesAreEvaluatedButNotChangedThroughTheApi() throws Exception {
+    JsonNode entries = RuleParser.tree("- {name: cfg-slow, tenant: a, type: threshold, query: {groupBy: [model], metric: 'p95(duration_ms)'},"
+        + " window: 5m, op: '>', threshold: 1000}\n");
+    assertTrue(Alerting.check(entries, "rules", QueryLimits.DEFAULTS).isEmpty());
+    try (Alerting alerting = open()) {
+      alerting.configure(entries);
+      assertEquals("config", alerting.rules("a").get(0).get("origin").asText());
+      RuleException e = assertThrows(RuleException.class, () -> alerting.putRule("a", "cfg-slow", RULE));
+      assertTrue(e.getMessage().contains("defined in the config file"), e.getMessage());
+      assertThrows(RuleException.class, () -> alerting.deleteRule("a", "cfg-slow"));
+      assertEquals(1, alerting.backtest("a", "cfg-slow", T0, T0 + 240 * MIN).size());
+    }
+    try (Alerting alerting = open()) {
+      assertEquals(0, alerting.rules("a").size(), "config rules are not stored: the file is their home");
+    }
+  }
 }

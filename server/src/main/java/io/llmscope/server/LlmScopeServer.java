@@ -74,8 +74,10 @@ public final class LlmScopeServer implements AutoCloseable {
   /** Each tenant's stored rules and alert state; transitions are logged until notifiers are configured. */
   private static Alerting openAlerting(ServerConfig config, QueryEngine queries, Storage storage) {
     try {
-      return new Alerting(queries, storage.settings(), config.processSettings().alertIntervalMs(), System::currentTimeMillis,
+      Alerting a = new Alerting(queries, storage.settings(), config.processSettings().alertIntervalMs(), System::currentTimeMillis,
           e -> LOG.info(() -> "alert " + e.state() + ": " + e.rule() + " " + e.labels() + " value " + e.value() + " (tenant " + e.tenant() + ")"));
+      a.configure(config.rules());
+      return a;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the stored alert rules", e);
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.llmscope.alerting.Alerting;
 import io.llmscope.ingest.IngestConfig;
 import io.llmscope.ingest.TenantPrices;
 import io.llmscope.ingest.pricing.ModelPrice;
@@ -66,7 +67,9 @@ public final class ServerConfig {
   /** Sections whose keys are listed in {@link #KEYS}; {@code auth} is read by {@link #readApiKeys}. */
   private static final Set<String> SECTIONS = Set.of("storage", "ingest", "query", "content", "alerting", "auth");
   /** Sections the interface contract names that this server does not read yet. */
-  private static final Set<String> NOT_SUPPORTED_YET = Set.of("notifiers", "rules");
+  private static final Set<String> NOT_SUPPORTED_YET = Set.of("notifiers");
+  /** Alert rules, a list checked by {@link Alerting#check}. */
+  private static final String RULES = "rules";
   private static final String API_KEYS = "auth.keys";
   /** The price overrides, a list read by {@link PriceTable#read}. */
   private static final String PRICES = "prices";
@@ -224,16 +227,18 @@ public final class ServerConfig {
   private final List<Applied> applied;
   private final List<ApiKey> apiKeys;
   private final List<ModelPrice> prices;
+  private final JsonNode rules;
 
-  private ServerConfig(List<Applied> applied, List<ApiKey> apiKeys, List<ModelPrice> prices) {
+  private ServerConfig(List<Applied> applied, List<ApiKey> apiKeys, List<ModelPrice> prices, JsonNode rules) {
     this.applied = List.copyOf(applied);
     this.apiKeys = List.copyOf(apiKeys);
     this.prices = List.copyOf(prices);
+    this.rules = rules;
   }
 
   /** No file: every builder default, no auth, no price overrides. */
   static ServerConfig defaults() {
-    return new ServerConfig(List.of(), List.of(), List.of());
+    return new ServerConfig(List.of(), List.of(), List.of(), null);
   }
 
   /** Reads and checks the file; null means no file. */
@@ -268,6 +273,7 @@ public final class ServerConfig {
     List<Applied> applied = new ArrayList<>();
     List<ApiKey> keys = new ArrayList<>();
     List<ModelPrice> prices = new ArrayList<>();
+    JsonNode[] rules = {null};
     if (root != null && !root.isMissingNode() && !root.isNull()) {
       if (!root.isObject()) {
         problems.add("the config file must be a mapping of keys and sections, not " + describe(root));
@@ -277,6 +283,9 @@ public final class ServerConfig {
           JsonNode value = e.getValue();
           if (name.equals(PRICES)) {
             prices.addAll(PriceTable.read(value, PRICES, problems));
+          } else if (name.equals(RULES)) {
+            problems.addAll(Alerting.check(value, RULES, QueryLimits.DEFAULTS));
+            rules[0] = value;
           } else if (NOT_SUPPORTED_YET.contains(name)) {
             problems.add("config section '" + name + "' is not supported yet");
           } else if (name.equals("limits")) {
@@ -297,7 +306,7 @@ public final class ServerConfig {
     checkOneKeyPerSetting(applied, problems);
     for (Target t : Target.values()) checkBuilds(t, applied, problems);
     if (!problems.isEmpty()) throw new ConfigException(problems);
-    return new ServerConfig(applied, keys, prices);
+    return new ServerConfig(applied, keys, prices, rules[0]);
   }
 
   private static void readKey(String path, JsonNode value, List<Applied> applied, List<ApiKey> keys, List<String> problems) {
@@ -498,6 +507,11 @@ public final class ServerConfig {
    */
   List<ModelPrice> prices() {
     return prices;
+  }
+
+  /** The {@code rules:} list (alert rules, checked), or null when the file has none. */
+  JsonNode rules() {
+    return rules;
   }
 
   /** The edge authentication of this config. */

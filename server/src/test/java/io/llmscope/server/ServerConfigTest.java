@@ -197,9 +197,17 @@ class ServerConfigTest {
 
   @Test
   void sectionsNotSupportedYetAreRefusedByName() {
-    for (String section : List.of("notifiers", "rules")) {
-      assertProblem(section + ":\n  - name: x\n", "config section '" + section + "' is not supported yet");
-    }
+    assertProblem("notifiers:\n  - name: x\n", "config section 'notifiers' is not supported yet");
+  }
+
+  @Test
+  void alertRulesInTheFileAreCheckedAsTheApiChecksThem() {
+    assertProblem("rules:\n  - name: slow\n", "rules[0].type: is required");
+    assertProblem("rules:\n  - {name: slow, type: threshold, query: {metric: count}, window: 5m}\n", "rules[0].threshold: is required");
+    assertProblem("rules:\n  - {type: threshold}\n", "rules[0].name: is required");
+    assertProblem("rules: 5\n", "rules: must be a list of rules");
+    ServerConfig c = ServerConfig.parse("rules:\n  - {name: slow, tenant: a, type: threshold, query: {metric: count}, window: 5m, threshold: 3}\n");
+    assertEquals(1, c.rules().size());
   }
 
   @Test
@@ -267,7 +275,7 @@ class ServerConfigTest {
   @Test
   void everyProblemOfAFileIsListed() {
     ServerConfig.ConfigException e = assertThrows(ServerConfig.ConfigException.class,
-        () -> ServerConfig.parse("storage:\n  sealRow: 5\nrules: []\nquery:\n  maxLimit: -1\n"));
+        () -> ServerConfig.parse("storage:\n  sealRow: 5\nrules: 5\nquery:\n  maxLimit: -1\n"));
     assertEquals(3, e.problems().size(), e.getMessage());
     assertTrue(e.getMessage().startsWith("3 problems in the config file:"), e.getMessage());
   }

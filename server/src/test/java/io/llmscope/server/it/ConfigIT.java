@@ -21,7 +21,7 @@ class ConfigIT {
     Map<String, String> cases = new LinkedHashMap<>();
     cases.put("storage:\n  sealRow: 5\n", "unknown config key 'storage.sealRow' (did you mean 'storage.sealRows'?)");
     cases.put("limits:\n  queryMaxLimit: 10\n", "limits.queryMaxLimit moved to query.maxLimit");
-    cases.put("rules:\n  - name: slow\n", "config section 'rules' is not supported yet");
+    cases.put("rules:\n  - name: slow\n", "rules[0].type: is required");
     cases.put("storage:\n  fsync: sometimes\n", "config key 'storage.fsync' must be one of none, interval, always, not 'sometimes'");
     cases.put("query:\n  maxLimit: -5\n", "config key 'query.maxLimit' (-5): maxLimit must be > 0, got -5");
     cases.put("retention: forever\n", "config key 'retention' is not a valid duration: 'forever'");
