@@ -63,10 +63,10 @@ final class Notifier {
         .connectTimeout(config.timeout())
         .followRedirects(HttpClient.Redirect.NEVER)
         .build();
-    delivered = counter(Delivery.Outcome.DELIVERED.text(), "notifications a receiver accepted (2xx)");
-    retried = counter("retried", "attempts that failed with 5xx, 429, a timeout or no connection and were retried");
-    failed = counter(Delivery.Outcome.FAILED.text(), "notifications given up: refused (other 4xx) or out of attempts");
-    dropped = counter(Delivery.Outcome.DROPPED.text(), "notifications never tried: queue full (the oldest goes) or shut down");
+    delivered = counter(Delivery.Outcome.DELIVERED.text());
+    retried = counter("retried");
+    failed = counter(Delivery.Outcome.FAILED.text());
+    dropped = counter(Delivery.Outcome.DROPPED.text());
     meters.add(Gauge.builder(QUEUE_METER, this, Notifier::depth)
         .tag("notifier", config.name())
         .description("notifications waiting for their notifier's delivery thread")
@@ -76,11 +76,14 @@ final class Notifier {
     thread.start();
   }
 
-  private Counter counter(String outcome, String help) {
+  private Counter counter(String outcome) {
+    // One description for every series: Prometheus shows a single HELP line per name.
     Counter c = Counter.builder(METER)
         .tag("notifier", config.name())
         .tag("outcome", outcome)
-        .description("alert notifications by notifier and outcome: " + help)
+        .description("alert notifications by notifier and outcome: delivered (2xx), retried (each retry after a"
+            + " 5xx, 429, timeout or connection error), failed (another 4xx, or out of attempts), dropped (pushed"
+            + " out of a full queue, or unsent at shutdown)")
         .register(registry);
     meters.add(c);
     return c;
