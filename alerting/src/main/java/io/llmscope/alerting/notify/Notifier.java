@@ -255,9 +255,16 @@ final class Notifier {
       Throwable c = e.getCause() == null ? e : e.getCause();
       String msg = c instanceof java.net.http.HttpTimeoutException
           ? "no answer within " + config.timeout().toMillis() + " ms"
-          : c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
+          : describe(c);
       return new Answer(0, null, msg);
     }
+  }
+
+  /** {@code ConnectException: Connection refused}: the JDK client often wraps the one with a message. */
+  private static String describe(Throwable t) {
+    String msg = null;
+    for (Throwable c = t; c != null && msg == null; c = c.getCause()) msg = c.getMessage();
+    return t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
   }
 
   /** Seconds or an HTTP date; null when absent or unreadable. */

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -61,14 +62,27 @@ public final class Notifiers implements AutoCloseable {
       if (checked.putIfAbsent(c.name(), c) != null) throw new IllegalArgumentException("two notifiers are named '" + c.name() + "'");
     }
     Map<String, Notifier> byName = new LinkedHashMap<>();
-    checked.forEach((name, c) -> byName.put(name, new Notifier(c, registry)));
+    try {
+      checked.forEach((name, c) -> byName.put(name, new Notifier(c, registry)));
+    } catch (RuntimeException e) {
+      // Do not leave the threads of the ones already started running for nobody.
+      for (Notifier n : byName.values()) {
+        n.stopAccepting();
+        try {
+          n.stopNow();
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      throw e;
+    }
     Counter unrouted = Counter.builder(Notifier.METER + ".unrouted")
         .description("alert notifications sent to a notifier name the config does not have")
         .register(registry);
-    return new Notifiers(Map.copyOf(byName), registry, unrouted);
+    return new Notifiers(Collections.unmodifiableMap(byName), registry, unrouted); // config order
   }
 
-  /** The notifiers' names, for checking a rule's {@code notify} list. */
+  /** The notifiers' names in config order, for checking a rule's {@code notify} list. */
   public Set<String> names() {
     return byName.keySet();
   }
@@ -80,6 +94,7 @@ public final class Notifiers implements AutoCloseable {
    */
   public void send(Notification n, Collection<String> notifierNames) {
     Objects.requireNonNull(n, "notification");
+    Objects.requireNonNull(notifierNames, "notifierNames");
     for (String name : new LinkedHashSet<>(notifierNames)) {
       Notifier to = byName.get(name);
       if (to != null) {
@@ -116,7 +131,8 @@ public final class Notifiers implements AutoCloseable {
   /**
    * Stops taking notifications, lets every queue drain for up to {@code grace} (retries included),
    * then stops the threads: what is still queued is counted dropped, the one in flight failed. The
-   * meters are removed, so a new {@code Notifiers} on the same registry starts its own. Idempotent.
+   * meters are removed, so a new {@code Notifiers} on the same registry starts its own (close the
+   * old one first: both would share the meters of a notifier name). Idempotent.
    */
   public void close(Duration grace) {
     if (!closed.compareAndSet(false, true)) {

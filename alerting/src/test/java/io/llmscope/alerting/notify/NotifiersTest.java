@@ -246,7 +246,7 @@ class NotifiersTest {
     Receiver healthy = receiver(Receiver.always(200));
     Receiver hung = receiver(new Receiver(n -> Answer.gated(200)));
     Notifiers notifiers = start(
-        config("silent", Type.WEBHOOK, silent.url("/")).withTimeout(Duration.ofMillis(300)),
+        config("silent", Type.WEBHOOK, silent.url("/")).withTimeout(Duration.ofSeconds(1)),
         config("hung", Type.WEBHOOK, hung.url("/")).withTimeout(Duration.ofMinutes(5)),
         config("good", Type.SLACK, healthy.url("/")));
 
