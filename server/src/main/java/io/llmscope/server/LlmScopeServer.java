@@ -1,6 +1,8 @@
 package io.llmscope.server;
 
+import io.llmscope.alerting.AlertNotifications;
 import io.llmscope.alerting.Alerting;
+import io.llmscope.alerting.notify.Notifiers;
 import io.llmscope.dashboards.ApiMetrics;
 import io.llmscope.dashboards.HttpApi;
 import io.llmscope.ingest.IngestConfig;
@@ -41,6 +43,7 @@ public final class LlmScopeServer implements AutoCloseable {
   private final QueryEngine queries;
   private final HttpApi api;
   private final Alerting alerting;
+  private final Notifiers notifiers;
   private final PrometheusMeterRegistry registry;
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
   private final long shutdownGraceMs;
@@ -66,16 +69,23 @@ public final class LlmScopeServer implements AutoCloseable {
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     priceBook = new ServerPrices(prices, ingestConfig.pricing());
-    alerting = openAlerting(config, queries, storage);
+    notifiers = Notifiers.start(config.notifiers(), registry);
+    alerting = openAlerting(config, queries, storage, notifiers);
     api = new HttpApi(vertx, storage, queries, auth, ready::get, new ApiMetrics(registry, storage)).prices(priceBook)
         .alerting(alerting);
   }
 
-  /** Each tenant's stored rules and alert state; transitions are logged until notifiers are configured. */
-  private static Alerting openAlerting(ServerConfig config, QueryEngine queries, Storage storage) {
+  /**
+   * Each tenant's stored rules and alert state, and the config file's rules; each transition is
+   * logged and handed to the rule's notifiers (every notifier when the rule names none).
+   */
+  private static Alerting openAlerting(ServerConfig config, QueryEngine queries, Storage storage, Notifiers notifiers) {
     try {
       Alerting a = new Alerting(queries, storage.settings(), config.processSettings().alertIntervalMs(), System::currentTimeMillis,
-          e -> LOG.info(() -> "alert " + e.state() + ": " + e.rule() + " " + e.labels() + " value " + e.value() + " (tenant " + e.tenant() + ")"));
+          e -> {
+            LOG.info(() -> "alert " + e.state() + ": " + e.rule() + " " + e.labels() + " value " + e.value() + " (tenant " + e.tenant() + ")");
+            notifiers.send(AlertNotifications.of(e), e.notifiers().isEmpty() ? notifiers.names() : e.notifiers());
+          });
       a.configure(config.rules());
       return a;
     } catch (IOException e) {
@@ -168,6 +178,7 @@ public final class LlmScopeServer implements AutoCloseable {
       LOG.warning("listeners did not stop cleanly: " + e);
     }
     alerting.close();
+    notifiers.close(); // after the scheduler: its last transitions get the grace to go out
     queries.close(); // its scan pool: after the listeners (no query runs), before the store
     storage.close();
     gcMetrics.close();

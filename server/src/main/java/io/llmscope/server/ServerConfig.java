@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.llmscope.alerting.Alerting;
+import io.llmscope.alerting.notify.NotifierConfig;
 import io.llmscope.ingest.IngestConfig;
 import io.llmscope.ingest.TenantPrices;
 import io.llmscope.ingest.pricing.ModelPrice;
@@ -67,7 +68,9 @@ public final class ServerConfig {
   /** Sections whose keys are listed in {@link #KEYS}; {@code auth} is read by {@link #readApiKeys}. */
   private static final Set<String> SECTIONS = Set.of("storage", "ingest", "query", "content", "alerting", "auth");
   /** Sections the interface contract names that this server does not read yet. */
-  private static final Set<String> NOT_SUPPORTED_YET = Set.of("notifiers");
+  private static final Set<String> NOT_SUPPORTED_YET = Set.of();
+  /** Alert notifiers, a list read by {@link NotifierConfig#read}. */
+  private static final String NOTIFIERS = "notifiers";
   /** Alert rules, a list checked by {@link Alerting#check}. */
   private static final String RULES = "rules";
   private static final String API_KEYS = "auth.keys";
@@ -228,8 +231,11 @@ public final class ServerConfig {
   private final List<ApiKey> apiKeys;
   private final List<ModelPrice> prices;
   private final JsonNode rules;
+  private final List<NotifierConfig> notifiers;
 
-  private ServerConfig(List<Applied> applied, List<ApiKey> apiKeys, List<ModelPrice> prices, JsonNode rules) {
+  private ServerConfig(List<Applied> applied, List<ApiKey> apiKeys, List<ModelPrice> prices, JsonNode rules,
+      List<NotifierConfig> notifiers) {
+    this.notifiers = List.copyOf(notifiers);
     this.applied = List.copyOf(applied);
     this.apiKeys = List.copyOf(apiKeys);
     this.prices = List.copyOf(prices);
@@ -238,7 +244,7 @@ public final class ServerConfig {
 
   /** No file: every builder default, no auth, no price overrides. */
   static ServerConfig defaults() {
-    return new ServerConfig(List.of(), List.of(), List.of(), null);
+    return new ServerConfig(List.of(), List.of(), List.of(), null, List.of());
   }
 
   /** Reads and checks the file; null means no file. */
@@ -274,6 +280,7 @@ public final class ServerConfig {
     List<ApiKey> keys = new ArrayList<>();
     List<ModelPrice> prices = new ArrayList<>();
     JsonNode[] rules = {null};
+    List<NotifierConfig> notifiers = new ArrayList<>();
     if (root != null && !root.isMissingNode() && !root.isNull()) {
       if (!root.isObject()) {
         problems.add("the config file must be a mapping of keys and sections, not " + describe(root));
@@ -283,6 +290,8 @@ public final class ServerConfig {
           JsonNode value = e.getValue();
           if (name.equals(PRICES)) {
             prices.addAll(PriceTable.read(value, PRICES, problems));
+          } else if (name.equals(NOTIFIERS)) {
+            notifiers.addAll(NotifierConfig.read(value, NOTIFIERS, problems));
           } else if (name.equals(RULES)) {
             problems.addAll(Alerting.check(value, RULES, QueryLimits.DEFAULTS));
             rules[0] = value;
@@ -306,7 +315,7 @@ public final class ServerConfig {
     checkOneKeyPerSetting(applied, problems);
     for (Target t : Target.values()) checkBuilds(t, applied, problems);
     if (!problems.isEmpty()) throw new ConfigException(problems);
-    return new ServerConfig(applied, keys, prices, rules[0]);
+    return new ServerConfig(applied, keys, prices, rules[0], notifiers);
   }
 
   private static void readKey(String path, JsonNode value, List<Applied> applied, List<ApiKey> keys, List<String> problems) {
@@ -507,6 +516,11 @@ public final class ServerConfig {
    */
   List<ModelPrice> prices() {
     return prices;
+  }
+
+  /** The {@code notifiers:} list: where alerts go. */
+  List<NotifierConfig> notifiers() {
+    return notifiers;
   }
 
   /** The {@code rules:} list (alert rules, checked), or null when the file has none. */

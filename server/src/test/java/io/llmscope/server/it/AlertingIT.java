@@ -148,4 +148,82 @@ class AlertingIT {
     }
     throw new AssertionError("no alert fired within 30 s");
   }
+
+  /** A real HTTP receiver: every request's path and body, in order; {@code /broken} answers 500. */
+  static final class Receiver implements AutoCloseable {
+    final com.sun.net.httpserver.HttpServer server;
+    final java.util.List<String[]> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    Receiver() throws Exception {
+      server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+      server.createContext("/", ex -> {
+        String body = new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String path = ex.getRequestURI().getPath();
+        received.add(new String[] {path, body});
+        int status = path.startsWith("/broken") ? 500 : 200;
+        ex.sendResponseHeaders(status, -1);
+        ex.close();
+      });
+      server.start();
+    }
+
+    String url(String path) {
+      return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    java.util.List<JsonNode> bodies(String path) throws Exception {
+      java.util.List<JsonNode> out = new java.util.ArrayList<>();
+      for (String[] r : received) if (r[0].equals(path)) out.add(ServerProcess.JSON.readTree(r[1]));
+      return out;
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void aLiveAlertReachesWebhookAndAlertmanagerReceiversOnceOnFiringAndOnceOnResolve() throws Exception {
+    try (Receiver receiver = new Receiver()) {
+      Path config = Files.writeString(dir.resolve("n.yaml"), "alerting:\n  evaluationInterval: 1s\nnotifiers:\n"
+          + "  - {name: hook, type: webhook, url: '" + receiver.url("/hook") + "'}\n"
+          + "  - {name: am, type: alertmanager, url: '" + receiver.url("/am") + "'}\n"
+          + "  - {name: broken, type: webhook, url: '" + receiver.url("/broken") + "', maxAttempts: 3, initialBackoff: 100ms}\n"
+          + "rules:\n  - {name: burst, type: threshold, query: {groupBy: [model], metric: 'p95(duration_ms)'}, window: 10s,"
+          + " threshold: 1000, severity: page, labels: {team: llm}, notify: [hook, am, broken]}\n");
+      try (ServerProcess s = ServerProcess.start(dir.resolve("n-data"), "--config", config.toString())) {
+        long now = System.currentTimeMillis();
+        assertEquals(200, s.postOtlp(calls(now - 4000, 1, now - 4000, now + 1000, new Random(9)), "application/x-protobuf", null).statusCode());
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline && (receiver.bodies("/hook").size() < 2 || receiver.bodies("/am").size() < 2)) {
+          Thread.sleep(200);
+        }
+        Thread.sleep(2500); // a few more cycles: nothing more may arrive
+        java.util.List<JsonNode> hook = receiver.bodies("/hook");
+        assertEquals(2, hook.size(), "webhook: once firing, once resolved: " + hook);
+        assertEquals("firing", hook.get(0).get("status").asText());
+        assertEquals("resolved", hook.get(1).get("status").asText());
+        assertEquals("burst", hook.get(0).get("rule").asText());
+        assertEquals("gpt-4o", hook.get(0).get("groupLabels").get("model").asText());
+        assertEquals("page", hook.get(0).get("severity").asText());
+        assertEquals(hook.get(0).get("startsAt").asLong(), hook.get(1).get("startsAt").asLong());
+        assertTrue(hook.get(1).get("endsAt").asLong() > hook.get(1).get("startsAt").asLong());
+        java.util.List<JsonNode> am = receiver.bodies("/am/api/v2/alerts");
+        assertEquals(2, am.size(), "alertmanager: once firing, once resolved: " + receiver.received.size());
+        JsonNode fired = am.get(0).get(0);
+        assertEquals("burst", fired.get("labels").get("alertname").asText());
+        assertEquals("gpt-4o", fired.get("labels").get("model").asText());
+        assertEquals("llm", fired.get("labels").get("team").asText());
+        assertFalse(fired.has("endsAt") && !fired.get("endsAt").isNull(), fired.toString());
+        JsonNode resolved = am.get(1).get(0);
+        assertEquals(fired.get("startsAt").asText(), resolved.get("startsAt").asText());
+        assertTrue(resolved.has("endsAt"), resolved.toString());
+        assertEquals(6, receiver.bodies("/broken").size(), "the failing receiver got its retries (3 per notification)");
+        String metrics = s.getRaw("/metrics", null).body();
+        assertTrue(metrics.contains("llmscope_alert_notifications_total{notifier=\"hook\",outcome=\"delivered\"} 2.0"), metrics);
+        assertTrue(metrics.contains("llmscope_alert_notifications_total{notifier=\"broken\",outcome=\"failed\"} 2.0"), metrics);
+      }
+    }
+  }
 }
