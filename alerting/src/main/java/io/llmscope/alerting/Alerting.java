@@ -50,6 +50,8 @@ public final class Alerting implements AutoCloseable {
   private final Consumer<Event> sink;
   private final Map<String, TenantAlerts> tenants = new ConcurrentHashMap<>();
   private ScheduledExecutorService scheduler;
+  /** Notifier names a rule may list; null: not checked. */
+  private volatile java.util.Set<String> notifierNames;
 
   /** One tenant's rules, live alerts and history; guarded by itself. */
   private static final class TenantAlerts {
@@ -98,6 +100,7 @@ public final class Alerting implements AutoCloseable {
     if (entries == null || entries.isNull()) return;
     for (JsonNode e : entries) {
       Map.Entry<String, AlertRule> r = configEntry(e, queries.limits());
+      checkNotifiers(r.getValue());
       TenantAlerts t = tenant(r.getKey());
       synchronized (t) {
         AlertRule rule = r.getValue();
@@ -135,6 +138,20 @@ public final class Alerting implements AutoCloseable {
     return tenants.computeIfAbsent(tenant, k -> new TenantAlerts());
   }
 
+  /** The notifiers rules may name: a rule naming another is refused (400), as a typo would lose its alerts. */
+  public Alerting notifiers(java.util.Set<String> names) {
+    this.notifierNames = java.util.Set.copyOf(names);
+    return this;
+  }
+
+  private void checkNotifiers(AlertRule rule) {
+    java.util.Set<String> known = notifierNames;
+    if (known == null) return;
+    for (String n : rule.notifiers()) {
+      if (!known.contains(n)) throw new RuleException("notify: no notifier '" + n + "' in the config file (known: " + new java.util.TreeSet<>(known) + ")");
+    }
+  }
+
   /** Starts the scheduler: every rule of every tenant is evaluated each interval. */
   public synchronized void start() {
     if (scheduler != null) return;
@@ -159,10 +176,12 @@ public final class Alerting implements AutoCloseable {
       TenantAlerts t = e.getValue();
       List<Event> events = new ArrayList<>();
       synchronized (t) {
+        RuleEvaluator.Reads reads = new RuleEvaluator.Reads();
+        for (AlertRule rule : t.rules.values()) evaluator.plan(rule, now, reads);
         for (AlertRule rule : t.rules.values()) {
           List<Observation> obs;
           try {
-            obs = evaluator.evaluate(tenant, rule, now);
+            obs = evaluator.evaluate(tenant, rule, now, reads);
           } catch (RuntimeException ex) {
             LOG.log(Level.WARNING, "rule " + rule.name() + " of tenant " + tenant + " failed to evaluate", ex);
             continue;
@@ -222,6 +241,7 @@ public final class Alerting implements AutoCloseable {
    */
   public JsonNode putRule(String tenant, String name, String body) {
     AlertRule rule = RuleParser.parse(name, RuleParser.tree(body), queries.limits());
+    checkNotifiers(rule);
     TenantAlerts t = tenant(tenant);
     synchronized (t) {
       refuseConfigRule(t, name);

@@ -17,6 +17,10 @@ import java.util.Map;
  * Reads one rule at one instant: runs its typed query over the window ending at {@code at} and
  * turns each group's value into an {@link Observation}. The scheduler, {@code evaluate} and
  * backtests all call this, so they cannot disagree.
+ *
+ * <p>Rules that read the same data share one scan ({@link Reads}): one query per (range, filters,
+ * groupBy, llmOnly) carries the metrics of every rule planned on it, so a cycle of many rules over
+ * a few windows costs a few scans, not one per rule.
  */
 final class RuleEvaluator {
   private final QueryEngine queries;
@@ -25,11 +29,52 @@ final class RuleEvaluator {
     this.queries = queries;
   }
 
+  /** What one scan reads: the rules' metrics over one range. */
+  private record ReadKey(long from, long to, List<io.llmscope.query.Filter> filters, List<FieldRef> groupBy, boolean llmOnly) {}
+
+  /** One evaluation round's shared scans: planned for every rule first, each run once when first read. */
+  static final class Reads {
+    private final Map<ReadKey, java.util.LinkedHashSet<io.llmscope.query.Metric>> wanted = new LinkedHashMap<>();
+    private final Map<ReadKey, QueryResult> results = new java.util.HashMap<>();
+    int scans;
+  }
+
+  /** Registers what {@code rule} will read at {@code at}, so that rules sharing a range share its scan. */
+  void plan(AlertRule rule, long at, Reads reads) {
+    switch (rule.kind()) {
+      case THRESHOLD -> want(reads, rule, at - rule.windowMs(), at);
+      case ANOMALY -> {
+        want(reads, rule, at - rule.windowMs(), at);
+        for (int d = 1; d <= rule.baselineMs() / DAY_MS; d++) want(reads, rule, at - d * DAY_MS - rule.windowMs(), at - d * DAY_MS);
+      }
+      case BUDGET -> {
+        Budget.Period p = Budget.Period.of(rule.period(), at);
+        want(reads, rule, p.startMs(), Math.min(at, p.endMs()));
+      }
+      case DRIFT -> { } // samples and mixes: a scan of their own
+    }
+  }
+
+  private static ReadKey key(AlertRule rule, long from, long to) {
+    Query t = rule.query();
+    return new ReadKey(from, to, t.filters(), t.groupBy(), t.llmOnly());
+  }
+
+  private static void want(Reads reads, AlertRule rule, long from, long to) {
+    reads.wanted.computeIfAbsent(key(rule, from, to), k -> new java.util.LinkedHashSet<>()).add(rule.query().metrics().get(0));
+  }
+
   List<Observation> evaluate(String tenant, AlertRule rule, long at) {
+    Reads reads = new Reads();
+    plan(rule, at, reads);
+    return evaluate(tenant, rule, at, reads);
+  }
+
+  List<Observation> evaluate(String tenant, AlertRule rule, long at, Reads reads) {
     return switch (rule.kind()) {
-      case THRESHOLD -> threshold(tenant, rule, at);
-      case ANOMALY -> anomaly(tenant, rule, at);
-      case BUDGET -> budget(tenant, rule, at);
+      case THRESHOLD -> threshold(tenant, rule, at, reads);
+      case ANOMALY -> anomaly(tenant, rule, at, reads);
+      case BUDGET -> budget(tenant, rule, at, reads);
       case DRIFT -> drift(tenant, rule, at);
     };
   }
@@ -37,11 +82,11 @@ final class RuleEvaluator {
   private static final long DAY_MS = 86_400_000L;
 
   /** The window against the same window at the same time of day on each baseline day. */
-  private List<Observation> anomaly(String tenant, AlertRule rule, long at) {
-    Map<Map<String, String>, Double> current = values(tenant, rule, at - rule.windowMs(), at);
+  private List<Observation> anomaly(String tenant, AlertRule rule, long at, Reads reads) {
+    Map<Map<String, String>, Double> current = values(tenant, rule, at - rule.windowMs(), at, reads);
     int days = (int) (rule.baselineMs() / DAY_MS);
     List<Map<Map<String, String>, Double>> past = new ArrayList<>(days);
-    for (int d = 1; d <= days; d++) past.add(values(tenant, rule, at - d * DAY_MS - rule.windowMs(), at - d * DAY_MS));
+    for (int d = 1; d <= days; d++) past.add(values(tenant, rule, at - d * DAY_MS - rule.windowMs(), at - d * DAY_MS, reads));
     List<Observation> out = new ArrayList<>();
     for (Map.Entry<Map<String, String>, Double> g : current.entrySet()) {
       double[] baseline = new double[days];
@@ -60,10 +105,10 @@ final class RuleEvaluator {
   }
 
   /** Spend so far in the period (and, when projected, by its end) against the budget, per group. */
-  private List<Observation> budget(String tenant, AlertRule rule, long at) {
+  private List<Observation> budget(String tenant, AlertRule rule, long at, Reads reads) {
     Budget.Period period = Budget.Period.of(rule.period(), at);
     List<Observation> out = new ArrayList<>();
-    for (Map.Entry<Map<String, String>, Double> g : values(tenant, rule, period.startMs(), Math.min(at, period.endMs())).entrySet()) {
+    for (Map.Entry<Map<String, String>, Double> g : values(tenant, rule, period.startMs(), Math.min(at, period.endMs()), reads).entrySet()) {
       double spent = Double.isNaN(g.getValue()) ? 0 : g.getValue();
       Budget.Outcome o = Budget.evaluate(spent, period, at, rule.budget(), rule.projected(), Double.NaN);
       Map<String, Object> detail = new LinkedHashMap<>();
@@ -148,9 +193,9 @@ final class RuleEvaluator {
     return labels;
   }
 
-  private List<Observation> threshold(String tenant, AlertRule rule, long at) {
+  private List<Observation> threshold(String tenant, AlertRule rule, long at, Reads reads) {
     List<Observation> out = new ArrayList<>();
-    for (Map.Entry<Map<String, String>, Double> g : values(tenant, rule, at - rule.windowMs(), at).entrySet()) {
+    for (Map.Entry<Map<String, String>, Double> g : values(tenant, rule, at - rule.windowMs(), at, reads).entrySet()) {
       double v = g.getValue();
       Map<String, Object> detail = new LinkedHashMap<>();
       detail.put("metric", rule.metric());
@@ -161,11 +206,21 @@ final class RuleEvaluator {
     return out;
   }
 
-  /** The rule's metric per group over [from, to); a group with no value reads NaN. */
-  Map<Map<String, String>, Double> values(String tenant, AlertRule rule, long from, long to) {
+  /** The rule's metric per group over [from, to) from the round's shared scan; a group with no value reads NaN. */
+  Map<Map<String, String>, Double> values(String tenant, AlertRule rule, long from, long to, Reads reads) {
     Query t = rule.query();
-    Query q = new Query(from, to, t.filters(), t.groupBy(), 0, t.metrics(), List.of(), queries.limits().maxLimit(), t.llmOnly(), false);
-    QueryResult r = queries.query(tenant, q);
+    ReadKey k = key(rule, from, to);
+    java.util.LinkedHashSet<io.llmscope.query.Metric> metrics = reads.wanted.computeIfAbsent(k, x -> new java.util.LinkedHashSet<>());
+    metrics.add(t.metrics().get(0)); // unplanned reads still work, in a scan of their own
+    QueryResult r = reads.results.get(k);
+    if (r == null || !r.columns().contains(rule.metric())) {
+      Query q = new Query(from, to, t.filters(), t.groupBy(), 0, new ArrayList<>(metrics), List.of(), queries.limits().maxLimit(),
+          t.llmOnly(), false);
+      r = queries.query(tenant, q);
+      reads.results.put(k, r);
+      reads.scans++;
+    }
+    int column = r.columns().indexOf(rule.metric());
     Map<Map<String, String>, Double> out = new LinkedHashMap<>();
     int ng = t.groupBy().size();
     for (List<Object> row : r.rows()) {
@@ -174,7 +229,7 @@ final class RuleEvaluator {
         FieldRef f = t.groupBy().get(g);
         labels.put(f.name(), row.get(g) == null ? "" : String.valueOf(row.get(g)));
       }
-      Object v = row.get(ng);
+      Object v = row.get(column);
       out.put(labels, v instanceof Number n ? n.doubleValue() : Double.NaN);
     }
     return out;

@@ -86,7 +86,7 @@ public final class LlmScopeServer implements AutoCloseable {
             LOG.info(() -> "alert " + e.state() + ": " + e.rule() + " " + e.labels() + " value " + e.value() + " (tenant " + e.tenant() + ")");
             notifiers.send(AlertNotifications.of(e), e.notifiers().isEmpty() ? notifiers.names() : e.notifiers());
           });
-      a.configure(config.rules());
+      a.notifiers(notifiers.names()).configure(config.rules());
       return a;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the stored alert rules", e);

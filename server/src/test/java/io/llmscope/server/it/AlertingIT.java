@@ -220,6 +220,10 @@ class AlertingIT {
         assertEquals(fired.get("startsAt").asText(), resolved.get("startsAt").asText());
         assertTrue(resolved.has("endsAt"), resolved.toString());
         assertEquals(6, receiver.bodies("/broken").size(), "the failing receiver got its retries (3 per notification)");
+        HttpResponse<String> typo = send(s, "PUT", "/api/v1/alert-rules/typo", "{\"type\": \"threshold\", \"query\": {\"metric\": \"count\"},"
+            + " \"window\": \"1m\", \"threshold\": 1, \"notify\": [\"hok\"]}", null, null);
+        assertEquals(400, typo.statusCode());
+        assertTrue(typo.body().contains("no notifier 'hok'"), typo.body());
         String metrics = s.getRaw("/metrics", null).body();
         assertTrue(metrics.contains("llmscope_alert_notifications_total{notifier=\"hook\",outcome=\"delivered\"} 2.0"), metrics);
         assertTrue(metrics.contains("llmscope_alert_notifications_total{notifier=\"broken\",outcome=\"failed\"} 2.0"), metrics);
