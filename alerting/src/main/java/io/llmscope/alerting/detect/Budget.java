@@ -46,7 +46,10 @@ public final class Budget {
     NOT_PROJECTED,
     /** Too early in the period (under {@value Budget#MIN_ELAPSED_FRACTION}): {@code projected = spent}. */
     SPENT_ONLY,
-    /** Between {@value Budget#MIN_ELAPSED_FRACTION} and {@value Budget#RATE_FLOOR_FRACTION} of the period: spent / (a quarter of the period). */
+    /**
+     * Between {@value Budget#MIN_ELAPSED_FRACTION} and {@value Budget#RATE_FLOOR_FRACTION} of the
+     * period: the rate is spent / (a quarter of the period).
+     */
     DAMPED_RATE,
     /** The average rate over the elapsed part of the period. */
     ELAPSED_RATE,
@@ -154,7 +157,9 @@ public final class Budget {
       boolean projected,
       double recentRatePerMs) {
     if (!Double.isFinite(spentSoFar)) throw new IllegalArgumentException("spend must be a number, got " + spentSoFar);
-    if (!(budget >= 0) || Double.isInfinite(budget)) throw new IllegalArgumentException("budget must be a number ≥ 0, got " + budget);
+    if (!(budget >= 0) || Double.isInfinite(budget)) {
+      throw new IllegalArgumentException("budget must be a number ≥ 0, got " + budget);
+    }
     if (periodEndMs <= periodStartMs) throw new IllegalArgumentException("budget period must end after it starts");
     if (recentRatePerMs < 0 || Double.isInfinite(recentRatePerMs)) {
       throw new IllegalArgumentException("spend rate must be a number ≥ 0, got " + recentRatePerMs);

@@ -236,7 +236,9 @@ public final class Drift {
   }
 
   private static Result categorical(Method method, Map<String, Long> baseline, Map<String, Long> window) {
-    if (method == Method.KS) throw new IllegalArgumentException("ks compares ordered values; use psi or js for a categorical field");
+    if (method == Method.KS) {
+      throw new IllegalArgumentException("ks compares ordered values; use psi or js for a categorical field");
+    }
     TreeSet<String> names = new TreeSet<>(baseline.keySet());
     names.addAll(window.keySet());
     String[] labels = names.toArray(new String[0]);

@@ -4,14 +4,15 @@ package io.llmscope.alerting.detect;
  * A hashed character n-gram profile of text (prompts or completions), for content drift.
  *
  * <p>Each text is lower-cased code point by code point ({@link Character#toLowerCase(int)}), runs
- * of white space become one space and the ends are trimmed; every {@value #N}-code-point gram is then hashed with 32-bit FNV-1a over its
- * UTF-8 bytes into one of {@value #BUCKETS} buckets. The hash is fixed, so profiles are stable across
- * runs, machines and implementations. A text shorter than {@value #N} code points (but not empty)
- * counts as one gram. Grams are counted as they occur, so a long text weighs more than a short
- * one. Profiles merge by adding counts. Each bucket keeps the first gram seen in it as an example,
- * so an alert can show what moved. Every second text is also counted apart, so that {@link Drift}
- * can estimate sampling noise from the two halves (texts arriving in a strict two-step pattern
- * would make the halves differ and the noise look larger: the safe direction). Not thread-safe.
+ * of white space become one space and the ends are trimmed; every {@value #N}-code-point gram is
+ * then hashed with 32-bit FNV-1a over its UTF-8 bytes into one of {@value #BUCKETS} buckets. The
+ * hash is fixed, so profiles are stable across runs, machines and implementations. A text shorter
+ * than {@value #N} code points (but not empty) counts as one gram. Grams are counted as they occur,
+ * so a long text weighs more than a short one. Profiles merge by adding counts. Each bucket keeps
+ * the first gram seen in it as an example, so an alert can show what moved. Every second text is
+ * also counted apart, so that {@link Drift} can estimate sampling noise from the two halves (texts
+ * arriving in a strict two-step pattern would make the halves differ and the noise look larger:
+ * the safe direction). Not thread-safe.
  */
 public final class NgramProfile {
   /** Gram length in code points. */
@@ -30,6 +31,7 @@ public final class NgramProfile {
   private long oddTotal;
   private long texts;
   private long oddTexts;
+  /** Whether the text being added belongs to the odd half. */
   private boolean odd;
 
   /** An empty profile. */

@@ -8,11 +8,13 @@ import java.util.Random;
  * Synthetic LLM traffic with daily seasonality, noise and planted incidents, for measuring the
  * detectors. Everything derives from one seed.
  *
- * <p>Time is in whole windows from the start of day 0. Per group: a peak rate (calls per hour),
- * a daily curve (peak 15:00, trough 03:00 at 25% of the peak), a day-level factor
- * {@code exp(N(0, 0.05))}, a per-window overdispersion {@code exp(N(0, 0.05))}, a Poisson number of
- * calls and a log-normal cost per call (median $0.002, σ = 1, so one call's cost varies by a
- * factor of 1.3 around its mean). Incidents multiply the per-minute rate.
+ * <p>Time is in whole windows from the start of day 0. Spend ({@link #spend}) per group: a peak
+ * rate (calls per hour), a daily curve (peak 15:00, trough 03:00 at 25% of the peak), a day-level
+ * factor {@code exp(N(0, 0.05))}, a per-window overdispersion {@code exp(N(0, 0.05))}, a Poisson
+ * number of calls and a log-normal cost per call (median $0.002, σ = 1: coefficient of variation
+ * 1.3). Incidents multiply the per-minute rate. Spans ({@link #spans}) follow the same daily curve
+ * and carry output tokens, a model, sometimes a score, and a prompt; drifts change those from a
+ * minute on.
  */
 final class PlantedIncidents {
   static final int MINUTES_PER_DAY = 24 * 60;
