@@ -24,8 +24,13 @@ import org.apache.commons.math3.distribution.TDistribution;
  *       {@code m = (b + w) / 2}; in [0, 1], finite without smoothing. For small shifts JS ≈ PSI / 5.5.
  *   <li>Their p-value is Pearson's χ² test of homogeneity of the two count vectors (df = cells − 1),
  *       after merging cells whose expected count is under 5 (neighbouring bins; the smallest
- *       categories together): how likely a difference this large is from sampling alone. Content
- *       profiles have none (the n-grams of one text are not independent draws).
+ *       categories together): how likely a difference this large is from sampling alone.
+ *   <li>Content (n-gram profiles) has no p-value: the grams of one text are not independent draws,
+ *       and a χ² over thousands of buckets scaled down to texts has no power. Instead each profile
+ *       keeps its alternate texts apart, and the divergence between the two halves of a side
+ *       estimates its sampling noise (halves of n/2 texts diverge about 4× as much as the side's
+ *       own noise): {@code noise = (D(baseline halves) + D(window halves)) / 4}, and a content
+ *       result fires only when the divergence beats the threshold by twice that.
  *   <li><b>KS</b>, the two-sample Kolmogorov-Smirnov statistic {@code D = sup |F_b − F_w|} with the
  *       asymptotic p-value {@code Q_KS(D · √(n·m / (n + m)))}.
  *   <li><b>Welch's t</b> of the difference of means (window − baseline), two-sided p-value with
@@ -33,13 +38,27 @@ import org.apache.commons.math3.distribution.TDistribution;
  * </ul>
  *
  * Every {@link Result} names the method, the statistic, the p-value when there is one, the sample
- * sizes and the bins or values that moved most ({@link Shift}), so an alert can say what changed.
+ * sizes and the bins or values that moved most ({@link Shift}), so an alert can say what changed;
+ * {@link Result#fires} applies the threshold and the significance gates. The defaults were checked
+ * on planted drifts ({@code DetectorBenchmarkTest}): every planted drift found, no alarm on the
+ * control groups over 8 days of hourly windows.
  */
 public final class Drift {
   /** Share substituted for an empty bin in PSI. */
   public static final double EPSILON = 1e-4;
-  /** A result fires only when its p-value (if it has one) is below this: see {@link Result#fires}. */
-  public static final double ALPHA = 0.001;
+  /**
+   * A result fires only when its p-value (if it has one) is below this: see {@link Result#fires}.
+   * A rule tests every group every window, so 0.001 would still fire about once a day per 40 hourly
+   * groups on noise alone.
+   */
+  public static final double ALPHA = 1e-4;
+  /**
+   * A result fires only when both sides have at least this many values. Welch's t on fewer, skewed
+   * scores (bounded at 1) is anti-conservative: at 10 the benchmark's controls still fired.
+   */
+  public static final int MIN_COUNT = 30;
+  /** Content results need this many texts on each side to estimate their noise, else never fire. */
+  public static final int MIN_TEXTS = 50;
   /** Default PSI threshold (between "moderate" and "major" in the usual reading). */
   public static final double DEFAULT_PSI_THRESHOLD = 0.2;
   /** Default JS threshold in bits (about PSI 0.2 for a small shift). */
@@ -54,6 +73,7 @@ public final class Drift {
   private static final double LN2 = Math.log(2);
   private static final double MIN_EXPECTED = 5;
   private static final int[] BIN_ORDER = identity(Histogram.BINS);
+  private static final int[] NGRAM_ORDER = identity(NgramProfile.BUCKETS);
 
   private Drift() {}
 
@@ -110,20 +130,45 @@ public final class Drift {
    * @param method {@code psi}, {@code js}, {@code ks} or {@code welch_t}
    * @param statistic the divergence, D, or t; NaN when a side is empty (or, for Welch, has fewer
    *     than 2 values)
-   * @param pValue the p-value, or NaN when the method has none
-   * @param baselineCount values (or grams) in the baseline
-   * @param windowCount values (or grams) in the window
+   * @param pValue the p-value, or NaN when the method has none (content)
+   * @param noise content only: the divergence sampling alone would give, estimated from split halves
+   *     (see {@link Drift}); +∞ with fewer than {@value Drift#MIN_TEXTS} texts on a side; NaN for
+   *     everything else
+   * @param baselineCount values in the baseline (texts for content)
+   * @param windowCount values in the window (texts for content)
    * @param moved what moved most, largest change first (at most {@value Drift#TOP_MOVED} for bins)
    */
   public record Result(
-      String method, double statistic, double pValue, long baselineCount, long windowCount, List<Shift> moved) {
+      String method,
+      double statistic,
+      double pValue,
+      double noise,
+      long baselineCount,
+      long windowCount,
+      List<Shift> moved) {
+    Result(String method, double statistic, double pValue, long baselineCount, long windowCount, List<Shift> moved) {
+      this(method, statistic, pValue, Double.NaN, baselineCount, windowCount, moved);
+    }
+
     /**
-     * Whether this result should fire: {@code |statistic| > threshold}, and the p-value, when there
-     * is one, below {@value Drift#ALPHA} — a small window whose divergence is large by sampling
-     * noise alone does not fire. NaN statistics never fire.
+     * Whether this result should fire: {@code |statistic| > threshold} (for content,
+     * {@code statistic − 2·noise > threshold}), the p-value, when there is one, below {@value
+     * Drift#ALPHA}, and at least {@value Drift#MIN_COUNT} values on each side. A small window whose
+     * divergence is large by sampling noise alone does not fire; nor does Welch's t on a handful of
+     * scores whose spread is small by chance (it then trusts a tiny variance). Content needs
+     * {@value Drift#MIN_TEXTS} texts a side besides (see {@link #noise}). NaN statistics never
+     * fire.
      */
     public boolean fires(double threshold) {
-      return Math.abs(statistic) > threshold && !(pValue >= ALPHA);
+      return excess() > threshold;
+    }
+
+    /** What {@link #fires} compares with the threshold; −∞ when a gate (p-value, counts) fails. */
+    double excess() {
+      if (pValue >= ALPHA || Math.min(baselineCount, windowCount) < MIN_COUNT || Double.isNaN(statistic)) {
+        return Double.NEGATIVE_INFINITY;
+      }
+      return Math.abs(statistic) - (Double.isNaN(noise) ? 0 : 2 * noise);
     }
   }
 
@@ -191,7 +236,9 @@ public final class Drift {
   }
 
   private static Result categorical(Method method, Map<String, Long> baseline, Map<String, Long> window) {
-    if (method == Method.KS) throw new IllegalArgumentException("ks compares ordered values; use psi or js for a categorical field");
+    if (method == Method.KS) {
+      throw new IllegalArgumentException("ks compares ordered values; use psi or js for a categorical field");
+    }
     TreeSet<String> names = new TreeSet<>(baseline.keySet());
     names.addAll(window.keySet());
     String[] labels = names.toArray(new String[0]);
@@ -212,12 +259,12 @@ public final class Drift {
 
   // ---- content ------------------------------------------------------------------------------
 
-  /** PSI of two n-gram profiles (no p-value). */
+  /** PSI of two n-gram profiles. */
   public static Result psi(NgramProfile baseline, NgramProfile window) {
     return content(Method.PSI, baseline, window);
   }
 
-  /** Jensen-Shannon divergence (bits) of two n-gram profiles (no p-value). */
+  /** Jensen-Shannon divergence (bits) of two n-gram profiles. */
   public static Result js(NgramProfile baseline, NgramProfile window) {
     return content(Method.JS, baseline, window);
   }
@@ -229,12 +276,33 @@ public final class Drift {
 
   private static Result content(Method method, NgramProfile baseline, NgramProfile window) {
     if (method == Method.KS) throw new IllegalArgumentException("ks compares ordered values; use psi or js for content");
+    long[] a = baseline.countsView();
+    long[] b = window.countsView();
+    long ga = baseline.total();
+    long gb = window.total();
+    String name = method.label();
+    if (ga == 0 || gb == 0) return empty(name, baseline.texts(), window.texts());
     IntFunction<String> label = i -> {
       String g = baseline.example(i);
       if (g == null) g = window.example(i);
       return "\"" + g + "\"";
     };
-    return binned(method, baseline.countsView(), window.countsView(), label, null);
+    double stat = divergence(method, a, b, ga, gb);
+    double noise = Double.POSITIVE_INFINITY;
+    if (Math.min(baseline.texts(), window.texts()) >= MIN_TEXTS) noise = (halves(method, baseline) + halves(method, window)) / 4;
+    return new Result(name, stat, Double.NaN, noise, baseline.texts(), window.texts(), topMoved(a, b, ga, gb, label));
+  }
+
+  /** The divergence between a profile's two halves (alternate texts). */
+  private static double halves(Method method, NgramProfile p) {
+    long odd = p.oddTotal();
+    long even = p.total() - odd;
+    if (odd == 0 || even == 0) return Double.POSITIVE_INFINITY;
+    return divergence(method, p.evenCounts(), p.oddCountsView(), even, odd);
+  }
+
+  private static double divergence(Method method, long[] a, long[] b, long na, long nb) {
+    return method == Method.PSI ? psi(a, b, na, nb) : js(a, b, na, nb);
   }
 
   // ---- raw values and summaries -------------------------------------------------------------
@@ -304,19 +372,21 @@ public final class Drift {
 
   // ---- the shared arithmetic ----------------------------------------------------------------
 
-  /** PSI or JS (and the χ² p-value when {@code withP}) of two aligned count vectors. */
+  /** PSI or JS, with the χ² p-value, of two aligned count vectors of values. */
   static Result binned(Method method, long[] a, long[] b, IntFunction<String> label, int[] chiOrder) {
-    long na = 0;
-    long nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      na += a[i];
-      nb += b[i];
-    }
+    long na = sum(a);
+    long nb = sum(b);
     String name = method.label();
     if (na == 0 || nb == 0) return empty(name, na, nb);
-    double stat = method == Method.PSI ? psi(a, b, na, nb) : js(a, b, na, nb);
-    double p = chiOrder != null ? chiSquarePValue(a, b, na, nb, chiOrder) : Double.NaN;
+    double stat = divergence(method, a, b, na, nb);
+    double p = chiSquarePValue(a, b, chiOrder);
     return new Result(name, stat, p, na, nb, topMoved(a, b, na, nb, label));
+  }
+
+  static long sum(long[] counts) {
+    long n = 0;
+    for (long c : counts) n += c;
+    return n;
   }
 
   static double psi(long[] a, long[] b, long na, long nb) {
@@ -349,17 +419,18 @@ public final class Drift {
    * (Cochran's rule: the χ² approximation fails on sparse cells — one value in a new bin of a
    * 3-value window would otherwise score χ² ≈ 200). 1 when fewer than 2 cells remain.
    */
-  static double chiSquarePValue(long[] a, long[] b, long na, long nb, int[] order) {
-    double n = (double) na + nb;
+  static double chiSquarePValue(long[] a, long[] b, int[] order) {
+    double na = sum(a);
+    double nb = sum(b);
+    double n = na + nb;
     double smaller = Math.min(na, nb) / n;
     double chi = 0;
     int cells = 0;
-    long accA = 0;
-    long accB = 0;
-    long lastA = 0;
-    long lastB = 0;
-    for (int k = 0; k < order.length; k++) {
-      int i = order[k];
+    double accA = 0;
+    double accB = 0;
+    double lastA = 0;
+    double lastB = 0;
+    for (int i : order) {
       accA += a[i];
       accB += b[i];
       if ((accA + accB) * smaller >= MIN_EXPECTED) {
@@ -379,7 +450,7 @@ public final class Drift {
     return Math.max(0, 1 - new ChiSquaredDistribution(null, cells - 1).cumulativeProbability(chi));
   }
 
-  private static double chiTerm(long a, long b, long na, long nb, double n) {
+  private static double chiTerm(double a, double b, double na, double nb, double n) {
     double ea = (a + b) * (na / n);
     double eb = (a + b) * (nb / n);
     return (a - ea) * (a - ea) / ea + (b - eb) * (b - eb) / eb;

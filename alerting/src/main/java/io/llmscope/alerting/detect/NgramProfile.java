@@ -1,17 +1,18 @@
 package io.llmscope.alerting.detect;
 
-import java.util.Locale;
-
 /**
  * A hashed character n-gram profile of text (prompts or completions), for content drift.
  *
- * <p>Each text is lower-cased ({@link Locale#ROOT}), runs of white space become one space and the
- * ends are trimmed; every {@value #N}-code-point gram is then hashed with 32-bit FNV-1a over its
- * UTF-8 bytes into one of {@value #BUCKETS} buckets. The hash is fixed, so profiles are stable across
- * runs, machines and implementations. A text shorter than {@value #N} code points (but not empty)
- * counts as one gram. Grams are counted as they occur, so a long text weighs more than a short
- * one. Profiles merge by adding counts. Each bucket keeps the first gram seen in it as an example,
- * so an alert can show what moved. Not thread-safe.
+ * <p>Each text is lower-cased code point by code point ({@link Character#toLowerCase(int)}), runs
+ * of white space become one space and the ends are trimmed; every {@value #N}-code-point gram is
+ * then hashed with 32-bit FNV-1a over its UTF-8 bytes into one of {@value #BUCKETS} buckets. The
+ * hash is fixed, so profiles are stable across runs, machines and implementations. A text shorter
+ * than {@value #N} code points (but not empty) counts as one gram. Grams are counted as they occur,
+ * so a long text weighs more than a short one. Profiles merge by adding counts. Each bucket keeps
+ * the first gram seen in it as an example, so an alert can show what moved. Every second text is
+ * also counted apart, so that {@link Drift} can estimate sampling noise from the two halves (texts
+ * arriving in a strict two-step pattern would make the halves differ and the noise look larger:
+ * the safe direction). Not thread-safe.
  */
 public final class NgramProfile {
   /** Gram length in code points. */
@@ -23,35 +24,69 @@ public final class NgramProfile {
   private static final int FNV_PRIME = 0x01000193;
 
   private final long[] counts = new long[BUCKETS];
+  /** Counts of every second text (the 2nd, 4th, …): two halves to estimate sampling noise from. */
+  private final long[] oddCounts = new long[BUCKETS];
   private final String[] examples = new String[BUCKETS];
   private long total;
+  private long oddTotal;
   private long texts;
+  private long oddTexts;
+  /** Whether the text being added belongs to the odd half. */
+  private boolean odd;
 
   /** An empty profile. */
   public NgramProfile() {}
 
   /** Adds the grams of one text (null and empty texts count as texts with no grams); returns this. */
   public NgramProfile add(String text) {
+    odd = (texts & 1) == 1;
     texts++;
+    if (odd) oddTexts++;
     if (text == null || text.isEmpty()) return this;
-    int[] cps = normalise(text);
-    if (cps.length == 0) return this;
-    if (cps.length < N) {
-      count(cps, 0, cps.length);
-      return this;
+    // One pass, no copies: the last N normalised code points roll through `gram`.
+    int[] gram = new int[N];
+    int seen = 0;
+    boolean space = false;
+    for (int i = 0; i < text.length(); ) {
+      int c = text.codePointAt(i);
+      i += Character.charCount(c);
+      if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+        space = seen > 0;
+        continue;
+      }
+      if (space) {
+        seen = push(gram, seen, ' ');
+        space = false;
+      }
+      seen = push(gram, seen, Character.toLowerCase(c));
     }
-    for (int i = 0; i + N <= cps.length; i++) count(cps, i, N);
+    if (seen > 0 && seen < N) count(gram, 0, seen);
     return this;
+  }
+
+  /** Appends a code point to the rolling gram; counts the gram once it is full. */
+  private int push(int[] gram, int seen, int c) {
+    if (seen < N) {
+      gram[seen++] = c;
+    } else {
+      System.arraycopy(gram, 1, gram, 0, N - 1);
+      gram[N - 1] = c;
+    }
+    if (seen == N) count(gram, 0, N);
+    return seen;
   }
 
   /** Adds the other profile's counts to this one (examples this one lacks too); returns this. */
   public NgramProfile merge(NgramProfile other) {
     for (int i = 0; i < BUCKETS; i++) {
       counts[i] += other.counts[i];
+      oddCounts[i] += other.oddCounts[i];
       if (examples[i] == null) examples[i] = other.examples[i];
     }
     total += other.total;
+    oddTotal += other.oddTotal;
     texts += other.texts;
+    oddTexts += other.oddTexts;
     return this;
   }
 
@@ -79,6 +114,26 @@ public final class NgramProfile {
     return counts;
   }
 
+  /** Per-bucket counts of the odd half (every second text). */
+  long[] oddCountsView() {
+    return oddCounts;
+  }
+
+  /** Per-bucket counts of the even half (the 1st, 3rd, … text). */
+  long[] evenCounts() {
+    long[] even = new long[BUCKETS];
+    for (int i = 0; i < BUCKETS; i++) even[i] = counts[i] - oddCounts[i];
+    return even;
+  }
+
+  long oddTotal() {
+    return oddTotal;
+  }
+
+  long oddTexts() {
+    return oddTexts;
+  }
+
   /** The bucket of a gram as {@link #add} hashes it (the gram is used as given, not normalised). */
   static int bucketOf(String gram) {
     int[] cps = gram.codePoints().toArray();
@@ -89,6 +144,10 @@ public final class NgramProfile {
     int bucket = hash(cps, from, len) & (BUCKETS - 1);
     counts[bucket]++;
     total++;
+    if (odd) {
+      oddCounts[bucket]++;
+      oddTotal++;
+    }
     if (examples[bucket] == null) examples[bucket] = new String(cps, from, len);
   }
 
@@ -114,23 +173,5 @@ public final class NgramProfile {
       }
     }
     return h;
-  }
-
-  /** Lower-cased code points with white-space runs collapsed to one space and the ends trimmed. */
-  static int[] normalise(String text) {
-    int[] in = text.toLowerCase(Locale.ROOT).codePoints().toArray();
-    int[] out = new int[in.length];
-    int n = 0;
-    boolean space = false;
-    for (int c : in) {
-      if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
-        space = n > 0;
-      } else {
-        if (space) out[n++] = ' ';
-        out[n++] = c;
-        space = false;
-      }
-    }
-    return n == out.length ? out : java.util.Arrays.copyOf(out, n);
   }
 }

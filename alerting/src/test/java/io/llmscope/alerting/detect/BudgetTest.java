@@ -78,6 +78,18 @@ class BudgetTest {
   }
 
   @Test
+  void monthlyProjection() {
+    // November has 30 days: on the 16th at 00:00, 60 spent in 15 days projects 60 · 30/15 = 120.
+    long now = t("2026-11-16T00:00:00Z");
+    Outcome o = Budget.evaluate(60, Period.of("month", now), now, 100, true, Double.NaN);
+    assertEquals(Basis.ELAPSED_RATE, o.basis());
+    assertEquals(0.5, o.elapsedFraction());
+    assertEquals(120, o.projected(), 1e-9);
+    assertTrue(o.fires());
+    assertFalse(Budget.evaluate(60, Period.of("month", now), now, 100, false, Double.NaN).fires());
+  }
+
+  @Test
   void earlyInThePeriodOnlyTheSpendSoFarCounts() {
     long start = t("2026-11-01T00:00:00Z");
     long end = start + 24 * HOUR;
@@ -86,11 +98,19 @@ class BudgetTest {
     assertEquals(Basis.SPENT_ONLY, early.basis());
     assertEquals(1, early.projected());
     assertFalse(early.fires());
-    // At 5% (72 minutes) the elapsed rate applies: 1 · 24 h / 1.2 h = 20.
+    // From 5% (72 minutes) to 25% (06:00) the rate is spent / 6 h: 1 + 1/6 · 22.8 = 4.8, not
+    // 1 · 24 / 1.2 = 20 as the plain elapsed rate would have it.
     Outcome at5 = Budget.evaluate(1, start, end, start + 72 * 60_000L, 10, true);
-    assertEquals(Basis.ELAPSED_RATE, at5.basis());
-    assertEquals(20, at5.projected(), 1e-9);
-    assertTrue(at5.fires());
+    assertEquals(Basis.DAMPED_RATE, at5.basis());
+    assertEquals(1.0 / (6 * HOUR), at5.ratePerMs(), 1e-20);
+    assertEquals(4.8, at5.projected(), 1e-9);
+    assertFalse(at5.fires());
+    // 3 spent by 01:12 does project over: 3 + 3/6 · 22.8 = 14.4.
+    assertTrue(Budget.evaluate(3, start, end, start + 72 * 60_000L, 10, true).fires());
+    // At 06:00 both rates agree: 2 spent → 2 + 2/6 · 18 = 8.
+    Outcome at25 = Budget.evaluate(2, start, end, start + 6 * HOUR, 10, true);
+    assertEquals(Basis.ELAPSED_RATE, at25.basis());
+    assertEquals(8, at25.projected(), 1e-9);
     // Spend already over the budget fires whatever the projection.
     assertTrue(Budget.evaluate(11, start, end, start + HOUR, 10, true).fires());
   }

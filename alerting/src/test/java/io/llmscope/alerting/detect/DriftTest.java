@@ -194,10 +194,15 @@ class DriftTest {
     Result flat = Drift.welch(5, 0.8, 0, 5, 0.8, 0);
     assertEquals(0, flat.statistic());
     assertEquals(1, flat.pValue());
-    Result jump = Drift.welch(5, 0.8, 0, 5, 0.6, 0);
+    Result jump = Drift.welch(30, 0.8, 0, 30, 0.6, 0);
     assertEquals(Double.NEGATIVE_INFINITY, jump.statistic());
     assertEquals(0, jump.pValue());
     assertTrue(jump.fires(Drift.DEFAULT_WELCH_THRESHOLD));
+    // Five scores that happen to agree closely: t is huge, but five values never fire.
+    assertFalse(Drift.welch(29, 0.8, 0, 30, 0.6, 0).fires(Drift.DEFAULT_WELCH_THRESHOLD));
+    Result few = Drift.welch(50, 0.8, 0.0144, 5, 0.95, 0.0001);
+    assertTrue(few.statistic() > 8 && few.pValue() < 1e-6, few.toString());
+    assertFalse(few.fires(Drift.DEFAULT_WELCH_THRESHOLD));
   }
 
   @Test
