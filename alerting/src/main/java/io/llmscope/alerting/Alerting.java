@@ -170,7 +170,7 @@ public final class Alerting implements AutoCloseable {
   }
 
   /** One live cycle at {@code now}: every tenant's rules, their transitions persisted, then sent. */
-  void cycle(long now) {
+  public void cycle(long now) {
     for (Map.Entry<String, TenantAlerts> e : tenants.entrySet()) {
       String tenant = e.getKey();
       TenantAlerts t = e.getValue();

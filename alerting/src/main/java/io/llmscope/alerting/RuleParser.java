@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.llmscope.alerting.detect.Anomaly;
 import io.llmscope.alerting.detect.Direction;
 import io.llmscope.alerting.detect.Drift;
 import io.llmscope.query.FieldRef;
@@ -124,7 +125,7 @@ final class RuleParser {
         baseline = duration(body, "baseline", 7 * DAY_MS);
         if (baseline < DAY_MS || baseline % DAY_MS != 0) throw new RuleException("baseline: must be whole days, e.g. 7d");
         if (window > DAY_MS) throw new RuleException("window: at most 1d for an anomaly rule (it compares the same window on past days)");
-        sensitivity = number(body, "sensitivity", 3);
+        sensitivity = number(body, "sensitivity", Anomaly.DEFAULT_SENSITIVITY);
         if (sensitivity <= 0) throw new RuleException("sensitivity: must be > 0");
         String d = body.has("direction") ? text(body, "direction", true) : "up";
         try {
