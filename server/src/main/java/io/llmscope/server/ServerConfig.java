@@ -68,7 +68,6 @@ public final class ServerConfig {
   /** Sections whose keys are listed in {@link #KEYS}; {@code auth} is read by {@link #readApiKeys}. */
   private static final Set<String> SECTIONS = Set.of("storage", "ingest", "query", "content", "alerting", "auth");
   /** Sections the interface contract names that this server does not read yet. */
-  private static final Set<String> NOT_SUPPORTED_YET = Set.of();
   /** Alert notifiers, a list read by {@link NotifierConfig#read}. */
   private static final String NOTIFIERS = "notifiers";
   /** Alert rules, a list checked by {@link Alerting#check}. */
@@ -295,8 +294,6 @@ public final class ServerConfig {
           } else if (name.equals(RULES)) {
             problems.addAll(Alerting.check(value, RULES, QueryLimits.DEFAULTS));
             rules[0] = value;
-          } else if (NOT_SUPPORTED_YET.contains(name)) {
-            problems.add("config section '" + name + "' is not supported yet");
           } else if (name.equals("limits")) {
             movedLimits(value, problems);
           } else if (SECTIONS.contains(name)) {

@@ -196,8 +196,11 @@ class ServerConfigTest {
   }
 
   @Test
-  void sectionsNotSupportedYetAreRefusedByName() {
-    assertProblem("notifiers:\n  - name: x\n", "config section 'notifiers' is not supported yet");
+  void notifiersAreCheckedByName() {
+    assertProblem("notifiers:\n  - name: x\n", "notifiers[0]");
+    ServerConfig c = ServerConfig.parse("notifiers:\n  - {name: hook, type: webhook, url: 'http://127.0.0.1:9/x'}\n");
+    assertEquals(1, c.notifiers().size());
+    assertEquals("hook", c.notifiers().get(0).name());
   }
 
   @Test
