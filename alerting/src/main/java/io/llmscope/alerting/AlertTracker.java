@@ -20,6 +20,8 @@ final class AlertTracker {
     long firingSince;
     double value;
     double peak = Double.NaN;
+    /** When this firing alert was last handed to notifiers (not stored: a restart re-sends soon). */
+    long lastSent;
 
     Alert(Map<String, String> labels, long since) {
       this.labels = Map.copyOf(labels);
@@ -52,6 +54,7 @@ final class AlertTracker {
       if (a.state == State.PENDING && at - a.activeSince >= rule.forMs()) {
         a.state = State.FIRING;
         a.firingSince = at;
+        a.lastSent = at;
         out.add(new Transition(a.labels, State.FIRING, at, at, a.value, a.peak, o.detail()));
       }
     }

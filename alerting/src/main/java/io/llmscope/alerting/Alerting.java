@@ -37,10 +37,17 @@ public final class Alerting implements AutoCloseable {
   /** History entries kept per tenant. */
   static final int HISTORY = 10_000;
 
-  /** A firing or resolving alert, for notifiers. */
+  /**
+   * A firing or resolving alert, for notifiers. {@code repeat}: the reminder of an alert still firing
+   * (sent every {@link #RESEND_MS}), which receivers that expire alerts, such as Alertmanager, need;
+   * a transition is sent once, with {@code repeat} false.
+   */
   public record Event(String tenant, String rule, String type, String severity, Map<String, String> labels,
       Map<String, String> ruleLabels, List<String> notifiers, String state, double value, long startsAt, long endsAt,
-      Map<String, Object> detail) {}
+      Map<String, Object> detail, boolean repeat) {}
+
+  /** How often a firing alert is re-announced: under Alertmanager's default resolve_timeout (5m), as Prometheus does. */
+  public static final long RESEND_MS = 60_000;
 
   private final QueryEngine queries;
   private final TenantSettings settings;
@@ -186,9 +193,16 @@ public final class Alerting implements AutoCloseable {
             LOG.log(Level.WARNING, "rule " + rule.name() + " of tenant " + tenant + " failed to evaluate", ex);
             continue;
           }
-          for (AlertTracker.Transition tr : t.trackers.get(rule.name()).step(rule, obs, now)) {
-            events.add(event(tenant, rule, tr));
+          AlertTracker tracker = t.trackers.get(rule.name());
+          for (AlertTracker.Transition tr : tracker.step(rule, obs, now)) {
+            events.add(event(tenant, rule, tr, false));
             remember(t, rule, tr);
+          }
+          for (AlertTracker.Alert a : tracker.alerts()) {
+            if (a.state != AlertTracker.State.FIRING || now - a.lastSent < RESEND_MS) continue;
+            a.lastSent = now;
+            events.add(event(tenant, rule, new AlertTracker.Transition(a.labels, AlertTracker.State.FIRING, a.firingSince, now,
+                a.value, a.peak, Map.of()), true));
           }
         }
         persist(tenant, t);
@@ -203,11 +217,11 @@ public final class Alerting implements AutoCloseable {
     }
   }
 
-  private static Event event(String tenant, AlertRule rule, AlertTracker.Transition tr) {
+  private static Event event(String tenant, AlertRule rule, AlertTracker.Transition tr, boolean repeat) {
     boolean resolved = tr.state() == AlertTracker.State.RESOLVED;
     return new Event(tenant, rule.name(), rule.kind().name().toLowerCase(java.util.Locale.ROOT), rule.severity(), tr.labels(),
         rule.labels(), rule.notifiers(), resolved ? "resolved" : "firing", tr.value(), tr.startsAt(), resolved ? tr.at() : 0,
-        tr.detail());
+        tr.detail(), repeat);
   }
 
   private static void remember(TenantAlerts t, AlertRule rule, AlertTracker.Transition tr) {

@@ -81,7 +81,16 @@ class ThresholdAlertingTest {
     try (Alerting alerting = open()) {
       alerting.putRule("a", "slow", RULE);
       for (long at = T0 + 60 * MIN; at < T0 + 140 * MIN; at += 30_000) alerting.cycle(at);
+      List<Alerting.Event> reminders = sent.stream().filter(Alerting.Event::repeat).toList();
+      sent.removeAll(reminders);
       assertEquals(1, sent.size(), "fired once: " + sent);
+      // Still firing after the transition: reminders once a minute, same alert (for Alertmanager).
+      assertFalse(reminders.isEmpty());
+      for (Alerting.Event r : reminders) {
+        assertEquals("firing", r.state());
+        assertEquals(sent.get(0).startsAt(), r.startsAt());
+      }
+      assertEquals((T0 + 140 * MIN - sent.get(0).startsAt() - 1) / Alerting.RESEND_MS, reminders.size());
       Alerting.Event fired = sent.get(0);
       assertEquals("firing", fired.state());
       assertEquals(Map.of("model", "gpt-4o"), fired.labels());
@@ -96,6 +105,7 @@ class ThresholdAlertingTest {
     try (Alerting alerting = open()) { // reopened: the firing alert is there, and not sent again
       assertEquals(1, alerting.alerts("a", "firing").size());
       for (long at = T0 + 140 * MIN; at < T0 + 200 * MIN; at += 30_000) alerting.cycle(at);
+      sent.removeIf(Alerting.Event::repeat);
       assertEquals(2, sent.size(), "resolved once: " + sent);
       Alerting.Event resolved = sent.get(1);
       assertEquals("resolved", resolved.state());

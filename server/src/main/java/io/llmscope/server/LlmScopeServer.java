@@ -2,6 +2,7 @@ package io.llmscope.server;
 
 import io.llmscope.alerting.AlertNotifications;
 import io.llmscope.alerting.Alerting;
+import io.llmscope.alerting.notify.NotifierConfig;
 import io.llmscope.alerting.notify.Notifiers;
 import io.llmscope.dashboards.ApiMetrics;
 import io.llmscope.dashboards.HttpApi;
@@ -80,11 +81,16 @@ public final class LlmScopeServer implements AutoCloseable {
    * logged and handed to the rule's notifiers (every notifier when the rule names none).
    */
   private static Alerting openAlerting(ServerConfig config, QueryEngine queries, Storage storage, Notifiers notifiers) {
+    java.util.Set<String> expiring = new java.util.HashSet<>();
+    for (NotifierConfig n : config.notifiers()) if (n.type() == NotifierConfig.Type.ALERTMANAGER) expiring.add(n.name());
     try {
       Alerting a = new Alerting(queries, storage.settings(), config.processSettings().alertIntervalMs(), System::currentTimeMillis,
           e -> {
-            LOG.info(() -> "alert " + e.state() + ": " + e.rule() + " " + e.labels() + " value " + e.value() + " (tenant " + e.tenant() + ")");
-            notifiers.send(AlertNotifications.of(e), e.notifiers().isEmpty() ? notifiers.names() : e.notifiers());
+            if (!e.repeat()) LOG.info(() -> "alert " + e.state() + ": " + e.rule() + " " + e.labels() + " value " + e.value() + " (tenant " + e.tenant() + ")");
+            java.util.Collection<String> to = e.notifiers().isEmpty() ? notifiers.names() : e.notifiers();
+            // Reminders only to receivers that expire what is not re-sent; the others get each transition once.
+            if (e.repeat()) to = to.stream().filter(expiring::contains).toList();
+            if (!to.isEmpty()) notifiers.send(AlertNotifications.of(e), to);
           });
       a.notifiers(notifiers.names()).configure(config.rules());
       return a;
