@@ -346,9 +346,11 @@ public final class Alerting implements AutoCloseable {
     ArrayNode out = RuleParser.JSON.createArrayNode();
     for (AlertRule rule : rulesOf(tenant)) {
       AlertTracker tracker = new AlertTracker();
-      long start = at - rule.forMs() - intervalMs;
-      for (long step = start; step <= at; step += intervalMs) {
-        tracker.step(rule, evaluator.evaluate(tenant, rule, Math.min(step, at)), Math.min(step, at));
+      // Steps ending exactly at {@code at}, as far back as {@code for} needs.
+      long steps = rule.forMs() / intervalMs + 1;
+      for (long k = steps; k >= 0; k--) {
+        long step = at - k * intervalMs;
+        tracker.step(rule, evaluator.evaluate(tenant, rule, step), step);
       }
       for (AlertTracker.Alert a : tracker.alerts()) out.add(AlertState.alertJson(rule.name(), a));
     }
