@@ -183,7 +183,8 @@ public final class Alerting implements AutoCloseable {
       TenantAlerts t = e.getValue();
       List<Event> events = new ArrayList<>();
       synchronized (t) {
-        RuleEvaluator.Reads reads = new RuleEvaluator.Reads();
+        try (QueryEngine.Session session = queries.session(tenant)) {
+        RuleEvaluator.Reads reads = new RuleEvaluator.Reads(session);
         for (AlertRule rule : t.rules.values()) evaluator.plan(rule, now, reads);
         for (AlertRule rule : t.rules.values()) {
           List<Observation> obs;
@@ -204,6 +205,7 @@ public final class Alerting implements AutoCloseable {
             events.add(event(tenant, rule, new AlertTracker.Transition(a.labels, AlertTracker.State.FIRING, a.firingSince, now,
                 a.value, a.peak, Map.of()), true));
           }
+        }
         }
         persist(tenant, t);
       }
@@ -344,15 +346,19 @@ public final class Alerting implements AutoCloseable {
    */
   public ArrayNode evaluateAt(String tenant, long at) {
     ArrayNode out = RuleParser.JSON.createArrayNode();
+    try (QueryEngine.Session session = queries.session(tenant)) {
     for (AlertRule rule : rulesOf(tenant)) {
       AlertTracker tracker = new AlertTracker();
       // Steps ending exactly at {@code at}, as far back as {@code for} needs.
       long steps = rule.forMs() / intervalMs + 1;
       for (long k = steps; k >= 0; k--) {
         long step = at - k * intervalMs;
-        tracker.step(rule, evaluator.evaluate(tenant, rule, step), step);
+        RuleEvaluator.Reads reads = new RuleEvaluator.Reads(session);
+        evaluator.plan(rule, step, reads);
+        tracker.step(rule, evaluator.evaluate(tenant, rule, step, reads), step);
       }
       for (AlertTracker.Alert a : tracker.alerts()) out.add(AlertState.alertJson(rule.name(), a));
+    }
     }
     return out;
   }
@@ -365,8 +371,11 @@ public final class Alerting implements AutoCloseable {
     ArrayNode episodes = RuleParser.JSON.createArrayNode();
     Map<Map<String, String>, ObjectNode> open = new LinkedHashMap<>();
     AlertTracker tracker = new AlertTracker();
+    try (QueryEngine.Session session = queries.session(tenant)) {
     for (long at = from; at < to; at += intervalMs) {
-      List<Observation> obs = evaluator.evaluate(tenant, rule, at);
+      RuleEvaluator.Reads reads = new RuleEvaluator.Reads(session);
+      evaluator.plan(rule, at, reads);
+      List<Observation> obs = evaluator.evaluate(tenant, rule, at, reads);
       for (AlertTracker.Transition tr : tracker.step(rule, obs, at)) {
         if (tr.state() == AlertTracker.State.FIRING) {
           ObjectNode ep = episodes.addObject();
@@ -384,6 +393,7 @@ public final class Alerting implements AutoCloseable {
         ObjectNode ep = open.get(a.labels);
         if (ep != null && a.value > ep.get("peak").asDouble()) ep.put("peak", a.value);
       }
+    }
     }
     return episodes;
   }

@@ -32,11 +32,20 @@ final class RuleEvaluator {
   /** What one scan reads: the rules' metrics over one range. */
   private record ReadKey(long from, long to, List<io.llmscope.query.Filter> filters, List<FieldRef> groupBy, boolean llmOnly) {}
 
-  /** One evaluation round's shared scans: planned for every rule first, each run once when first read. */
+  /**
+   * One evaluation round's shared scans: planned for every rule first, each run once when first
+   * read, all over one {@link QueryEngine.Session} (one snapshot whose decoded columns are kept), which
+   * several rounds of a backtest may share.
+   */
   static final class Reads {
     private final Map<ReadKey, java.util.LinkedHashSet<io.llmscope.query.Metric>> wanted = new LinkedHashMap<>();
     private final Map<ReadKey, QueryResult> results = new java.util.HashMap<>();
+    final QueryEngine.Session session;
     int scans;
+
+    Reads(QueryEngine.Session session) {
+      this.session = session;
+    }
   }
 
   /** Registers what {@code rule} will read at {@code at}, so that rules sharing a range share its scan. */
@@ -64,18 +73,12 @@ final class RuleEvaluator {
     reads.wanted.computeIfAbsent(key(rule, from, to), k -> new java.util.LinkedHashSet<>()).add(rule.query().metrics().get(0));
   }
 
-  List<Observation> evaluate(String tenant, AlertRule rule, long at) {
-    Reads reads = new Reads();
-    plan(rule, at, reads);
-    return evaluate(tenant, rule, at, reads);
-  }
-
   List<Observation> evaluate(String tenant, AlertRule rule, long at, Reads reads) {
     return switch (rule.kind()) {
       case THRESHOLD -> threshold(tenant, rule, at, reads);
       case ANOMALY -> anomaly(tenant, rule, at, reads);
       case BUDGET -> budget(tenant, rule, at, reads);
-      case DRIFT -> drift(tenant, rule, at);
+      case DRIFT -> drift(tenant, rule, at, reads);
     };
   }
 
@@ -124,15 +127,15 @@ final class RuleEvaluator {
   }
 
   /** The field's distribution (or mix) in the window against the baseline before it, per group. */
-  private List<Observation> drift(String tenant, AlertRule rule, long at) {
+  private List<Observation> drift(String tenant, AlertRule rule, long at, Reads reads) {
     Drift.Method method = Drift.Method.parse(rule.method());
     FieldRef field = FieldRef.of(rule.field());
     long windowFrom = at - rule.windowMs();
     long baseFrom = windowFrom - rule.baselineMs();
     Map<Map<String, String>, Drift.Result> results = new LinkedHashMap<>();
     if (field.numeric()) {
-      Map<List<String>, double[]> window = queries.sample(tenant, ranged(rule, windowFrom, at), field);
-      Map<List<String>, double[]> base = queries.sample(tenant, ranged(rule, baseFrom, windowFrom), field);
+      Map<List<String>, double[]> window = reads.session.sample(ranged(rule, windowFrom, at), field);
+      Map<List<String>, double[]> base = reads.session.sample(ranged(rule, baseFrom, windowFrom), field);
       for (Map.Entry<List<String>, double[]> w : window.entrySet()) {
         double[] b = base.getOrDefault(w.getKey(), new double[0]);
         Drift.Result r = method == Drift.Method.KS ? Drift.ks(b, w.getValue())
@@ -140,8 +143,8 @@ final class RuleEvaluator {
         results.put(labels(rule, w.getKey()), r);
       }
     } else {
-      Map<List<String>, Map<String, Long>> window = mix(tenant, rule, field, windowFrom, at);
-      Map<List<String>, Map<String, Long>> base = mix(tenant, rule, field, baseFrom, windowFrom);
+      Map<List<String>, Map<String, Long>> window = mix(reads, rule, field, windowFrom, at);
+      Map<List<String>, Map<String, Long>> base = mix(reads, rule, field, baseFrom, windowFrom);
       for (Map.Entry<List<String>, Map<String, Long>> w : window.entrySet()) {
         results.put(labels(rule, w.getKey()), Drift.compare(method, base.getOrDefault(w.getKey(), Map.of()), w.getValue()));
       }
@@ -165,7 +168,7 @@ final class RuleEvaluator {
   }
 
   /** Counts per value of a dimension, per group: the categorical mix. */
-  private Map<List<String>, Map<String, Long>> mix(String tenant, AlertRule rule, FieldRef field, long from, long to) {
+  private Map<List<String>, Map<String, Long>> mix(Reads reads, AlertRule rule, FieldRef field, long from, long to) {
     Query t = rule.query();
     List<FieldRef> groups = new ArrayList<>(t.groupBy());
     groups.add(field);
@@ -173,7 +176,7 @@ final class RuleEvaluator {
         queries.limits().maxLimit(), t.llmOnly(), false);
     Map<List<String>, Map<String, Long>> out = new LinkedHashMap<>();
     int ng = t.groupBy().size();
-    for (List<Object> row : queries.query(tenant, q).rows()) {
+    for (List<Object> row : reads.session.query(q).rows()) {
       List<String> key = new ArrayList<>(ng);
       for (int g = 0; g < ng; g++) key.add(row.get(g) == null ? "" : String.valueOf(row.get(g)));
       String value = row.get(ng) == null ? "(none)" : String.valueOf(row.get(ng));
@@ -216,7 +219,7 @@ final class RuleEvaluator {
     if (r == null || !r.columns().contains(rule.metric())) {
       Query q = new Query(from, to, t.filters(), t.groupBy(), 0, new ArrayList<>(metrics), List.of(), queries.limits().maxLimit(),
           t.llmOnly(), false);
-      r = queries.query(tenant, q);
+      r = reads.session.query(q);
       reads.results.put(k, r);
       reads.scans++;
     }

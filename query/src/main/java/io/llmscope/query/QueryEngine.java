@@ -70,6 +70,48 @@ public final class QueryEngine implements AutoCloseable {
    * {@link QueryLimits#maxQueryMemoryBytes()}), checked while it aggregates.
    */
   public QueryResult query(String tenant, Query q) {
+    try (StoreSnapshot snap = storage.snapshot(tenant)) {
+      return run(q, snap.batches(), storage.scores(tenant));
+    }
+  }
+
+  /**
+   * A run of queries over one snapshot of a tenant, keeping each segment's decoded columns between
+   * them: an alert round's many small queries over the same segments decode each column once. Its
+   * memory is that of the columns its queries read, until it is closed; not thread-safe.
+   */
+  public final class Session implements AutoCloseable {
+    private final StoreSnapshot snap;
+    private final List<io.llmscope.storage.scan.ColumnBatch> batches;
+    private final ScoreView scores;
+
+    private Session(String tenant) {
+      this.snap = storage.snapshot(tenant);
+      this.batches = snap.keptBatches();
+      this.scores = storage.scores(tenant);
+    }
+
+    public QueryResult query(Query q) {
+      return run(q, batches, scores);
+    }
+
+    /** As {@link QueryEngine#sample}. */
+    public Map<List<String>, double[]> sample(Query q, FieldRef field) {
+      return QueryEngine.this.sample(q, field, this::query);
+    }
+
+    @Override
+    public void close() {
+      snap.close();
+    }
+  }
+
+  /** A {@link Session} over the tenant's spans as they are now. */
+  public Session session(String tenant) {
+    return new Session(tenant);
+  }
+
+  private QueryResult run(Query q, List<io.llmscope.storage.scan.ColumnBatch> batches, ScoreView scores) {
     long t0 = System.nanoTime();
     if (q.stepMs() > 0) {
       long buckets = (q.toMs() - q.fromMs()) / q.stepMs() + 1;
@@ -80,14 +122,9 @@ public final class QueryEngine implements AutoCloseable {
     }
     int limit = q.limit() == 0 ? limits.defaultLimit() : Math.min(q.limit(), limits.maxLimit());
     Planner planner = new Planner(q, limits.useRollups());
-    Aggregation agg;
-    ParallelScan scan;
-    try (StoreSnapshot snap = storage.snapshot(tenant)) {
-      scan = new ParallelScan(snap.batches(), limits.scanThreads(), scanPool, planner, q.explain() ? QueryPlan.MAX_BATCHES : 0);
-      QueryMemory memory = new QueryMemory(limits.maxQueryMemoryBytes());
-      ScoreView scores = storage.scores(tenant);
-      agg = scan.run(() -> new Aggregation(q, limit, limits.maxGroups(), memory, exactValues, scores, limits.compareSampleValues()));
-    }
+    ParallelScan scan = new ParallelScan(batches, limits.scanThreads(), scanPool, planner, q.explain() ? QueryPlan.MAX_BATCHES : 0);
+    QueryMemory memory = new QueryMemory(limits.maxQueryMemoryBytes());
+    Aggregation agg = scan.run(() -> new Aggregation(q, limit, limits.maxGroups(), memory, exactValues, scores, limits.compareSampleValues()));
     List<List<Object>> rows = agg.rows();
     QueryPlan.Tally tally = scan.tally();
     long took = (System.nanoTime() - t0) / 1_000_000L;
@@ -110,12 +147,16 @@ public final class QueryEngine implements AutoCloseable {
    * every one up to {@link QueryLimits#compareSampleValues()}, a uniform sample beyond (drift tests).
    */
   public Map<List<String>, double[]> sample(String tenant, Query q, FieldRef field) {
+    return sample(q, field, s -> query(tenant, s));
+  }
+
+  private Map<List<String>, double[]> sample(Query q, FieldRef field, java.util.function.Function<Query, QueryResult> run) {
     if (!field.numeric()) throw new QueryException("'" + field.name() + "' is not numeric: its values cannot be sampled");
     Query s = new Query(q.fromMs(), q.toMs(), q.filters(), q.groupBy(), 0, List.of(Metric.sample(field)), List.of(),
         limits.maxLimit(), q.llmOnly(), false);
     Map<List<String>, double[]> out = new java.util.LinkedHashMap<>();
     int ng = q.groupBy().size();
-    for (List<Object> row : query(tenant, s).rows()) {
+    for (List<Object> row : run.apply(s).rows()) {
       List<String> key = new java.util.ArrayList<>(ng);
       for (int g = 0; g < ng; g++) key.add(row.get(g) == null ? "" : String.valueOf(row.get(g)));
       out.put(key, ((MetricState.Sampled) row.get(ng)).values());

@@ -38,6 +38,28 @@ public final class StoreSnapshot implements AutoCloseable {
     };
   }
 
+  /**
+   * The batches as views made once and kept: their decoded columns stay for every later walk of
+   * the list, so a run of queries over one snapshot (an alert round) decodes each column once. The
+   * memory is the caller's to bound: it lasts until the list is dropped.
+   */
+  public List<ColumnBatch> keptBatches() {
+    ColumnBatch[] made = new ColumnBatch[batches.size()];
+    return new AbstractList<>() {
+      @Override
+      public synchronized ColumnBatch get(int index) {
+        ColumnBatch b = made[index];
+        if (b == null) b = made[index] = batches.get(index).get().kept();
+        return b;
+      }
+
+      @Override
+      public int size() {
+        return made.length;
+      }
+    };
+  }
+
   public long rows() {
     long n = 0;
     for (ColumnBatch b : batches()) n += b.size();

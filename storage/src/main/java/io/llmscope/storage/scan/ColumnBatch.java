@@ -78,6 +78,14 @@ public interface ColumnBatch {
     return this;
   }
 
+  /**
+   * This batch for many readers in a row (a query session): {@link #only} answers the whole batch,
+   * so the columns decoded once serve every later reader instead of each decoding its own parts.
+   */
+  default ColumnBatch kept() {
+    return this;
+  }
+
   /** Pre-aggregated cells of this batch's rows (sealed segments only); see {@link Rollup}. */
   default List<Rollup> rollups() {
     return List.of();

@@ -39,6 +39,8 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
   private final int rows;
   /** Record batches whose rows a restricted view needs; null: every batch. */
   private final boolean[] needed;
+  /** Set by {@link #kept}: {@link #only} answers this view, whose decoded columns then serve every reader. */
+  private boolean keepWhole;
   /** The measures this segment stores no column for (read once, not per point read). */
   private final boolean derivedTotalTokens;
   private final boolean derivedDuration;
@@ -90,6 +92,7 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
 
   @Override
   public ColumnBatch only(RoaringBitmap wanted) {
+    if (keepWhole) return this;
     boolean[] blocks = new boolean[blocks()];
     int count = 0;
     for (int b = 0; b < blocks.length; b++) {
@@ -101,6 +104,12 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
     }
     if (count == 0) blocks[0] = true; // a column still needs its dictionary from some batch
     return count == blocks.length ? this : new SegmentView(seg, blocks);
+  }
+
+  @Override
+  public ColumnBatch kept() {
+    keepWhole = true;
+    return this;
   }
 
   private interface BlockReader<T> {
