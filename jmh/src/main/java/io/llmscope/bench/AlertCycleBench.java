@@ -109,10 +109,27 @@ public final class AlertCycleBench {
       s.detail = SpanDetail.EMPTY;
       batch.add(s);
       if (batch.size() == 4096) {
-        storage.append("t", batch);
+        append(storage, batch);
         batch = new ArrayList<>(4096);
       }
     }
-    if (!batch.isEmpty()) storage.append("t", batch);
+    if (!batch.isEmpty()) append(storage, batch);
+  }
+
+  /** Appends, waiting while sealing catches up (the store's back-pressure). */
+  private static void append(Storage storage, List<LlmSpan> batch) {
+    while (true) {
+      try {
+        storage.append("t", batch);
+        return;
+      } catch (io.llmscope.storage.StorageBusyException e) {
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 }
