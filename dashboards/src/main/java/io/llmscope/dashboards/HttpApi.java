@@ -177,16 +177,8 @@ public final class HttpApi {
   private void handleQuery(RoutingContext ctx) {
     String tenant = tenant(ctx);
     if (tenant == null) return;
-    JsonNode body;
-    try {
-      body = JSON.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      sendError(ctx, 400, "query body is not valid JSON: " + e.getOriginalMessage());
-      return;
-    } catch (IOException e) {
-      sendError(ctx, 400, "query body could not be read: " + e.getMessage());
-      return;
-    }
+    JsonNode body = jsonBody(ctx, "query");
+    if (body == null) return;
     // Encoded off the event loop too: a per-minute panel can be tens of thousands of rows.
     long started = System.nanoTime();
     vertx.executeBlocking(() -> JSON.writeValueAsBytes(toJson(queries.query(tenant, body))), false).onComplete(ar -> {
@@ -199,17 +191,24 @@ public final class HttpApi {
     });
   }
 
+  /** The request's JSON body, or null once a 400 naming {@code what} body is sent. */
+  private static JsonNode jsonBody(RoutingContext ctx, String what) {
+    try {
+      return JSON.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      sendError(ctx, 400, what + " body is not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      sendError(ctx, 400, what + " body could not be read: " + e.getMessage());
+    }
+    return null;
+  }
+
   /** {@code POST /api/v1/compare}: two cohorts' metrics with their differences and tests. */
   private void handleCompare(RoutingContext ctx) {
     String tenant = tenant(ctx);
     if (tenant == null) return;
-    JsonNode body;
-    try {
-      body = JSON.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
-    } catch (IOException e) {
-      sendError(ctx, 400, "compare body is not valid JSON: " + e.getMessage());
-      return;
-    }
+    JsonNode body = jsonBody(ctx, "compare");
+    if (body == null) return;
     long started = System.nanoTime();
     vertx.executeBlocking(() -> queries.compare(tenant, body), false).onComplete(ar -> {
       metrics.queryDone(started, ar.cause());
@@ -260,16 +259,11 @@ public final class HttpApi {
   private void handleScores(RoutingContext ctx) {
     String tenant = tenant(ctx);
     if (tenant == null) return;
+    JsonNode body = jsonBody(ctx, "scores");
+    if (body == null) return;
     List<Score> scores;
     try {
-      JsonNode body = JSON.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
       scores = ScoreJson.read(body, System.currentTimeMillis(), MAX_SCORES_PER_REQUEST);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      sendError(ctx, 400, "scores body is not valid JSON: " + e.getOriginalMessage());
-      return;
-    } catch (IOException e) {
-      sendError(ctx, 400, "scores body could not be read: " + e.getMessage());
-      return;
     } catch (ScoreJson.BadScore e) {
       sendError(ctx, 400, e.getMessage());
       return;
