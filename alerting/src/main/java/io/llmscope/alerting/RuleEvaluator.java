@@ -177,8 +177,7 @@ final class RuleEvaluator {
     Map<List<String>, Map<String, Long>> out = new LinkedHashMap<>();
     int ng = t.groupBy().size();
     for (List<Object> row : reads.session.query(q).rows()) {
-      List<String> key = new ArrayList<>(ng);
-      for (int g = 0; g < ng; g++) key.add(row.get(g) == null ? "" : String.valueOf(row.get(g)));
+      List<String> key = groupKey(row, ng);
       String value = row.get(ng) == null ? "(none)" : String.valueOf(row.get(ng));
       out.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(value, ((Number) row.get(ng + 1)).longValue());
     }
@@ -188,6 +187,13 @@ final class RuleEvaluator {
   private Query ranged(AlertRule rule, long from, long to) {
     Query t = rule.query();
     return new Query(from, to, t.filters(), t.groupBy(), 0, t.metrics(), List.of(), queries.limits().maxLimit(), t.llmOnly(), false);
+  }
+
+  /** A row's first {@code ng} columns (its group values) as text; a null group is "". */
+  private static List<String> groupKey(List<Object> row, int ng) {
+    List<String> key = new ArrayList<>(ng);
+    for (int g = 0; g < ng; g++) key.add(row.get(g) == null ? "" : String.valueOf(row.get(g)));
+    return key;
   }
 
   private static Map<String, String> labels(AlertRule rule, List<String> values) {
@@ -227,13 +233,8 @@ final class RuleEvaluator {
     Map<Map<String, String>, Double> out = new LinkedHashMap<>();
     int ng = t.groupBy().size();
     for (List<Object> row : r.rows()) {
-      Map<String, String> labels = new LinkedHashMap<>();
-      for (int g = 0; g < ng; g++) {
-        FieldRef f = t.groupBy().get(g);
-        labels.put(f.name(), row.get(g) == null ? "" : String.valueOf(row.get(g)));
-      }
       Object v = row.get(column);
-      out.put(labels, v instanceof Number n ? n.doubleValue() : Double.NaN);
+      out.put(labels(rule, groupKey(row, ng)), v instanceof Number n ? n.doubleValue() : Double.NaN);
     }
     return out;
   }
