@@ -24,6 +24,12 @@ public record AlertRule(String name, Kind kind, Query query, long windowMs, long
   /** The rule types. */
   public enum Kind { THRESHOLD, ANOMALY, DRIFT, BUDGET }
 
+  /**
+   * Drift fields of captured text: the prompt side, the completion side, or both ({@code content},
+   * whose result is the side that moved more).
+   */
+  static final List<String> CONTENT_FIELDS = List.of("content", "content.input", "content.output");
+
   /** The metric column of the rule's query. */
   String metric() {
     return query.metrics().get(0).label();

@@ -5,6 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmscope.query.QueryEngine;
 import io.llmscope.storage.TenantSettings;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
@@ -118,6 +123,10 @@ public final class Alerting implements AutoCloseable {
     }
   }
 
+  // Replaced by meters(registry); until then they count into a registry nobody reads.
+  private Timer cycleTimer = Timer.builder("llmscope.alert.evaluation").register(new SimpleMeterRegistry());
+  private Counter ruleFailures = Counter.builder("llmscope.alert.rule.failures").register(new SimpleMeterRegistry());
+
   /** Reads every tenant's rules and alert state from {@code settings}. */
   public Alerting(QueryEngine queries, TenantSettings settings, long intervalMs, LongSupplier clock, Consumer<Event> sink)
       throws IOException {
@@ -178,34 +187,14 @@ public final class Alerting implements AutoCloseable {
 
   /** One live cycle at {@code now}: every tenant's rules, their transitions persisted, then sent. */
   public void cycle(long now) {
+    long t0 = System.nanoTime();
     for (Map.Entry<String, TenantAlerts> e : tenants.entrySet()) {
       String tenant = e.getKey();
       TenantAlerts t = e.getValue();
       List<Event> events = new ArrayList<>();
       synchronized (t) {
         try (QueryEngine.Session session = queries.session(tenant)) {
-        RuleEvaluator.Reads reads = new RuleEvaluator.Reads(session);
-        for (AlertRule rule : t.rules.values()) evaluator.plan(rule, now, reads);
-        for (AlertRule rule : t.rules.values()) {
-          List<Observation> obs;
-          try {
-            obs = evaluator.evaluate(tenant, rule, now, reads);
-          } catch (RuntimeException ex) {
-            LOG.log(Level.WARNING, "rule " + rule.name() + " of tenant " + tenant + " failed to evaluate", ex);
-            continue;
-          }
-          AlertTracker tracker = t.trackers.get(rule.name());
-          for (AlertTracker.Transition tr : tracker.step(rule, obs, now)) {
-            events.add(event(tenant, rule, tr, false));
-            remember(t, rule, tr);
-          }
-          for (AlertTracker.Alert a : tracker.alerts()) {
-            if (a.state != AlertTracker.State.FIRING || now - a.lastSent < RESEND_MS) continue;
-            a.lastSent = now;
-            events.add(event(tenant, rule, new AlertTracker.Transition(a.labels, AlertTracker.State.FIRING, a.firingSince, now,
-                a.value, a.peak, Map.of()), true));
-          }
-        }
+          evaluateAll(tenant, t, now, session, events);
         }
         persist(tenant, t);
       }
@@ -217,6 +206,65 @@ public final class Alerting implements AutoCloseable {
         }
       }
     }
+    cycleTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+  }
+
+  /** Every rule of one tenant at {@code now}, in one session; transitions and reminders go to {@code events}. */
+  private void evaluateAll(String tenant, TenantAlerts t, long now, QueryEngine.Session session, List<Event> events) {
+    RuleEvaluator.Reads reads = new RuleEvaluator.Reads(session);
+    for (AlertRule rule : t.rules.values()) evaluator.plan(rule, now, reads);
+    for (AlertRule rule : t.rules.values()) {
+      List<Observation> obs;
+      try {
+        obs = evaluator.evaluate(tenant, rule, now, reads);
+      } catch (RuntimeException ex) {
+        ruleFailures.increment();
+        LOG.log(Level.WARNING, "rule " + rule.name() + " of tenant " + tenant + " failed to evaluate", ex);
+        continue;
+      }
+      AlertTracker tracker = t.trackers.get(rule.name());
+      for (AlertTracker.Transition tr : tracker.step(rule, obs, now)) {
+        events.add(event(tenant, rule, tr, false));
+        remember(t, rule, tr);
+      }
+      for (AlertTracker.Alert a : tracker.alerts()) {
+        if (a.state != AlertTracker.State.FIRING || now - a.lastSent < RESEND_MS) continue;
+        a.lastSent = now;
+        events.add(event(tenant, rule, new AlertTracker.Transition(a.labels, AlertTracker.State.FIRING, a.firingSince, now,
+            a.value, a.peak, Map.of()), true));
+      }
+    }
+  }
+
+  /**
+   * Registers the engine's meters: {@code llmscope_alert_evaluation_seconds} (one live cycle, every
+   * tenant), {@code llmscope_alert_rule_failures_total} (rule evaluations that threw), and
+   * {@code llmscope_alert_rules} / {@code llmscope_alert_firing} (rules, and alerts firing now).
+   */
+  public Alerting meters(MeterRegistry registry) {
+    cycleTimer = Timer.builder("llmscope.alert.evaluation").description("time of one alert evaluation cycle over every tenant's rules")
+        .publishPercentiles(0.5, 0.99).register(registry);
+    ruleFailures = Counter.builder("llmscope.alert.rule.failures").description("rule evaluations that failed (logged; the rule is retried next cycle)")
+        .register(registry);
+    Gauge.builder("llmscope.alert.rules", this, a -> a.count(false)).description("alert rules, every tenant").register(registry);
+    Gauge.builder("llmscope.alert.firing", this, a -> a.count(true)).description("alerts firing now, every tenant").register(registry);
+    return this;
+  }
+
+  private double count(boolean firing) {
+    long n = 0;
+    for (TenantAlerts t : tenants.values()) {
+      synchronized (t) {
+        if (!firing) {
+          n += t.rules.size();
+          continue;
+        }
+        for (AlertTracker tr : t.trackers.values()) {
+          for (AlertTracker.Alert a : tr.alerts()) if (a.state == AlertTracker.State.FIRING) n++;
+        }
+      }
+    }
+    return n;
   }
 
   private static Event event(String tenant, AlertRule rule, AlertTracker.Transition tr, boolean repeat) {
@@ -372,28 +420,29 @@ public final class Alerting implements AutoCloseable {
     Map<Map<String, String>, ObjectNode> open = new LinkedHashMap<>();
     AlertTracker tracker = new AlertTracker();
     try (QueryEngine.Session session = queries.session(tenant)) {
-    for (long at = from; at < to; at += intervalMs) {
-      RuleEvaluator.Reads reads = new RuleEvaluator.Reads(session);
-      evaluator.plan(rule, at, reads);
-      List<Observation> obs = evaluator.evaluate(tenant, rule, at, reads);
-      for (AlertTracker.Transition tr : tracker.step(rule, obs, at)) {
-        if (tr.state() == AlertTracker.State.FIRING) {
-          ObjectNode ep = episodes.addObject();
-          ep.set("labels", RuleParser.JSON.valueToTree(tr.labels()));
-          ep.put("start", tr.at());
-          ep.putNull("end");
-          ep.put("peak", tr.value());
-          open.put(tr.labels(), ep);
-        } else {
-          ObjectNode ep = open.remove(tr.labels());
-          if (ep != null) ep.put("end", tr.at());
+      for (long at = from; at < to; at += intervalMs) {
+        RuleEvaluator.Reads reads = new RuleEvaluator.Reads(session);
+        evaluator.plan(rule, at, reads);
+        List<Observation> obs = evaluator.evaluate(tenant, rule, at, reads);
+        for (AlertTracker.Transition tr : tracker.step(rule, obs, at)) {
+          if (tr.state() == AlertTracker.State.FIRING) {
+            ObjectNode ep = episodes.addObject();
+            ep.set("labels", RuleParser.JSON.valueToTree(tr.labels()));
+            ep.put("start", tr.at());
+            ep.putNull("end");
+            ep.put("peak", tr.value());
+            ep.set("detail", RuleParser.JSON.valueToTree(tr.detail()));
+            open.put(tr.labels(), ep);
+          } else {
+            ObjectNode ep = open.remove(tr.labels());
+            if (ep != null) ep.put("end", tr.at());
+          }
+        }
+        for (AlertTracker.Alert a : tracker.alerts()) {
+          ObjectNode ep = open.get(a.labels);
+          if (ep != null && a.value > ep.get("peak").asDouble()) ep.put("peak", a.value);
         }
       }
-      for (AlertTracker.Alert a : tracker.alerts()) {
-        ObjectNode ep = open.get(a.labels);
-        if (ep != null && a.value > ep.get("peak").asDouble()) ep.put("peak", a.value);
-      }
-    }
     }
     return episodes;
   }

@@ -4,10 +4,12 @@ import io.llmscope.alerting.detect.Anomaly;
 import io.llmscope.alerting.detect.Budget;
 import io.llmscope.alerting.detect.Drift;
 import io.llmscope.alerting.detect.Histogram;
+import io.llmscope.alerting.detect.NgramProfile;
 import io.llmscope.query.FieldRef;
 import io.llmscope.query.Query;
 import io.llmscope.query.QueryEngine;
 import io.llmscope.query.QueryResult;
+import io.llmscope.query.SpanContent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -129,11 +131,33 @@ final class RuleEvaluator {
   /** The field's distribution (or mix) in the window against the baseline before it, per group. */
   private List<Observation> drift(String tenant, AlertRule rule, long at, Reads reads) {
     Drift.Method method = Drift.Method.parse(rule.method());
-    FieldRef field = FieldRef.of(rule.field());
     long windowFrom = at - rule.windowMs();
     long baseFrom = windowFrom - rule.baselineMs();
     Map<Map<String, String>, Drift.Result> results = new LinkedHashMap<>();
-    if (field.numeric()) {
+    Map<Map<String, String>, String> sides = new LinkedHashMap<>();
+    FieldRef field = AlertRule.CONTENT_FIELDS.contains(rule.field()) ? null : FieldRef.of(rule.field());
+    if (field == null) {
+      Map<List<String>, List<SpanContent>> window = reads.session.contents(ranged(rule, windowFrom, at));
+      Map<List<String>, List<SpanContent>> base = reads.session.contents(ranged(rule, baseFrom, windowFrom));
+      for (Map.Entry<List<String>, List<SpanContent>> w : window.entrySet()) {
+        List<SpanContent> b = base.getOrDefault(w.getKey(), List.of());
+        Drift.Result best = null;
+        String bestSide = null;
+        for (String side : List.of("input", "output")) {
+          if (!rule.field().equals("content") && !rule.field().equals("content." + side)) continue;
+          Drift.Result r = Drift.compare(method, profile(b, side), profile(w.getValue(), side));
+          boolean fires = r.fires(rule.threshold());
+          if (best == null || (fires && !best.fires(rule.threshold()))
+              || (fires == best.fires(rule.threshold()) && r.statistic() > best.statistic())) {
+            best = r;
+            bestSide = side;
+          }
+        }
+        Map<String, String> labels = labels(rule, w.getKey());
+        results.put(labels, best);
+        sides.put(labels, bestSide);
+      }
+    } else if (field.numeric()) {
       Map<List<String>, double[]> window = reads.session.sample(ranged(rule, windowFrom, at), field);
       Map<List<String>, double[]> base = reads.session.sample(ranged(rule, baseFrom, windowFrom), field);
       for (Map.Entry<List<String>, double[]> w : window.entrySet()) {
@@ -154,6 +178,7 @@ final class RuleEvaluator {
       Drift.Result r = e.getValue();
       Map<String, Object> detail = new LinkedHashMap<>();
       detail.put("field", rule.field());
+      if (sides.containsKey(e.getKey())) detail.put("side", sides.get(e.getKey()));
       detail.put("method", r.method());
       detail.put("statistic", r.statistic());
       detail.put("pValue", r.pValue());
@@ -165,6 +190,16 @@ final class RuleEvaluator {
       out.add(new Observation(e.getKey(), r.statistic(), r.fires(rule.threshold()), detail));
     }
     return out;
+  }
+
+  /** The n-gram profile of one side (input or output) of captured contents; spans without that side are left out. */
+  private static NgramProfile profile(List<SpanContent> contents, String side) {
+    NgramProfile p = new NgramProfile();
+    for (SpanContent c : contents) {
+      String text = side.equals("input") ? c.input() : c.output();
+      if (!text.isEmpty()) p.add(text);
+    }
+    return p;
   }
 
   /** Counts per value of a dimension, per group: the categorical mix. */

@@ -137,11 +137,13 @@ final class RuleParser {
       }
       case DRIFT -> {
         field = text(body, "field", true);
-        if (field.equals("content")) throw new RuleException("field: drift of captured content is not evaluated by this version");
-        try {
-          driftField = FieldRef.of(field);
-        } catch (QueryException e) {
-          throw new RuleException("field: " + e.getMessage());
+        boolean content = AlertRule.CONTENT_FIELDS.contains(field);
+        if (!content) {
+          try {
+            driftField = FieldRef.of(field);
+          } catch (QueryException e) {
+            throw new RuleException("field: " + e.getMessage() + " (or one of " + String.join(", ", AlertRule.CONTENT_FIELDS) + ")");
+          }
         }
         method = body.has("method") ? text(body, "method", true) : "psi";
         Drift.Method m;
@@ -150,7 +152,9 @@ final class RuleParser {
         } catch (IllegalArgumentException e) {
           throw new RuleException("method: '" + method + "' is not one of psi, js, ks");
         }
-        if (m == Drift.Method.KS && !driftField.numeric()) throw new RuleException("method: ks needs a numeric field, '" + field + "' is not");
+        if (m == Drift.Method.KS && (content || !driftField.numeric())) {
+          throw new RuleException("method: ks needs a numeric field, '" + field + "' is not");
+        }
         threshold = number(body, "threshold", m.defaultThreshold());
         baseline = duration(body, "baseline", 7 * DAY_MS);
       }

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Nine days of generated traffic with daily seasonality and planted incidents, each beside control
  * groups without one: a cost spike of one service in one hour (anomaly), a user crossing a rolling
- * budget (budget), an input-token distribution shift and a finish-reason mix change of one prompt
- * (drift). Backtests over the last day return exactly the planted episodes, and nothing for the
+ * budget (budget), an input-token distribution shift and a finish-reason mix change of one prompt,
+ * and one prompt's completions turning to another language (drift, of numbers, a mix and captured
+ * content). Backtests over the last day return exactly the planted episodes, and nothing for the
  * controls or at quiet hours.
  */
 class PlantedIncidentsTest {
@@ -36,6 +37,11 @@ class PlantedIncidentsTest {
   static final long SPIKE_HOUR = END - 10 * HOUR; // 14:00 on the last day
   static final long SHIFT_FROM = END - 6 * HOUR;
   static final long BUDGET_FROM = END - 5 * HOUR;
+  static final long CONTENT_FROM = END - 4 * HOUR;
+  static final String[] ENGLISH = ("the quarterly report shows revenue growth across every region while costs stayed flat and "
+      + "customers renewed their contracts earlier than expected because support answered faster").split(" ");
+  static final String[] SPANISH = ("el informe trimestral muestra que los ingresos crecieron en todas las regiones mientras los "
+      + "costes se mantuvieron y los clientes renovaron sus contratos antes de lo previsto").split(" ");
   static final String[] SERVICES = {"chat-api", "search", "billing"};
   static final String[] PROMPTS = {"summary", "answer"};
 
@@ -72,7 +78,8 @@ class PlantedIncidentsTest {
         sp.dim(Dim.SERVICE, service).dim(Dim.MODEL, "gpt-4o").dim(Dim.STATUS, "ok").dim(Dim.PROMPT_NAME, prompt)
             .dim(Dim.FINISH_REASON, finish).dim(Dim.USER, user);
         sp.measure(Measure.DURATION_MS, 300).measure(Measure.INPUT_TOKENS, Math.round(input)).measure(Measure.COST_USD, cost);
-        sp.detail = SpanDetail.EMPTY;
+        boolean spanish = prompt.equals("summary") && t >= CONTENT_FROM;
+        sp.detail = content(rnd, prompt, spanish ? SPANISH : ENGLISH);
         spans.add(sp);
       }
       if (t >= BUDGET_FROM && t % 120_000 == 0) { // one user's agent runs up a bill (a service of its own)
@@ -91,6 +98,17 @@ class PlantedIncidentsTest {
     storage.append("t", spans);
     storage.sealNow();
     alerting = new Alerting(queries, storage.settings(), 10 * 60_000, () -> END, e -> { });
+  }
+
+  /** Captured messages as GenAI JSON attributes: a fixed instruction and a completion of random words. */
+  static SpanDetail content(Random rnd, String prompt, String[] words) {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 14; i++) text.append(i == 0 ? "" : " ").append(words[rnd.nextInt(words.length)]);
+    String input = "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"Write a " + prompt
+        + " of the attached quarterly report for the board.\"}]}]";
+    String output = "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"" + text + "\"}],\"finish_reason\":\"stop\"}]";
+    return new SpanDetail(java.util.Map.of("gen_ai.input.messages", input, "gen_ai.output.messages", output), java.util.Map.of(),
+        "", "", "", "", List.of(), List.of());
   }
 
   @AfterAll
@@ -148,6 +166,26 @@ class PlantedIncidentsTest {
     boolean named = false;
     for (JsonNode a : now) if (a.get("rule").asText().equals("finish-mix")) named = true;
     assertTrue(named, now.toString());
+  }
+
+  @Test
+  void oneAnswerTurningToAnotherLanguageIsAContentDrift() {
+    JsonNode episodes = lastDay("content-drift", "{\"type\": \"drift\", \"query\": {\"groupBy\": [\"prompt_name\"]},"
+        + " \"field\": \"content\", \"method\": \"js\", \"window\": \"1h\", \"baseline\": \"1d\"}");
+    assertEquals(1, episodes.size(), episodes.toString());
+    JsonNode ep = episodes.get(0);
+    assertEquals("summary", ep.get("labels").get("prompt_name").asText());
+    long start = ep.get("start").asLong();
+    assertTrue(start > CONTENT_FROM && start <= CONTENT_FROM + HOUR, ep.toString());
+
+    // The episode names the side that moved, the method, and grams that moved.
+    assertEquals("output", ep.at("/detail/side").asText(), ep.toString());
+    assertEquals("js", ep.at("/detail/method").asText(), ep.toString());
+    assertTrue(ep.at("/detail/moved").size() > 0, ep.toString());
+
+    // The prompt side did not move: a rule on it stays quiet all day.
+    assertEquals(0, lastDay("input-drift", "{\"type\": \"drift\", \"query\": {\"groupBy\": [\"prompt_name\"]},"
+        + " \"field\": \"content.input\", \"method\": \"js\", \"window\": \"1h\", \"baseline\": \"1d\"}").size());
   }
 
   @Test

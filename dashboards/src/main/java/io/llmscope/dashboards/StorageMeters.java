@@ -2,6 +2,7 @@ package io.llmscope.dashboards;
 
 import io.llmscope.storage.Storage;
 import io.llmscope.storage.StorageStatus;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,6 +54,12 @@ final class StorageMeters {
     Gauge.builder("llmscope.storage.writable", storage, s -> s.writeProblem() == null ? 1 : 0)
         .description("1 while appends are accepted, 0 while the data volume has less than storage.minFreeBytes free")
         .register(registry);
+    Gauge.builder("llmscope.column.cache", storage, st -> st.columnCacheStats().usedBytes()).baseUnit(BaseUnits.BYTES)
+        .description("decoded segment columns kept for later queries (at most storage.columnCacheBytes)").register(registry);
+    FunctionCounter.builder("llmscope.column.cache.hits", storage, st -> st.columnCacheStats().hits())
+        .description("whole-column reads answered by the column cache").register(registry);
+    FunctionCounter.builder("llmscope.column.cache.misses", storage, st -> st.columnCacheStats().misses())
+        .description("whole-column reads the column cache did not hold (decoded from the segment)").register(registry);
   }
 
   private void total(String name, String unit, ToDoubleFunction<Snapshot> f, String help) {

@@ -22,7 +22,9 @@ import java.util.Random;
  * eleven filter sets, many metrics), anomalies (1 h against 7 days) and daily budgets, as a tenant
  * with many dashboards' worth of rules would have. Prints each cycle's time and the median.
  *
- * <pre>java -cp jmh/target/benchmarks.jar io.llmscope.bench.AlertCycleBench SPANS RULES [CYCLES]</pre>
+ * <pre>java -cp jmh/target/benchmarks.jar io.llmscope.bench.AlertCycleBench SPANS RULES [CYCLES [COLUMN_CACHE_MB]]</pre>
+ *
+ * The column cache defaults to the store's (an eighth of the heap); 0 turns it off.
  */
 public final class AlertCycleBench {
   private static final String[] SERVICES = {"chat-api", "search", "billing", "agents", "support", "docs", "mail", "voice", "batch", "eval"};
@@ -39,16 +41,18 @@ public final class AlertCycleBench {
     long spans = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
     int rules = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
     int cycles = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+    long cacheBytes = args.length > 3 ? Long.parseLong(args[3]) << 20 : StorageConfig.defaultColumnCacheBytes();
     Path dir = Files.createTempDirectory("alert-bench");
     long day = 86_400_000L;
     long end = (System.currentTimeMillis() / day) * day;
     long start = end - 8 * day;
-    try (Storage storage = Storage.open(StorageConfig.builder(dir).sealRows(512 * 1024).maxHeadRows(4 * 1024 * 1024).build());
+    try (Storage storage = Storage.open(StorageConfig.builder(dir).sealRows(512 * 1024).maxHeadRows(4 * 1024 * 1024)
+        .columnCacheBytes(cacheBytes).build());
          QueryEngine queries = new QueryEngine(storage, () -> end, QueryLimits.DEFAULTS)) {
       long t0 = System.nanoTime();
       load(storage, spans, start, end);
       storage.sealNow();
-      System.out.printf("loaded %,d spans in %.1f s%n", spans, (System.nanoTime() - t0) / 1e9);
+      System.out.printf("loaded %,d spans in %.1f s; column cache %d MB%n", spans, (System.nanoTime() - t0) / 1e9, cacheBytes >> 20);
       Alerting alerting = new Alerting(queries, storage.settings(), 30_000, () -> end, e -> { });
       Random rnd = new Random(7);
       for (int r = 0; r < rules; r++) alerting.putRule("t", "rule-" + r, rule(r, rnd));

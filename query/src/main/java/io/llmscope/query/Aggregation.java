@@ -56,11 +56,16 @@ final class Aggregation {
    * rows read when the query names a score.
    */
   Aggregation(Query q, int limit, int maxGroups, QueryMemory memory, int exactValues, ScoreView scores) {
-    this(q, limit, maxGroups, memory, exactValues, scores, QueryLimits.DEFAULT_COMPARE_SAMPLE_VALUES);
+    this(q, limit, maxGroups, memory, exactValues, scores, QueryLimits.DEFAULT_COMPARE_SAMPLE_VALUES,
+        QueryLimits.DEFAULT_CONTENT_SAMPLE_TEXTS);
   }
 
-  /** As above; a {@link Metric.Kind#SAMPLE} metric keeps up to {@code sampleValues} values per group. */
-  Aggregation(Query q, int limit, int maxGroups, QueryMemory memory, int exactValues, ScoreView scores, int sampleValues) {
+  /**
+   * As above; a {@link Metric.Kind#SAMPLE} metric keeps up to {@code sampleValues} values per group,
+   * a {@link Metric.Kind#CONTENT_SAMPLE} up to {@code sampleTexts} contents.
+   */
+  Aggregation(Query q, int limit, int maxGroups, QueryMemory memory, int exactValues, ScoreView scores, int sampleValues,
+      int sampleTexts) {
     this.q = q;
     this.scores = scores;
     this.readsScores = q.readsScores();
@@ -75,7 +80,7 @@ final class Aggregation {
     this.states = new MetricState[q.metrics().size()];
     Map<FieldRef, MetricState.Sketches> sketches = new HashMap<>();
     for (int i = 0; i < states.length; i++) {
-      states[i] = MetricState.of(q.metrics().get(i), sketches, this.memory, exactValues, sampleValues);
+      states[i] = MetricState.of(q.metrics().get(i), sketches, this.memory, exactValues, sampleValues, sampleTexts);
     }
     for (int i = 0; i < q.groupBy().size(); i++) globalIds.add(new ValueIds(this.memory));
   }

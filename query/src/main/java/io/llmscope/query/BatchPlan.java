@@ -34,7 +34,10 @@ final class BatchPlan {
   final boolean sealed;
   PruneReason pruneReason;
   Rollup rollup;
-  /** Rows passing every postings-answered filter; null unless {@link Decision#POSTINGS}. */
+  /**
+   * The only rows to read: those passing every postings-answered filter ({@link Decision#POSTINGS}),
+   * within the runs that may start in the range when the batch straddles its edge; null: every row.
+   */
   RoaringBitmap candidates;
   boolean sparse;
   /** Per filter: true when the postings answered it (its column is not read). */

@@ -15,7 +15,14 @@ public record Metric(String label, Kind kind, FieldRef field, double quantile) {
   public enum Kind {
     COUNT, ERROR_COUNT, ERROR_RATE, SUM, AVG, MIN, MAX, QUANTILE, COUNT_DISTINCT, COUNT_VALUES,
     /** Internal (not in the API): a uniform sample of the field's values, for {@link Comparison}'s tests. */
-    SAMPLE
+    SAMPLE,
+    /** Internal: a uniform sample of the rows' captured content ({@link SpanContent}), for content drift. */
+    CONTENT_SAMPLE
+  }
+
+  /** The captured prompts and completions of a group's spans, sampled uniformly beyond what a query may keep. */
+  static Metric contentSample() {
+    return new Metric("sample(content)", Kind.CONTENT_SAMPLE, null, 0);
   }
 
   /** The values of {@code field}, sampled uniformly when there are more than a query may keep. */

@@ -26,14 +26,18 @@ abstract class MetricState {
 
   /** {@link #of} keeping up to {@code exactValues} values per group before building a sketch (0: always a sketch). */
   static MetricState of(Metric m, java.util.Map<FieldRef, Sketches> sketches, QueryMemory.Account memory, int exactValues) {
-    return of(m, sketches, memory, exactValues, QueryLimits.DEFAULT_COMPARE_SAMPLE_VALUES);
+    return of(m, sketches, memory, exactValues, QueryLimits.DEFAULT_COMPARE_SAMPLE_VALUES, QueryLimits.DEFAULT_CONTENT_SAMPLE_TEXTS);
   }
 
-  /** {@link #of}; a {@link Metric.Kind#SAMPLE} keeps up to {@code sampleValues} values per group. */
+  /**
+   * {@link #of}; a {@link Metric.Kind#SAMPLE} keeps up to {@code sampleValues} values per group, a
+   * {@link Metric.Kind#CONTENT_SAMPLE} up to {@code sampleTexts} contents.
+   */
   static MetricState of(Metric m, java.util.Map<FieldRef, Sketches> sketches, QueryMemory.Account memory, int exactValues,
-      int sampleValues) {
+      int sampleValues, int sampleTexts) {
     return switch (m.kind()) {
       case SAMPLE -> new Sample(m, memory, sampleValues);
+      case CONTENT_SAMPLE -> new ContentSample(memory, sampleTexts);
       case COUNT -> new Counted((count, errors) -> count);
       case ERROR_COUNT -> new Counted((count, errors) -> errors);
       case ERROR_RATE -> new Counted((count, errors) -> count == 0 ? null : (double) errors / count);
@@ -605,6 +609,91 @@ abstract class MetricState {
     Object value(int group, long count, long errors) {
       if (group >= values.length || values[group] == null) return new Sampled(new double[0], 0);
       return new Sampled(Arrays.copyOf(values[group], size[group]), seen[group]);
+    }
+  }
+
+  /** What a {@link ContentSample} answers: the kept contents, and how many spans with content it met. */
+  record SampledContent(java.util.List<SpanContent> contents, long seen) {}
+
+  /**
+   * A uniform sample of the rows' captured content per group (reservoir sampling over the rows,
+   * seeded). A row's detail is read only when the row is kept, so a window of n rows costs about
+   * cap × (1 + ln(n / cap)) detail reads, not n; rows without content are read but not kept.
+   */
+  private static final class ContentSample extends MetricState {
+    private final QueryMemory.Account memory;
+    private final int cap;
+    private final java.util.SplittableRandom random = new java.util.SplittableRandom(0x7E575);
+    private java.util.List<SpanContent>[] kept = newLists(0);
+    private long[] seen = new long[0];
+    private ColumnBatch batch;
+
+    ContentSample(QueryMemory.Account memory, int cap) {
+      this.memory = memory;
+      this.cap = cap;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static java.util.List<SpanContent>[] newLists(int n) {
+      return new java.util.List[n];
+    }
+
+    @Override
+    void grow(int groups) {
+      if (groups <= kept.length) return;
+      int c = Math.max(groups, kept.length * 2);
+      memory.chargeGrowth(kept.length, c, Long.BYTES + 8);
+      kept = Arrays.copyOf(kept, c);
+      seen = Arrays.copyOf(seen, c);
+    }
+
+    @Override
+    void bind(ColumnBatch b, BatchScores scores) {
+      batch = b;
+    }
+
+    @Override
+    void accept(int group, int row) {
+      java.util.List<SpanContent> k = kept[group];
+      int size = k == null ? 0 : k.size();
+      long j = size < cap ? size : random.nextLong(seen[group] + 1);
+      if (j >= cap) { // not kept: counts as met only if it has content, which is not read
+        seen[group]++;
+        return;
+      }
+      SpanContent c = SpanContent.of(batch.detail(row));
+      if (c.isEmpty()) return;
+      add(group, c, j);
+    }
+
+    private void add(int group, SpanContent c, long slot) {
+      java.util.List<SpanContent> k = kept[group];
+      if (k == null) kept[group] = k = new java.util.ArrayList<>();
+      seen[group]++;
+      memory.charge(64L + 2L * (c.input().length() + c.output().length()));
+      if (slot >= k.size()) k.add(c);
+      else k.set((int) slot, c);
+    }
+
+    @Override
+    void merge(int group, MetricState other, int otherGroup) {
+      ContentSample o = (ContentSample) other;
+      java.util.List<SpanContent> theirs = o.kept[otherGroup];
+      if (theirs == null) return;
+      for (SpanContent c : theirs) {
+        java.util.List<SpanContent> k = kept[group];
+        int size = k == null ? 0 : k.size();
+        long j = size < cap ? size : random.nextLong(seen[group] + 1);
+        if (j < cap) add(group, c, j);
+        else seen[group]++;
+      }
+      seen[group] += o.seen[otherGroup] - theirs.size();
+    }
+
+    @Override
+    Object value(int group, long count, long errors) {
+      if (group >= kept.length || kept[group] == null) return new SampledContent(java.util.List.of(), 0);
+      return new SampledContent(java.util.List.copyOf(kept[group]), seen[group]);
     }
   }
 }

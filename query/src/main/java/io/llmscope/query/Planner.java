@@ -23,8 +23,10 @@ import org.roaringbitmap.RoaringBitmap;
  *       most {@value #MAX_POSTINGS_PER_FILTER} per filter): their rows are the candidates, PRUNED
  *       (postings) when none; sparse when fewer than 1/{@value #SPARSE_FRACTION} of the rows, so
  *       only the record batches holding them decode;
- *   <li>SCAN otherwise: every row is read.
+ *   <li>SCAN otherwise: every row is read, or in a batch straddling the range's edge only the
+ *       runs of rows that may start inside it ({@link ColumnBatch#rowsMayStartIn}).
  * </ol>
+ * In a straddling batch the postings' candidates are narrowed to those runs too.
  * A pruning decision never changes an answer: it only drops batches in which no row can pass.
  * Thread-safe: scan workers share one planner.
  */
@@ -127,11 +129,19 @@ final class Planner {
       if (explain) postedNames.add(dim.fieldName() + " (" + accepted + (accepted == 1 ? " value)" : " values)"));
     }
     boolean readStart = !(inRange && q.stepMs() == 0);
+    // A batch straddling the range's edge: only the runs of rows that may start inside it are read.
+    RoaringBitmap inTime = inRange ? null : b.rowsMayStartIn(fromNanos, toNanos);
+    if (inTime != null && inTime.isEmpty()) {
+      return pruned(b, n, sealed, BatchPlan.PruneReason.TIME, explain ? "no run of rows starts in [" + q.fromMs() + ", " + q.toMs() + ")" : null);
+    }
+    if (inTime != null && inTime.getCardinality() == n) inTime = null;
+    String timeReason = inTime == null || !explain ? "" : "; start times narrow the batch to " + inTime.getCardinality() + " of " + n + " rows";
     BatchPlan p;
+    if (candidates != null && inTime != null) candidates = RoaringBitmap.and(candidates, inTime);
     if (candidates != null) {
       if (candidates.isEmpty()) {
         return pruned(b, n, sealed, BatchPlan.PruneReason.POSTINGS, explain
-            ? "no row is in the postings of every filter: " + String.join(", ", postedNames) : null);
+            ? "no row is in the postings of every filter: " + String.join(", ", postedNames) + timeReason : null);
       }
       int c = candidates.getCardinality();
       boolean sparse = c < n / SPARSE_FRACTION;
@@ -142,8 +152,14 @@ final class Planner {
         p.reason = "postings of " + String.join(", ", postedNames) + " name " + c + " of " + n + " rows; "
             + (sparse ? "sparse: only the record batches holding them decode" : "dense: columns decode whole")
             + (notPosted.isEmpty() ? "" : "; scanned filters: " + String.join(", ", notPosted))
-            + (readStart ? "" : "; start times not read (wholly inside the range)");
+            + timeReason + (readStart ? "" : "; start times not read (wholly inside the range)");
       }
+    } else if (inTime != null) {
+      boolean sparse = inTime.getCardinality() < n / SPARSE_FRACTION;
+      p = new BatchPlan(BatchPlan.Decision.SCAN, sparse ? b.only(inTime) : b, n, sealed);
+      p.candidates = inTime;
+      p.sparse = sparse;
+      if (explain) p.reason = scanReason(b, inRange, notPosted) + timeReason;
     } else {
       p = new BatchPlan(BatchPlan.Decision.SCAN, b, n, sealed);
       if (explain) p.reason = scanReason(b, inRange, notPosted) + (readStart ? "" : "; start times not read (wholly inside the range)");
@@ -186,7 +202,7 @@ final class Planner {
         case QUANTILE -> {
           if (!r.sketched(m.field().measure())) return m.label() + ": " + m.field().name() + " is not sketched";
         }
-        case COUNT_DISTINCT, SAMPLE -> {
+        case COUNT_DISTINCT, SAMPLE, CONTENT_SAMPLE -> {
           return m.label() + " is not kept per cell";
         }
       }

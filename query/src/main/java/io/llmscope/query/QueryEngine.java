@@ -100,6 +100,11 @@ public final class QueryEngine implements AutoCloseable {
       return QueryEngine.this.sample(q, field, this::query);
     }
 
+    /** As {@link QueryEngine#contents}. */
+    public Map<List<String>, List<SpanContent>> contents(Query q) {
+      return QueryEngine.this.contents(q, this::query);
+    }
+
     @Override
     public void close() {
       snap.close();
@@ -124,7 +129,8 @@ public final class QueryEngine implements AutoCloseable {
     Planner planner = new Planner(q, limits.useRollups());
     ParallelScan scan = new ParallelScan(batches, limits.scanThreads(), scanPool, planner, q.explain() ? QueryPlan.MAX_BATCHES : 0);
     QueryMemory memory = new QueryMemory(limits.maxQueryMemoryBytes());
-    Aggregation agg = scan.run(() -> new Aggregation(q, limit, limits.maxGroups(), memory, exactValues, scores, limits.compareSampleValues()));
+    Aggregation agg = scan.run(() -> new Aggregation(q, limit, limits.maxGroups(), memory, exactValues, scores, limits.compareSampleValues(),
+        limits.contentSampleTexts()));
     List<List<Object>> rows = agg.rows();
     QueryPlan.Tally tally = scan.tally();
     long took = (System.nanoTime() - t0) / 1_000_000L;
@@ -152,14 +158,32 @@ public final class QueryEngine implements AutoCloseable {
 
   private Map<List<String>, double[]> sample(Query q, FieldRef field, java.util.function.Function<Query, QueryResult> run) {
     if (!field.numeric()) throw new QueryException("'" + field.name() + "' is not numeric: its values cannot be sampled");
-    Query s = new Query(q.fromMs(), q.toMs(), q.filters(), q.groupBy(), 0, List.of(Metric.sample(field)), List.of(),
-        limits.maxLimit(), q.llmOnly(), false);
-    Map<List<String>, double[]> out = new java.util.LinkedHashMap<>();
+    return perGroup(q, Metric.sample(field), run, v -> ((MetricState.Sampled) v).values());
+  }
+
+  /**
+   * Per group of {@code q} (its metrics are ignored), the captured content of its rows: every span
+   * with content up to {@link QueryLimits#contentSampleTexts()}, a uniform sample beyond (content drift).
+   */
+  public Map<List<String>, List<SpanContent>> contents(String tenant, Query q) {
+    return contents(q, s -> query(tenant, s));
+  }
+
+  private Map<List<String>, List<SpanContent>> contents(Query q, java.util.function.Function<Query, QueryResult> run) {
+    return perGroup(q, Metric.contentSample(), run, v -> ((MetricState.SampledContent) v).contents());
+  }
+
+  /** {@code q}'s groups with one internal metric instead of its own, each group's value as {@code value} makes it. */
+  private <T> Map<List<String>, T> perGroup(Query q, Metric metric, java.util.function.Function<Query, QueryResult> run,
+      java.util.function.Function<Object, T> value) {
+    Query s = new Query(q.fromMs(), q.toMs(), q.filters(), q.groupBy(), 0, List.of(metric), List.of(), limits.maxLimit(),
+        q.llmOnly(), false);
+    Map<List<String>, T> out = new java.util.LinkedHashMap<>();
     int ng = q.groupBy().size();
     for (List<Object> row : run.apply(s).rows()) {
       List<String> key = new java.util.ArrayList<>(ng);
       for (int g = 0; g < ng; g++) key.add(row.get(g) == null ? "" : String.valueOf(row.get(g)));
-      out.put(key, ((MetricState.Sampled) row.get(ng)).values());
+      out.put(key, value.apply(row.get(ng)));
     }
     return out;
   }

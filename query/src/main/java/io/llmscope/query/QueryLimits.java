@@ -23,9 +23,12 @@ package io.llmscope.query;
  *     (HTTP 400) instead of running the server out of heap. Each running query has its own budget.
  * @param compareSampleValues values per cohort and metric {@code /api/v1/compare} tests on: all of
  *     them up to this many (exact), a uniform sample beyond (the reported values stay exact)
+ * @param contentSampleTexts captured texts per group a content drift test reads (a uniform sample of
+ *     the spans' prompts and completions beyond): each costs a detail read and its text in memory
  */
 public record QueryLimits(int defaultLimit, int maxLimit, int maxBuckets, int maxGroups, int scanThreads,
-    boolean useRollups, int scanPoolThreads, int scanQueue, long maxQueryMemoryBytes, int compareSampleValues) {
+    boolean useRollups, int scanPoolThreads, int scanQueue, long maxQueryMemoryBytes, int compareSampleValues,
+    int contentSampleTexts) {
   // Config keys (server's YAML) of the bounds a query can break: their errors name them.
   public static final String MAX_BUCKETS_KEY = "query.maxBuckets";
   public static final String MAX_GROUPS_KEY = "query.maxGroups";
@@ -39,6 +42,7 @@ public record QueryLimits(int defaultLimit, int maxLimit, int maxBuckets, int ma
   public static final int DEFAULT_THREADS = Runtime.getRuntime().availableProcessors();
   public static final int DEFAULT_SCAN_QUEUE = 256;
   public static final int DEFAULT_COMPARE_SAMPLE_VALUES = 100_000;
+  public static final int DEFAULT_CONTENT_SAMPLE_TEXTS = 2_000;
   /**
    * Default of {@code maxQueryMemoryBytes}: a quarter of the JVM's max heap ({@code -Xmx}), so one
    * query leaves room for ingest, the head and sealing.
@@ -56,6 +60,7 @@ public record QueryLimits(int defaultLimit, int maxLimit, int maxBuckets, int ma
     positive(scanPoolThreads, "scanPoolThreads");
     positive(maxQueryMemoryBytes, "maxQueryMemoryBytes");
     positive(compareSampleValues, "compareSampleValues");
+    positive(contentSampleTexts, "contentSampleTexts");
     if (scanQueue < 0) throw new IllegalArgumentException("scanQueue must be >= 0, got " + scanQueue);
     if (defaultLimit > maxLimit) {
       throw new IllegalArgumentException("defaultLimit (" + defaultLimit + ") must not exceed maxLimit (" + maxLimit + ")");
@@ -73,7 +78,8 @@ public record QueryLimits(int defaultLimit, int maxLimit, int maxBuckets, int ma
   public Builder toBuilder() {
     return new Builder().defaultLimit(defaultLimit).maxLimit(maxLimit).maxBuckets(maxBuckets).maxGroups(maxGroups)
         .scanThreads(scanThreads).useRollups(useRollups).scanPoolThreads(scanPoolThreads).scanQueue(scanQueue)
-        .maxQueryMemoryBytes(maxQueryMemoryBytes).compareSampleValues(compareSampleValues);
+        .maxQueryMemoryBytes(maxQueryMemoryBytes).compareSampleValues(compareSampleValues)
+        .contentSampleTexts(contentSampleTexts);
   }
 
   public QueryLimits withRollups(boolean use) {
@@ -92,6 +98,7 @@ public record QueryLimits(int defaultLimit, int maxLimit, int maxBuckets, int ma
     private int scanQueue = DEFAULT_SCAN_QUEUE;
     private long maxQueryMemoryBytes = DEFAULT_MAX_QUERY_MEMORY_BYTES;
     private int compareSampleValues = DEFAULT_COMPARE_SAMPLE_VALUES;
+    private int contentSampleTexts = DEFAULT_CONTENT_SAMPLE_TEXTS;
 
     private Builder() {}
 
@@ -105,10 +112,11 @@ public record QueryLimits(int defaultLimit, int maxLimit, int maxBuckets, int ma
     public Builder scanQueue(int v) { scanQueue = v; return this; }
     public Builder maxQueryMemoryBytes(long v) { maxQueryMemoryBytes = v; return this; }
     public Builder compareSampleValues(int v) { compareSampleValues = v; return this; }
+    public Builder contentSampleTexts(int v) { contentSampleTexts = v; return this; }
 
     public QueryLimits build() {
       return new QueryLimits(defaultLimit, maxLimit, maxBuckets, maxGroups, scanThreads, useRollups, scanPoolThreads,
-          scanQueue, maxQueryMemoryBytes, compareSampleValues);
+          scanQueue, maxQueryMemoryBytes, compareSampleValues, contentSampleTexts);
     }
   }
 }

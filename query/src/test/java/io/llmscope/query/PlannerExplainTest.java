@@ -171,6 +171,32 @@ class PlannerExplainTest {
   }
 
   @Test
+  void aWindowInsideASegmentReadsOnlyTheRowsThatMayStartInIt() throws Exception {
+    // Ten minutes of the first hour: rows are in start order per service, so a few runs hold them.
+    long from = T0 + 20 * 60_000L + 7;
+    long to = T0 + 30 * 60_000L + 11;
+    String q = "\"from\":" + from + ",\"to\":" + to + ",\"groupBy\":[\"service\"],\"metrics\":[\"count\",\"p95(duration_ms)\",\"sum(input_tokens)\"]";
+    QueryPlan p = explain(engine, q);
+    QueryPlan.Batch seg = p.batches().get(0);
+    assertEquals("scan", seg.decision());
+    assertTrue(seg.reason().contains("start times narrow the batch to"), seg.reason());
+    int narrowed = Integer.parseInt(seg.reason().replaceAll(".*narrow the batch to (\\d+) of.*", "$1"));
+    long inWindow = count(s -> s.startNanos >= from * 1_000_000L && s.startNanos < to * 1_000_000L);
+    // Two services: each one's rows of the window, widened to whole runs of 1024 rows at both ends.
+    assertTrue(narrowed >= inWindow && narrowed <= inWindow + 4 * 1024 && narrowed < PER_PART / 2, narrowed + " rows read for " + inWindow);
+    long total = 0;
+    for (List<Object> row : rowsOnly.query("default", JSON.readTree("{" + q + "}")).rows()) total += ((Number) row.get(1)).longValue();
+    assertEquals(inWindow, total);
+
+    // With a postings filter the candidates are narrowed to the same runs.
+    String rare = q.replace("\"groupBy\"", "\"filters\":[{\"field\":\"model\",\"op\":\"=\",\"value\":\"rare-model\"}],\"groupBy\"");
+    QueryPlan r = explain(engine, rare);
+    assertTrue(r.decision("postings").candidates() < PER_PART / 100, "rare-model is 1% of the segment; a sixth of them are in the window");
+    assertEquals(count(s -> "rare-model".equals(s.dim(Dim.MODEL)) && s.startNanos >= from * 1_000_000L && s.startNanos < to * 1_000_000L),
+        countOf(engine, rare.replace("\"groupBy\":[\"service\"],", "")));
+  }
+
+  @Test
   void measureRangesPruneSegmentsNoValueCanMatch() throws Exception {
     String slow = ALL + ",\"filters\":[{\"field\":\"duration_ms\",\"op\":\">=\",\"value\":1000}],\"metrics\":[\"count\",\"p50(duration_ms)\"]";
     QueryPlan p = explain(rowsOnly, slow);

@@ -71,7 +71,7 @@ public final class LlmScopeServer implements AutoCloseable {
     new UptimeMetrics().bindTo(registry);
     priceBook = new ServerPrices(prices, ingestConfig.pricing());
     notifiers = Notifiers.start(config.notifiers(), registry);
-    alerting = openAlerting(config, queries, storage, notifiers);
+    alerting = openAlerting(config, queries, storage, notifiers).meters(registry);
     api = new HttpApi(vertx, storage, queries, auth, ready::get, new ApiMetrics(registry, storage)).prices(priceBook)
         .alerting(alerting);
   }

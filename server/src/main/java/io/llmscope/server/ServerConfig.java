@@ -47,11 +47,11 @@ import java.util.stream.Collectors;
  * retention: 30d
  * shutdownGrace: 5s
  * storage: {fsync, fsyncInterval (fsyncIntervalMs), maxSpansPerWalDocument, sealRows, sealAge (sealAgeMs),
- *           maxHeadRows, compactBelowRows, compactMaxRows, maxWalRecordBytes, minFreeBytes}
+ *           maxHeadRows, compactBelowRows, compactMaxRows, maxWalRecordBytes, minFreeBytes, columnCacheBytes}
  * ingest:  {maxBodyBytes, maxInflightRequests, maxFutureSkew, maxAttributesPerSpan, maxEventsPerSpan, maxLinksPerSpan,
  *           pricing, maxPriceOverrides}
  * query:   {defaultLimit, maxLimit, maxBuckets, maxGroups, scanThreads, rollups, scanPoolThreads, scanQueue,
- *           maxQueryMemoryBytes}
+ *           maxQueryMemoryBytes, compareSampleValues, contentSampleTexts}
  * content: {capture, maxChars}
  * auth:    {keys: [{key, tenant}]}
  * prices:  [{model | pattern, provider | providers, effectiveFrom, input, cacheRead, cacheWrite5m, cacheWrite1h,
@@ -183,6 +183,7 @@ public final class ServerConfig {
     key("storage.compactMaxRows", Target.STORAGE, "compactMaxRows", INT, (b, v) -> b.storage.compactMaxRows(v));
     key("storage.maxWalRecordBytes", Target.STORAGE, "maxWalRecordBytes", INT, (b, v) -> b.storage.maxWalRecordBytes(v));
     key("storage.minFreeBytes", Target.STORAGE, "minFreeBytes", LONG, (b, v) -> b.storage.minFreeBytes(v));
+    key("storage.columnCacheBytes", Target.STORAGE, "columnCacheBytes", BYTES, (b, v) -> b.storage.columnCacheBytes(v));
 
     key("ingest.maxBodyBytes", Target.INGEST, "maxBodyBytes", INT, (b, v) -> b.ingest.maxBodyBytes(v));
     key("ingest.maxInflightRequests", Target.INGEST, "maxInflightRequests", INT, (b, v) -> b.ingest.maxInflightRequests(v));
@@ -208,6 +209,7 @@ public final class ServerConfig {
     key(QueryLimits.MAX_QUERY_MEMORY_KEY, Target.QUERY, "maxQueryMemoryBytes", BYTES,
         (b, v) -> b.query.maxQueryMemoryBytes(v));
     key("query.compareSampleValues", Target.QUERY, "compareSampleValues", INT, (b, v) -> b.query.compareSampleValues(v));
+    key("query.contentSampleTexts", Target.QUERY, "contentSampleTexts", INT, (b, v) -> b.query.contentSampleTexts(v));
   }
 
   @SuppressWarnings("unchecked")

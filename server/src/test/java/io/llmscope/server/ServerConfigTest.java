@@ -48,6 +48,7 @@ class ServerConfigTest {
         compactMaxRows: 40000
         maxWalRecordBytes: 65536
         minFreeBytes: 1024
+        columnCacheBytes: 4096
       ingest:
         maxBodyBytes: 1048576
         maxInflightRequests: 7
@@ -71,6 +72,7 @@ class ServerConfigTest {
         scanQueue: 0
         maxQueryMemoryBytes: 123456789
         compareSampleValues: 5000
+        contentSampleTexts: 300
       auth:
         keys:
           - {key: ka, tenant: a}
@@ -110,6 +112,7 @@ class ServerConfigTest {
     assertEquals(40000, s.compactMaxRows());
     assertEquals(65536, s.maxWalRecordBytes());
     assertEquals(1024, s.minFreeBytes());
+    assertEquals(4096, s.columnCacheBytes());
     assertEquals(StorageConfig.DEFAULT_MAINTENANCE_INTERVAL_MS, s.maintenanceIntervalMs(), "not a config key");
     assertEquals(StorageConfig.DEFAULT_WAL_ROLL_CYCLE, s.walRollCycle(), "not a config key");
 
@@ -129,7 +132,7 @@ class ServerConfigTest {
     assertFalse(i.captureContent());
     assertEquals(99, i.maxContentChars());
 
-    assertEquals(new QueryLimits(10, 20, 30, 40, 3, false, 5, 0, 123456789L, 5000), c.queryLimits());
+    assertEquals(new QueryLimits(10, 20, 30, 40, 3, false, 5, 0, 123456789L, 5000, 300), c.queryLimits());
     assertEquals(7000, c.processSettings().shutdownGraceMs());
     assertEquals(15_000, c.processSettings().alertIntervalMs());
 

@@ -1,5 +1,6 @@
 package io.llmscope.storage;
 
+import io.llmscope.storage.segment.ColumnCache;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Set;
@@ -22,9 +23,12 @@ final class CurrentState {
   private final Object stateLock = new Object();
   private final Path manifestDir;
   private volatile StoreState state;
+  /** Decoded columns of the open segments. */
+  final ColumnCache columnCache;
 
-  CurrentState(Path manifestDir, StoreState initial) {
+  CurrentState(Path manifestDir, StoreState initial, ColumnCache columnCache) {
     this.manifestDir = manifestDir;
+    this.columnCache = columnCache;
     this.state = initial;
   }
 

@@ -105,7 +105,7 @@ final class Maintenance {
         String name = nextSegmentName();
         Path dir = dirs.segment(name);
         writeSegment(dir, h.tenant(), h.block.snapshot());
-        written.add(Segment.open(name, dir));
+        written.add(Segment.open(name, dir, store.columnCache));
       }
       CrashPoints.reached("seal-segment-written");
       store.commit(cur -> cur.sealed(s.sealing(), written, s.pendingCover()));
@@ -170,7 +170,7 @@ final class Maintenance {
       String name = nextSegmentName();
       Path dir = dirs.segment(name);
       writeSegment(dir, merge.get(0).info.tenant(), inputs);
-      Segment merged = Segment.open(name, dir);
+      Segment merged = Segment.open(name, dir, store.columnCache);
       CrashPoints.reached("compaction-segment-written");
       try {
         store.commit(cur -> cur.replacing(merge, List.of(merged)));
@@ -197,7 +197,7 @@ final class Maintenance {
     if (!store.get().segments().contains(old)) throw new IllegalStateException(old.name + " is no longer live");
     Path dir = dirs.segment(name);
     writeSegment(dir, old.info.tenant(), List.of(content));
-    Segment fresh = Segment.open(name, dir);
+    Segment fresh = Segment.open(name, dir, store.columnCache);
     if (fresh.info.rows() != old.info.rows()) {
       fresh.drop();
       throw new IllegalStateException("rewrite of " + old.name + " holds " + fresh.info.rows() + " rows, not " + old.info.rows());

@@ -1,6 +1,7 @@
 package io.llmscope.storage;
 
 import io.llmscope.storage.segment.SegmentInfo;
+import io.llmscope.storage.segment.ColumnCache;
 import io.llmscope.storage.segment.SegmentReader;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -33,8 +34,8 @@ final class Segment {
     this.info = reader.info();
   }
 
-  static Segment open(String name, Path dir) throws IOException {
-    return new Segment(name, dir, SegmentReader.open(dir));
+  static Segment open(String name, Path dir, ColumnCache cache) throws IOException {
+    return new Segment(name, dir, SegmentReader.open(dir, cache));
   }
 
   Manifest.Entry entry() {

@@ -7,6 +7,7 @@ import io.llmscope.storage.model.LlmSpan;
 import io.llmscope.storage.model.Score;
 import io.llmscope.storage.scan.ColumnBatch;
 import io.llmscope.storage.scan.ScoreView;
+import io.llmscope.storage.segment.ColumnCache;
 import io.llmscope.storage.score.ScoreStore;
 import io.llmscope.storage.wal.SpanCodec;
 import io.llmscope.storage.wal.WriteAheadLog;
@@ -72,7 +73,7 @@ public final class Storage implements Closeable {
   private Storage(StorageConfig config) throws IOException {
     this.config = config;
     this.dirs = new DataDir(config.dataDir());
-    this.current = new CurrentState(dirs.root(), StoreState.EMPTY);
+    this.current = new CurrentState(dirs.root(), StoreState.EMPTY, new ColumnCache(config.columnCacheBytes()));
     Files.createDirectories(dirs.root());
     this.lock = DataDirLock.acquire(dirs.root(), dirs.lock());
     try {
@@ -145,6 +146,19 @@ public final class Storage implements Closeable {
     return fresh;
   }
 
+  /** Decoded columns of sealed segments kept for later queries. */
+  ColumnCache columnCache() {
+    return current.columnCache;
+  }
+
+  /** What the column cache holds and how often it answered, for metrics. */
+  public record ColumnCacheStats(long capacityBytes, long usedBytes, long hits, long misses) {}
+
+  public ColumnCacheStats columnCacheStats() {
+    ColumnCache c = current.columnCache;
+    return new ColumnCacheStats(c.capacityBytes(), c.usedBytes(), c.hits(), c.misses());
+  }
+
   /** Damaged WAL records and cycle files found when this store opened, and set aside (span and score logs). */
   public long walDamageSetAside() {
     return walDamageSetAside + scores.damagedOnOpen();
@@ -156,7 +170,7 @@ public final class Storage implements Closeable {
     List<Segment> segments = new ArrayList<>();
     for (Manifest.Entry e : manifest.segments()) {
       listed.add(e.name());
-      segments.add(Segment.open(e.name(), dirs.segment(e.name())));
+      segments.add(Segment.open(e.name(), dirs.segment(e.name()), current.columnCache));
     }
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dirs.segments())) {
       for (Path p : entries) {

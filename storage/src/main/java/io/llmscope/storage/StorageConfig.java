@@ -26,6 +26,8 @@ import java.util.Objects;
  *     encodes larger is refused; at most {@link #MAX_WAL_RECORD_BYTES}, what the log can hold
  * @param minFreeBytes appends are refused ({@link StorageFullException}) while the data directory's
  *     volume has less free space than this, so no write ever meets a full disk
+ * @param columnCacheBytes decoded whole columns of sealed segments kept for later queries
+ *     ({@code ColumnCache}); 0 keeps none. Default: an eighth of the heap
  */
 public record StorageConfig(
     Path dataDir,
@@ -41,7 +43,8 @@ public record StorageConfig(
     long maintenanceIntervalMs,
     String walRollCycle,
     int maxWalRecordBytes,
-    long minFreeBytes) {
+    long minFreeBytes,
+    long columnCacheBytes) {
 
   public static final long DEFAULT_FSYNC_INTERVAL_MS = 1000;
   public static final int DEFAULT_MAX_SPANS_PER_WAL_DOCUMENT = 4096;
@@ -57,6 +60,10 @@ public record StorageConfig(
   /** A quarter of the WAL's default block size, Chronicle's limit for one document (less headroom). */
   public static final int MAX_WAL_RECORD_BYTES = (16 << 20) - (64 << 10);
   public static final long DEFAULT_MIN_FREE_BYTES = 128L << 20;
+  /** An eighth of the heap: at the default query memory limits this leaves the rest to queries and heads. */
+  public static long defaultColumnCacheBytes() {
+    return Runtime.getRuntime().maxMemory() / 8;
+  }
 
   public StorageConfig {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -75,6 +82,7 @@ public record StorageConfig(
     if (maxWalRecordBytes > MAX_WAL_RECORD_BYTES) {
       throw new IllegalArgumentException("maxWalRecordBytes must be <= " + MAX_WAL_RECORD_BYTES + ", got " + maxWalRecordBytes);
     }
+    if (columnCacheBytes < 0) throw new IllegalArgumentException("columnCacheBytes must be >= 0, got " + columnCacheBytes);
     if (minFreeBytes < 0) throw new IllegalArgumentException("minFreeBytes must be >= 0, got " + minFreeBytes);
     // Combinations that cannot work, refused here rather than found out under load.
     if (maxHeadRows < sealRows) {
@@ -120,6 +128,7 @@ public record StorageConfig(
     private String walRollCycle = DEFAULT_WAL_ROLL_CYCLE;
     private int maxWalRecordBytes = DEFAULT_MAX_WAL_RECORD_BYTES;
     private long minFreeBytes = DEFAULT_MIN_FREE_BYTES;
+    private long columnCacheBytes = defaultColumnCacheBytes();
 
     private Builder(Path dataDir) {
       this.dataDir = dataDir;
@@ -138,11 +147,12 @@ public record StorageConfig(
     public Builder walRollCycle(String v) { walRollCycle = v; return this; }
     public Builder maxWalRecordBytes(int v) { maxWalRecordBytes = v; return this; }
     public Builder minFreeBytes(long v) { minFreeBytes = v; return this; }
+    public Builder columnCacheBytes(long v) { columnCacheBytes = v; return this; }
 
     public StorageConfig build() {
       return new StorageConfig(dataDir, fsync, fsyncIntervalMs, maxSpansPerWalDocument, sealRows, sealAgeMs,
           maxHeadRows, retentionMs, compactBelowRows, compactMaxRows, maintenanceIntervalMs, walRollCycle, maxWalRecordBytes,
-          minFreeBytes);
+          minFreeBytes, columnCacheBytes);
     }
   }
 }

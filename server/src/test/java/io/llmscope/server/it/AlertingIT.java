@@ -227,6 +227,9 @@ class AlertingIT {
         String metrics = s.getRaw("/metrics", null).body();
         assertTrue(metrics.contains("llmscope_alert_notifications_total{notifier=\"hook\",outcome=\"delivered\"} 2.0"), metrics);
         assertTrue(metrics.contains("llmscope_alert_notifications_total{notifier=\"broken\",outcome=\"failed\"} 2.0"), metrics);
+        assertTrue(metrics.contains("llmscope_alert_rules 1.0"), metrics);
+        assertTrue(java.util.regex.Pattern.compile("llmscope_alert_evaluation_seconds_count [1-9]").matcher(metrics).find(), metrics);
+        assertTrue(metrics.contains("llmscope_alert_rule_failures_total 0.0"), metrics);
       }
     }
   }

@@ -71,6 +71,14 @@ public interface ColumnBatch {
   }
 
   /**
+   * A superset of the rows starting in [fromNanos, toNanos), cheaper to read than all rows; null
+   * when the batch cannot tell (every row may). Never modify the result.
+   */
+  default RoaringBitmap rowsMayStartIn(long fromNanos, long toNanos) {
+    return null;
+  }
+
+  /**
    * This batch, for a reader that will look only at {@code rows}: a segment may then decode just
    * the parts of each column that hold them. Values of other rows are undefined in the result.
    */

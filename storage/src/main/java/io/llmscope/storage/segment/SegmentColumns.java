@@ -4,6 +4,7 @@ import io.llmscope.storage.format.CorruptSegmentException;
 import io.llmscope.storage.format.Framing;
 import io.llmscope.storage.model.Ids;
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.FixedSizeBinaryVector;
 import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.compression.CompressionUtil;
@@ -366,7 +368,7 @@ final class SegmentColumns {
         ArrowFileReader r = open(ch, alloc)) {
       readBatches(file, rows, r, block, (vec, first, n) -> {
         if (!(vec instanceof BaseIntVector iv)) throw new CorruptSegmentException(file, "not an integer column");
-        for (int i = 0; i < n; i++) out[first + i] = vec.isNull(i) ? nullValue : iv.getValueAsLong(i);
+        IntegerReads.toLongs(iv, n, out, first, nullValue);
       });
       String base = metadataOf(r, SegmentFormat.META_BASE);
       if (base != null) {
@@ -389,20 +391,17 @@ final class SegmentColumns {
           if (d == null || !(d.getVector() instanceof Float8Vector dv) || !(vec instanceof BaseIntVector iv)) {
             throw new CorruptSegmentException(file, "bad measure dictionary");
           }
-          int size = dv.getValueCount();
-          for (int i = 0; i < n; i++) {
-            if (vec.isNull(i)) {
-              out[first + i] = Double.NaN;
-              continue;
-            }
-            long idx = iv.getValueAsLong(i);
-            if (idx < 0 || idx >= size) throw new CorruptSegmentException(file, "dictionary index " + idx + " out of range");
-            out[first + i] = dv.getDataBuffer().getDouble(8L * idx);
-          }
+          double[] values = new double[dv.getValueCount()];
+          for (int i = 0; i < values.length; i++) values[i] = dv.getDataBuffer().getDouble(8L * i);
+          long bad = IntegerReads.toDictionaryValues(iv, n, out, first, values);
+          if (bad >= 0) throw new CorruptSegmentException(file, "dictionary index " + bad + " out of range");
         } else if (vec instanceof Float8Vector fv) {
-          for (int i = 0; i < n; i++) out[first + i] = fv.isNull(i) ? Double.NaN : fv.getDataBuffer().getDouble(8L * i);
+          if (n > 0) fv.getDataBuffer().nioBuffer(0, 8 * n).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(out, first, n);
+          if (fv.getNullCount() > 0) {
+            for (int i = 0; i < n; i++) if (fv.isNull(i)) out[first + i] = Double.NaN;
+          }
         } else if (vec instanceof BaseIntVector iv) {
-          for (int i = 0; i < n; i++) out[first + i] = vec.isNull(i) ? Double.NaN : (double) iv.getValueAsLong(i);
+          IntegerReads.toDoubles(iv, n, out, first);
         } else {
           throw new CorruptSegmentException(file, "not a measure column");
         }
@@ -411,10 +410,23 @@ final class SegmentColumns {
     return out;
   }
 
+  /** An int8 column (flags); nulls read as 0. */
   static byte[] readBytes(Path file, SeekableByteChannel ch, int rows, int block) throws IOException {
-    long[] v = readLongs(file, ch, rows, 0, block);
     byte[] out = new byte[rows];
-    for (int i = 0; i < rows; i++) out[i] = (byte) v[i];
+    try (BufferAllocator alloc = newAllocator("read-" + file.getFileName());
+        ArrowFileReader r = open(ch, alloc)) {
+      readBatches(file, rows, r, block, (vec, first, n) -> {
+        if (vec instanceof TinyIntVector tv) {
+          IntegerReads.toBytes(tv, n, out, first);
+        } else if (vec instanceof BaseIntVector iv) { // wider than written today; read what fits a byte
+          long[] v = new long[n];
+          IntegerReads.toLongs(iv, n, v, 0, 0);
+          for (int i = 0; i < n; i++) out[first + i] = (byte) v[i];
+        } else {
+          throw new CorruptSegmentException(file, "not an integer column");
+        }
+      });
+    }
     return out;
   }
 
@@ -530,12 +542,8 @@ final class SegmentColumns {
           values[0] = vs;
           size[0] = vs.length;
         }
-        for (int i = 0; i < n; i++) {
-          if (vec.isNull(i)) continue;
-          long idx = iv.getValueAsLong(i);
-          if (idx < 0 || idx >= size[0]) throw new CorruptSegmentException(file, "dictionary index " + idx + " out of range");
-          ids[first + i] = (int) idx + 1;
-        }
+        long bad = IntegerReads.toIds(iv, n, ids, first, size[0]);
+        if (bad >= 0) throw new CorruptSegmentException(file, "dictionary index " + bad + " out of range");
       });
       if (known != null) return new DictColumn(ids, known);
       if (values[0] == null) {

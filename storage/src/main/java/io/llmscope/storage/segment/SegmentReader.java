@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -45,9 +46,13 @@ public final class SegmentReader implements Closeable {
   /** Decoded postings by (dim, id): dashboards repeat the same filters, and decoding is most of a filtered query. */
   private final Map<Long, SoftReference<RoaringBitmap>> decodedPostings = new ConcurrentHashMap<>();
   private List<Rollup> rollups;
+  private volatile StartBlocks startBlocks;
 
-  private SegmentReader(Path dir, IndexFile.Parsed index) {
+  private final ColumnCache columnCache;
+
+  private SegmentReader(Path dir, IndexFile.Parsed index, ColumnCache columnCache) {
     this.dir = dir;
+    this.columnCache = columnCache;
     this.index = index;
     this.files = new CheckedFiles(dir, index.files());
     this.details = new DetailFile(files, index.detail(), index.info().rows());
@@ -55,7 +60,16 @@ public final class SegmentReader implements Closeable {
 
   /** Reads and verifies {@code index.bin}; the column files are not touched. */
   public static SegmentReader open(Path dir) throws IOException {
-    return new SegmentReader(dir, IndexFile.read(dir));
+    return open(dir, ColumnCache.NONE);
+  }
+
+  /** As {@link #open(Path)}, keeping whole decoded columns in {@code cache}. */
+  public static SegmentReader open(Path dir, ColumnCache cache) throws IOException {
+    return new SegmentReader(dir, IndexFile.read(dir), cache);
+  }
+
+  ColumnCache columnCache() {
+    return columnCache;
   }
 
   public SegmentInfo info() {
@@ -151,6 +165,13 @@ public final class SegmentReader implements Closeable {
     return rollups;
   }
 
+  /** The segment's start-time runs, built from {@code start} (its whole start column) on first use. */
+  StartBlocks startBlocks(Supplier<long[]> start) {
+    StartBlocks s = startBlocks;
+    if (s == null) startBlocks = s = StartBlocks.of(start.get(), info().rows());
+    return s;
+  }
+
   /** A fresh lazy view for one query (see class javadoc). */
   public ColumnBatch batch() {
     files.ensureOpen();
@@ -189,5 +210,6 @@ public final class SegmentReader implements Closeable {
   @Override
   public void close() {
     files.close();
+    columnCache.evict(this);
   }
 }

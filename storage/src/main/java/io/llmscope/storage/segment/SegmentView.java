@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -107,6 +109,13 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
   }
 
   @Override
+  public RoaringBitmap rowsMayStartIn(long fromNanos, long toNanos) {
+    // A restricted view's start column is partial: the blocks come from a whole one.
+    return seg.startBlocks(needed == null ? this::startNanos : () -> new SegmentView(seg, null).startNanos())
+        .rowsMayStartIn(fromNanos, toNanos);
+  }
+
+  @Override
   public ColumnBatch kept() {
     keepWhole = true;
     return this;
@@ -164,33 +173,55 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
     }
   }
 
+  /**
+   * A whole column from the store's {@link ColumnCache}, else loaded, and kept there when this
+   * view decodes whole columns (a restricted view's are partial). {@code key} names the column
+   * as this view derives it, e.g. {@code end} from start and duration.
+   */
+  private <T> T cached(String key, Supplier<T> load, ToLongFunction<T> bytes) {
+    ColumnCache cache = seg.columnCache();
+    T v = cache.get(seg, key);
+    if (v != null) return v;
+    v = load.get();
+    if (needed == null) cache.put(seg, key, v, bytes.applyAsLong(v));
+    return v;
+  }
+
+  private long[] cachedLongs(String key, Supplier<long[]> load) {
+    return cached(key, load, v -> 8L * v.length);
+  }
+
   @Override
   public long[] startNanos() {
-    if (start == null) start = longs(SegmentFormat.START_OFFSET_NS);
+    if (start == null) start = cachedLongs(SegmentFormat.START_OFFSET_NS, () -> longs(SegmentFormat.START_OFFSET_NS));
     return start;
   }
 
   @Override
   public long[] endNanos() {
     if (end == null) {
-      long[] s = startNanos();
-      long[] d = longs(SegmentFormat.DURATION_NS);
-      for (int i = 0; i < rows; i++) d[i] += s[i];
-      end = d;
+      end = cachedLongs("end", () -> {
+        long[] s = startNanos();
+        long[] d = longs(SegmentFormat.DURATION_NS);
+        for (int i = 0; i < rows; i++) d[i] += s[i];
+        return d;
+      });
     }
     return end;
   }
 
   private void loadTrace() {
     if (hi != null) return;
-    try {
-      String name = SegmentFormat.fileName(SegmentFormat.TRACE_ID);
-      SegmentColumns.TraceIds t = SegmentColumns.readTraceIds(files.path(name), files.whole(name), rows);
-      hi = t.hi();
-      lo = t.lo();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    SegmentColumns.TraceIds t = cached(SegmentFormat.TRACE_ID, () -> {
+      try {
+        String name = SegmentFormat.fileName(SegmentFormat.TRACE_ID);
+        return SegmentColumns.readTraceIds(files.path(name), files.whole(name), rows);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }, v -> 16L * v.size());
+    hi = t.hi();
+    lo = t.lo();
   }
 
   @Override
@@ -207,20 +238,22 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
 
   @Override
   public long[] spanIds() {
-    if (span == null) span = longs(SegmentFormat.SPAN_ID);
+    if (span == null) span = cachedLongs(SegmentFormat.SPAN_ID, () -> longs(SegmentFormat.SPAN_ID));
     return span;
   }
 
   @Override
   public long[] parentSpanIds() {
     if (parent == null) {
-      long[] delta = longs(SegmentFormat.PARENT_ROW_DELTA);
-      long[] ids = longs(SegmentFormat.PARENT_SPAN_ID);
-      long[] spans = spanIds();
-      for (int i = 0; i < rows; i++) {
-        if (delta[i] != 0) ids[i] = spans[checkedRow(i - delta[i])];
-      }
-      parent = ids;
+      parent = cachedLongs("parent", () -> {
+        long[] delta = longs(SegmentFormat.PARENT_ROW_DELTA);
+        long[] ids = longs(SegmentFormat.PARENT_SPAN_ID);
+        long[] spans = spanIds();
+        for (int i = 0; i < rows; i++) {
+          if (delta[i] != 0) ids[i] = spans[checkedRow(i - delta[i])];
+        }
+        return ids;
+      });
     }
     return parent;
   }
@@ -236,6 +269,14 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
       if (dicts[d] == null) dicts[d] = meta.hasPostings() ? meta.dictionary() : dicts[alias];
       return;
     }
+    // The index keeps the dictionaries of dims with postings; others' count here (a rough 48 B a value).
+    SegmentColumns.DictColumn c = cached(dim.fieldName(), () -> readDim(dim, meta),
+        v -> 4L * v.ids().length + (meta.hasPostings() ? 0 : 48L * v.dictionary().size()));
+    dimIds[d] = c.ids();
+    if (dicts[d] == null) dicts[d] = meta.hasPostings() ? meta.dictionary() : c.dictionary();
+  }
+
+  private SegmentColumns.DictColumn readDim(Dim dim, IndexFile.DimMeta meta) {
     try {
       String column = dim.fieldName();
       SegmentColumns.DictColumn[] read = new SegmentColumns.DictColumn[1]; // every batch carries the file's dictionary
@@ -248,9 +289,8 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
         throw new CorruptSegmentException(file(column), "dictionary size " + c.dictionary().size()
             + ", index says " + meta.dictSize());
       }
-      dimIds[d] = c.ids();
       if (known == null) seg.keepFileDictionary(dim, c.dictionary());
-      if (dicts[d] == null) dicts[d] = meta.hasPostings() ? meta.dictionary() : c.dictionary();
+      return c;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -285,7 +325,11 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
   @Override
   public double[] measure(Measure m) {
     int k = m.ordinal();
-    if (measures[k] != null) return measures[k];
+    if (measures[k] == null) measures[k] = cached(m.fieldName(), () -> loadMeasure(m), v -> 8L * v.length);
+    return measures[k];
+  }
+
+  private double[] loadMeasure(Measure m) {
     double[] v;
     if (derived(m) && m == Measure.TOTAL_TOKENS) {
       double[] in = measure(Measure.INPUT_TOKENS);
@@ -308,18 +352,20 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
         throw new UncheckedIOException(e);
       }
     }
-    return measures[k] = v;
+    return v;
   }
 
   @Override
   public byte[] flags() {
     if (flags == null) {
-      try {
-        flags = column(SegmentFormat.FLAGS, (ch, cap, b) -> SegmentColumns.readBytes(file(SegmentFormat.FLAGS), ch, cap, b),
-            byte[]::new, (v, out, at, n) -> System.arraycopy(v, 0, out, at, n));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      flags = cached(SegmentFormat.FLAGS, () -> {
+        try {
+          return column(SegmentFormat.FLAGS, (ch, cap, b) -> SegmentColumns.readBytes(file(SegmentFormat.FLAGS), ch, cap, b),
+              byte[]::new, (v, out, at, n) -> System.arraycopy(v, 0, out, at, n));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }, v -> v.length);
     }
     return flags;
   }

@@ -1,0 +1,90 @@
+package io.llmscope.storage.segment;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Decoded whole columns of sealed segments, least recently used first out, within a byte budget.
+ * Sealed segments never change, so a decoded column is good for as long as its segment is open:
+ * an alerting round every 30 s or a dashboard refreshing its panels reads the same recent
+ * segments again and again, and without the cache each read decodes (and allocates, mostly as
+ * humongous arrays the collector works hard to reclaim) the same columns anew. Cached arrays are
+ * shared by every reader and never written. One per store; thread-safe.
+ */
+public final class ColumnCache {
+  /** A column kept for a segment; the reader's identity tells segments apart (a merged segment is a new reader). */
+  private record Key(SegmentReader segment, String column) {}
+
+  private record Entry(Object value, long bytes) {}
+
+  private final long capacityBytes;
+  private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
+  private long usedBytes;
+  private final AtomicLong hits = new AtomicLong();
+  private final AtomicLong misses = new AtomicLong();
+
+  /** {@code capacityBytes} 0 keeps nothing. */
+  public ColumnCache(long capacityBytes) {
+    if (capacityBytes < 0) throw new IllegalArgumentException("capacityBytes must be >= 0, got " + capacityBytes);
+    this.capacityBytes = capacityBytes;
+  }
+
+  /** A cache that keeps nothing (tools and tests that open segments on their own). */
+  public static final ColumnCache NONE = new ColumnCache(0);
+
+  @SuppressWarnings("unchecked")
+  <T> T get(SegmentReader segment, String column) {
+    if (capacityBytes == 0) return null;
+    Entry e;
+    synchronized (this) {
+      e = entries.get(new Key(segment, column));
+    }
+    (e == null ? misses : hits).incrementAndGet();
+    return e == null ? null : (T) e.value();
+  }
+
+  /** Keeps {@code value} unless it alone would take more than a quarter of the budget. */
+  void put(SegmentReader segment, String column, Object value, long bytes) {
+    if (bytes > capacityBytes / 4) return;
+    synchronized (this) {
+      Entry old = entries.put(new Key(segment, column), new Entry(value, bytes));
+      if (old != null) usedBytes -= old.bytes();
+      usedBytes += bytes;
+      Iterator<Entry> it = entries.values().iterator();
+      while (usedBytes > capacityBytes && it.hasNext()) {
+        usedBytes -= it.next().bytes();
+        it.remove();
+      }
+    }
+  }
+
+  /** Drops a closed segment's columns. */
+  synchronized void evict(SegmentReader segment) {
+    Iterator<Map.Entry<Key, Entry>> it = entries.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<Key, Entry> e = it.next();
+      if (e.getKey().segment() == segment) {
+        usedBytes -= e.getValue().bytes();
+        it.remove();
+      }
+    }
+  }
+
+  public long capacityBytes() {
+    return capacityBytes;
+  }
+
+  public synchronized long usedBytes() {
+    return usedBytes;
+  }
+
+  public long hits() {
+    return hits.get();
+  }
+
+  public long misses() {
+    return misses.get();
+  }
+}

@@ -1,0 +1,116 @@
+package io.llmscope.storage;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.llmscope.storage.model.Dim;
+import io.llmscope.storage.model.LlmSpan;
+import io.llmscope.storage.model.Measure;
+import io.llmscope.storage.scan.ColumnBatch;
+import io.llmscope.storage.segment.ColumnCache;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The store's cache of decoded columns: a second reader of a sealed segment gets the very
+ * columns the first decoded, a reader of a restricted view neither fills it nor sees partial
+ * columns, the budget holds, and a segment merged away leaves nothing behind.
+ */
+class ColumnCacheTest {
+  @TempDir Path dir;
+
+  static List<LlmSpan> spans(int from, int n) {
+    List<LlmSpan> out = new ArrayList<>();
+    for (int i = from; i < from + n; i++) {
+      LlmSpan s = new LlmSpan();
+      s.traceIdLo = i + 1;
+      s.spanId = i + 1;
+      s.startNanos = (1_700_000_000_000L + i * 10L) * 1_000_000L;
+      s.endNanos = s.startNanos + (5 + i % 50) * 1_000_000L;
+      s.llm = true;
+      s.dim(Dim.MODEL, "m" + i % 7).dim(Dim.SERVICE, "svc" + i % 3);
+      s.measure(Measure.DURATION_MS, 5 + i % 50).measure(Measure.INPUT_TOKENS, i % 1000);
+      out.add(s);
+    }
+    return out;
+  }
+
+  static StorageConfig.Builder config(Path d) {
+    return StorageConfig.builder(d).sealAgeMs(3_600_000L).maintenanceIntervalMs(3_600_000L).compactBelowRows(1);
+  }
+
+  @Test
+  void aSecondReaderGetsTheColumnsTheFirstDecoded() throws Exception {
+    try (Storage st = Storage.open(config(dir).columnCacheBytes(64 << 20).build())) {
+      st.append("t", spans(0, 140_000)); // three record batches, so a view of one row is restricted
+      st.sealNow();
+      ColumnCache cache = st.columnCache();
+      long[] start;
+      double[] tokens;
+      int[] models;
+      try (StoreSnapshot s = st.snapshot("t")) {
+        ColumnBatch b = s.batches().get(0);
+        assertTrue(b.sealed());
+        start = b.startNanos();
+        tokens = b.measure(Measure.INPUT_TOKENS);
+        models = b.dimIds(Dim.MODEL);
+      }
+      assertEquals(3, cache.misses());
+      assertTrue(cache.usedBytes() >= 140_000L * (8 + 8 + 4), "start, input_tokens and model ids are kept");
+      try (StoreSnapshot s = st.snapshot("t")) {
+        ColumnBatch b = s.batches().get(0);
+        assertSame(start, b.startNanos());
+        assertSame(tokens, b.measure(Measure.INPUT_TOKENS));
+        assertSame(models, b.dimIds(Dim.MODEL));
+        for (int r = 0; r < b.size(); r += 997) assertEquals("m" + (b.spanIds()[r] - 1) % 7, b.dictionary(Dim.MODEL).value(models[r]));
+      }
+      assertEquals(3, cache.hits());
+
+      // A restricted view reads the whole cached column, and decodes others without keeping them.
+      try (StoreSnapshot s = st.snapshot("t")) {
+        ColumnBatch part = s.batches().get(0).only(org.roaringbitmap.RoaringBitmap.bitmapOf(3));
+        assertSame(start, part.startNanos());
+        long used = cache.usedBytes();
+        double[] out = part.measure(Measure.OUTPUT_TOKENS);
+        assertTrue(Double.isNaN(out[3]));
+        assertEquals(used, cache.usedBytes());
+      }
+    }
+  }
+
+  @Test
+  void theBudgetHoldsAndAMergedSegmentLeavesNothing() throws Exception {
+    // Room for about five 8-byte columns of 20,000 rows.
+    try (Storage st = Storage.open(config(dir).columnCacheBytes(5 * 160_000L + 1000).compactBelowRows(50_000).build())) {
+      st.append("t", spans(0, 20_000));
+      st.sealNow();
+      st.append("t", spans(20_000, 20_000));
+      st.sealNow();
+      ColumnCache cache = st.columnCache();
+      try (StoreSnapshot s = st.snapshot("t")) {
+        for (ColumnBatch b : s.batches()) {
+          b.startNanos();
+          b.endNanos();
+          b.measure(Measure.INPUT_TOKENS);
+          b.measure(Measure.DURATION_MS);
+        }
+      }
+      assertTrue(cache.usedBytes() <= cache.capacityBytes(), cache.usedBytes() + " > " + cache.capacityBytes());
+      assertTrue(cache.usedBytes() >= 4 * 160_000L, "the most recent columns stay: " + cache.usedBytes());
+
+      st.compactNow();
+      assertEquals(1, st.status("t").segments());
+      assertEquals(0, cache.usedBytes(), "the merged-away segments' columns are dropped");
+      try (StoreSnapshot s = st.snapshot("t")) {
+        ColumnBatch b = s.batches().get(0);
+        long[] ids = b.spanIds().clone();
+        Arrays.sort(ids);
+        assertEquals(40_000, ids.length);
+        assertEquals(40_000, ids[ids.length - 1]);
+      }
+    }
+  }
+}
