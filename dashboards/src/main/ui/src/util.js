@@ -5,8 +5,9 @@ export function h(tag, attrs, ...children) {
   const [name, ...classes] = tag.split('.');
   const el = document.createElement(name || 'div');
   if (classes.length) el.className = classes.join(' ');
-  if (attrs && (typeof attrs !== 'object' || attrs instanceof Node || Array.isArray(attrs))) {
-    children.unshift(attrs);
+  // A second argument that is not a plain object is the first child (0 included).
+  if (attrs == null || typeof attrs !== 'object' || attrs instanceof Node || Array.isArray(attrs)) {
+    if (attrs != null) children.unshift(attrs);
     attrs = null;
   }
   for (const [k, v] of Object.entries(attrs || {})) {
@@ -30,7 +31,11 @@ function append(el, children) {
 
 export const num = (v, d = 0) => v == null || Number.isNaN(v) ? '–'
   : Number(v).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: 0 });
-export const usd = (v) => v == null ? '–' : '$' + (Math.abs(v) >= 100 ? num(v, 0) : Math.abs(v) >= 1 ? num(v, 2) : num(v, 4));
+export const usd = (v) => {
+  if (v == null) return '–';
+  const a = Math.abs(v);
+  return (v < 0 ? '−$' : '$') + (a >= 100 ? num(a, 0) : a >= 1 ? num(a, 2) : num(a, 4));
+};
 export const ms = (v) => v == null ? '–' : v >= 10000 ? num(v / 1000, 1) + ' s' : num(v, 0) + ' ms';
 export const pct = (v) => v == null ? '–' : num(v * 100, 2) + ' %';
 export const when = (t) => t == null ? '–' : new Date(t).toLocaleString('en-GB', { hour12: false });

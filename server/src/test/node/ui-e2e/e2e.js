@@ -3,12 +3,13 @@
 // public API answers for the same query. Exit code 0 only when every check passed.
 //
 //   node e2e.js BASE_URL SCREENSHOT_DIR          the checks and screenshots
-//   node e2e.js BASE_URL --time-overview N       N cold loads of the Overview; prints ms per load and the median
+//   node e2e.js BASE_URL --time-overview N [RANGE]  N cold loads of the Overview (range 24h unless given, e.g. 7d);
+//                                                prints ms per load and the median
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const [base, second, third] = process.argv.slice(2);
+const [base, second, third, fourth] = process.argv.slice(2);
 if (!base) { console.error('usage: node e2e.js BASE_URL SCREENSHOT_DIR | --time-overview N'); process.exit(2); }
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 // The flags this machine needs (STACK.md): without the background-networking ones Chromium keeps
@@ -38,15 +39,15 @@ if (!fs.existsSync(CHROMIUM)) {
 // launch() gives every run a fresh, empty user-data-dir of its own.
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
 
-async function newPage(theme = 'light') {
+async function newPage(theme = 'light', range = '24h') {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   // Before the app's own script: the range and theme a user would have picked; no auto-refresh
   // moving numbers under a check.
-  await context.addInitScript((t) => {
-    if (!localStorage.getItem('llmscope.range')) localStorage.setItem('llmscope.range', '24h');
+  await context.addInitScript(([t, r]) => {
+    if (!localStorage.getItem('llmscope.range')) localStorage.setItem('llmscope.range', r);
     localStorage.setItem('llmscope.refresh', '0');
     localStorage.setItem('llmscope.theme', t);
-  }, theme);
+  }, [theme, range]);
   const page = await context.newPage();
   page.errors = [];
   page.on('console', (m) => { if (m.type() === 'error') page.errors.push(`console: ${m.text()}`); });
@@ -76,7 +77,7 @@ if (second === '--time-overview') {
   const n = Number(third) || 5;
   const times = [];
   for (let i = 0; i < n; i++) {
-    const page = await newPage();
+    const page = await newPage('light', fourth || '24h');
     const t0 = Date.now();
     await page.goto(`${base}/#/overview`);
     await page.waitForSelector('.page[data-page="overview"][data-ready="true"]', { timeout: 120000 });
