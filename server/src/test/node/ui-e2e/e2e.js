@@ -3,6 +3,7 @@
 // public API answers for the same query. Exit code 0 only when every check passed.
 //
 //   node e2e.js BASE_URL SCREENSHOT_DIR          the checks and screenshots
+//   node e2e.js BASE_URL --empty                 an empty store: every page loads, Overview says how to send a trace
 //   node e2e.js BASE_URL --time-overview N [RANGE]  N cold loads of the Overview (range 24h unless given, e.g. 7d);
 //                                                prints ms per load and the median
 import { chromium } from 'playwright-core';
@@ -90,6 +91,23 @@ if (second === '--time-overview') {
   console.log(`overview load ms: ${times.join(' ')}; median ${sorted[Math.floor(n / 2)]}`);
   await browser.close();
   process.exit(0);
+}
+
+if (second === '--empty') {
+  const page = await newPage();
+  await open(page, '#/overview', 'overview');
+  const text = await page.getByTestId('empty-store').innerText();
+  check(/No traces yet/.test(text) && text.includes('loadgen --target') && text.includes('OTEL_EXPORTER_OTLP_ENDPOINT'),
+    'empty store: Overview shows how to send a first trace', text);
+  noErrors(page, 'overview (empty store)');
+  for (const name of ['explore', 'traces', 'cost', 'prompts', 'alerts']) {
+    await open(page, `#/${name}`, name);
+    check((await page.locator('#error').isHidden()), `${name} (empty store): no error banner`);
+    noErrors(page, `${name} (empty store)`);
+  }
+  await browser.close();
+  console.log(`${passes} passed, ${failures} failed`);
+  process.exit(failures ? 1 : 0);
 }
 
 const shots = second || 'ui-screenshots';

@@ -41,6 +41,9 @@ class UiIT {
     Path shots = Path.of(System.getProperty("llmscope.screenshots", "target/ui-screenshots"));
 
     try (ServerProcess server = ServerProcess.start(dir.resolve("data"))) {
+      String base = "http://127.0.0.1:" + server.httpPort;
+      // First the empty store: the pages must say what to do next, not fail.
+      runScript(project, base, "--empty");
       feed(server);
       long stored = server.get("/api/v1/status").get("spans").asLong();
       assertTrue(stored > LLM_SPANS, "loadgen's spans are stored: " + stored);
@@ -49,19 +52,7 @@ class UiIT {
       JsonNode versions = server.get("/api/v1/values/prompt_version").get("values");
       assertTrue(versions.size() >= 2, "loadgen sends several prompt versions: " + versions);
 
-      String base = "http://127.0.0.1:" + server.httpPort;
-      String node = System.getProperty("llmscope.node", "node");
-      Path out = dir.resolve("e2e-out.txt");
-      Process p = new ProcessBuilder(node, "e2e.js", base, shots.toAbsolutePath().toString())
-          .directory(project.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-      if (!p.waitFor(150, TimeUnit.SECONDS)) {
-        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        fail("node e2e.js did not finish within 150 s:\n" + Files.readString(out) + "\nserver log:\n" + server.logText());
-      }
-      String output = Files.readString(out, StandardCharsets.UTF_8);
-      System.out.println(output);
-      assertEquals(0, p.exitValue(), "node e2e.js failed:\n" + output);
-      assertTrue(output.contains(" passed, 0 failed"), output);
+      runScript(project, base, shots.toAbsolutePath().toString());
       for (String page : List.of("overview", "explore", "traces", "trace", "cost", "prompts", "alerts")) {
         for (String theme : List.of("light", "dark")) {
           Path shot = shots.resolve(page + "-" + theme + ".png");
@@ -69,6 +60,22 @@ class UiIT {
         }
       }
     }
+  }
+
+  /** {@code node e2e.js BASE ARG}: fails with the script's output unless it exits 0 with no failed check. */
+  private void runScript(Path project, String base, String arg) throws Exception {
+    String node = System.getProperty("llmscope.node", "node");
+    Path out = Files.createTempFile(dir, "e2e-out", ".txt");
+    Process p = new ProcessBuilder(node, "e2e.js", base, arg)
+        .directory(project.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    if (!p.waitFor(150, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      fail("node e2e.js " + arg + " did not finish within 150 s:\n" + Files.readString(out));
+    }
+    String output = Files.readString(out, StandardCharsets.UTF_8);
+    System.out.println(output);
+    assertEquals(0, p.exitValue(), "node e2e.js " + arg + " failed:\n" + output);
+    assertTrue(output.contains(" passed, 0 failed"), output);
   }
 
   /** {@code loadgen} as a user runs it, over the last 3 hours so the 24-hour view holds it all. */
