@@ -10,7 +10,7 @@ const live = new Set();
 /** Charts outside the page now shown (the page left, or the last refresh): uPlot holds listeners and canvases. */
 export function destroyCharts(keep) {
   for (const u of live) {
-    if (!keep.contains(u.root)) { u.destroy(); live.delete(u); }
+    if (!keep.contains(u.root)) { u.resizer.disconnect(); u.destroy(); live.delete(u); }
   }
 }
 
@@ -78,6 +78,7 @@ export function timeseries(result, { metric, group, step, fromMs, toMs, onPick, 
   // Fill the card's width, and follow it when the window changes size.
   const ro = new ResizeObserver(() => u.setSize({ width: Math.max(200, el.clientWidth), height }));
   ro.observe(el);
+  u.resizer = ro;
   if (onPick) {
     u.over.style.cursor = 'pointer';
     u.over.addEventListener('click', () => {
