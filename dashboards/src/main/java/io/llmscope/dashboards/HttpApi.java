@@ -23,6 +23,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -110,6 +111,11 @@ public final class HttpApi {
     if (prices != null) new PricesRoutes(vertx, storage, prices, this::tenant, System::currentTimeMillis).register(router);
     router.route("/api/*").failureHandler(ctx -> sendError(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500,
         ctx.statusCode() == 413 ? "request body too large" : String.valueOf(ctx.failure())));
+    // The web UI (built into the jar under ui/ by the dashboards module's npm build): index.html at
+    // "/", hashed assets beside it. Client routes live in the URL's fragment, so nothing else is needed;
+    // API, metrics and health paths keep their own 404s.
+    router.getWithRegex("/(?!api/|metrics$|healthz$|readyz$).*").handler(StaticHandler.create("ui")
+        .setCachingEnabled(true).setMaxAgeSeconds(3600));
     HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(true);
     return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s).mapEmpty();
   }
