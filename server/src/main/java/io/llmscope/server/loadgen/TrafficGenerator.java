@@ -45,6 +45,8 @@ public final class TrafficGenerator {
   static final String CACHE_READ_TOKENS = "gen_ai.usage.cache_read.input_tokens";
   static final String REASONING_TOKENS = "gen_ai.usage.reasoning.output_tokens";
   static final String FINISH_REASONS = "gen_ai.response.finish_reasons";
+  /** Seconds until the first chunk of a chat completion (streamed calls report it). */
+  static final String TIME_TO_FIRST_CHUNK = "gen_ai.response.time_to_first_chunk";
   static final String TEMPERATURE = "gen_ai.request.temperature";
   static final String MAX_TOKENS = "gen_ai.request.max_tokens";
   static final String CONVERSATION_ID = "gen_ai.conversation.id";
@@ -546,6 +548,14 @@ public final class TrafficGenerator {
     if (c.cacheRead > 0) s.addAttributes(cacheReadKvs.get(c.cacheRead));
     if (c.reasoning > 0) s.addAttributes(reasoningKvs.get(c.reasoning));
     if (c.finish >= 0) s.addAttributes(finishReasons[c.finish]);
+    if (!embedding) {
+      // What the call spent before its output tokens, from the latency model (no draw of its own, so
+      // the rest of a seed's traffic is unchanged): at least 50 ms, at most the whole call.
+      double callMs = c.durationNs / 1e6;
+      double ttftMs = Math.min(callMs, Math.max(50, callMs - models[m].perOutputTokenMs() * c.output));
+      s.addAttributes(KeyValue.newBuilder().setKey(TIME_TO_FIRST_CHUNK)
+          .setValue(AnyValue.newBuilder().setDoubleValue(Math.round(ttftMs) / 1000.0)));
+    }
     if (!Double.isNaN(c.score)) {
       s.addEvents(Span.Event.newBuilder()
           .setNameBytes(EVALUATION_EVENT_BYTES)

@@ -248,6 +248,12 @@ class TrafficGeneratorTest {
         assertTrue(model.equals("o3-mini") || model.equals("gemini-2.5-pro"), model);
         assertTrue(reasoning > 0 && reasoning <= out, "reasoning tokens are part of the output tokens");
       }
+      AnyValue ttft = f.attrs().get(TrafficGenerator.TIME_TO_FIRST_CHUNK);
+      if (out != null) {
+        assertNotNull(ttft, "a completed chat call reports its time to first chunk");
+        double callSeconds = (s.getEndTimeUnixNano() - s.getStartTimeUnixNano()) / 1e9;
+        assertTrue(ttft.getDoubleValue() > 0 && ttft.getDoubleValue() <= callSeconds + 0.0005, ttft + " > " + callSeconds);
+      }
       AnyValue reasons = f.attrs().get(TrafficGenerator.FINISH_REASONS);
       if (reasons != null) {
         assertEquals(1, reasons.getArrayValue().getValuesCount());
