@@ -112,10 +112,11 @@ public final class HttpApi {
     router.route("/api/*").failureHandler(ctx -> sendError(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500,
         ctx.statusCode() == 413 ? "request body too large" : String.valueOf(ctx.failure())));
     // The web UI (built into the jar under ui/ by the dashboards module's npm build): index.html at
-    // "/", hashed assets beside it. Client routes live in the URL's fragment, so nothing else is needed;
-    // API, metrics and health paths keep their own 404s.
-    router.getWithRegex("/(?!api/|metrics$|healthz$|readyz$).*").handler(StaticHandler.create("ui")
-        .setCachingEnabled(true).setMaxAgeSeconds(3600));
+    // "/", content-hashed assets under /assets/ (cached for a day; a new build has new names), and
+    // index.html never cached, so an upgrade is seen on the next load. Client routes live in the URL's
+    // fragment, so nothing else is needed; API, metrics and health paths keep their own 404s.
+    router.get("/assets/*").handler(StaticHandler.create("ui/assets").setCachingEnabled(true).setMaxAgeSeconds(86_400));
+    router.getWithRegex("/(?!api/|metrics$|healthz$|readyz$|assets/).*").handler(StaticHandler.create("ui").setCachingEnabled(false));
     HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(true);
     return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s).mapEmpty();
   }
