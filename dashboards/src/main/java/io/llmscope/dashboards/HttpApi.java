@@ -41,10 +41,10 @@ import java.util.logging.Logger;
 public final class HttpApi {
   private static final Logger LOG = Logger.getLogger(HttpApi.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** Query bodies are small; anything bigger is a mistake. */
-  private static final long MAX_API_BODY_BYTES = 1 << 20;
-  /** Scores one {@code POST /api/v1/scores} may carry (the body limit bounds it too). */
-  static final int MAX_SCORES_PER_REQUEST = 10_000;
+  /** Largest API body (config {@code api.maxBodyBytes}): queries, rules and prices are small. */
+  private long maxBodyBytes = 1 << 20;
+  /** Scores one {@code POST /api/v1/scores} may carry (config {@code api.maxScoresPerRequest}; the body limit bounds it too). */
+  private int maxScoresPerRequest = 10_000;
   /** Routing-context key: the request arrived while stopping; an API call is answered 503 once its body is in. */
   private static final String REFUSED = "llmscope.refused";
 
@@ -80,6 +80,13 @@ public final class HttpApi {
    * Serves {@code /api/v1/prices} and {@code /api/v1/reprice} from these price tables (see
    * {@link PricesRoutes}); without, those paths are not found. Call before {@link #start}.
    */
+  /** The API's request limits; call before {@code start}. */
+  public HttpApi limits(long maxBodyBytes, int maxScoresPerRequest) {
+    this.maxBodyBytes = maxBodyBytes;
+    this.maxScoresPerRequest = maxScoresPerRequest;
+    return this;
+  }
+
   public HttpApi prices(PriceBook book) {
     this.prices = book;
     return this;
@@ -97,7 +104,7 @@ public final class HttpApi {
     router.get("/healthz").handler(ctx -> ctx.response().end("ok\n"));
     router.get("/readyz").handler(this::handleReady);
     router.get("/metrics").handler(this::handleMetrics);
-    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_API_BODY_BYTES));
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
     router.route("/api/*").handler(this::refuseWhenStopping);
     router.post("/api/v1/query").handler(this::handleQuery);
     router.get("/api/v1/status").handler(this::handleStatus);
@@ -270,7 +277,7 @@ public final class HttpApi {
     if (body == null) return;
     List<Score> scores;
     try {
-      scores = ScoreJson.read(body, System.currentTimeMillis(), MAX_SCORES_PER_REQUEST);
+      scores = ScoreJson.read(body, System.currentTimeMillis(), maxScoresPerRequest);
     } catch (ScoreJson.BadScore e) {
       sendError(ctx, 400, e.getMessage());
       return;

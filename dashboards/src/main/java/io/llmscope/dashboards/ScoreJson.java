@@ -34,7 +34,7 @@ final class ScoreJson {
   static List<Score> read(JsonNode body, long nowMs, int maxScores) throws BadScore {
     JsonNode list = body != null && body.isObject() && body.has("scores") ? body.get("scores") : body;
     if (list == null || !list.isArray()) throw new BadScore("body must be a JSON array of scores, e.g. [{\"traceId\": \"...\", \"name\": \"helpfulness\", \"value\": 0.8}]");
-    if (list.size() > maxScores) throw new BadScore("body has " + list.size() + " scores; at most " + maxScores + " per request");
+    if (list.size() > maxScores) throw new BadScore("body has " + list.size() + " scores; at most " + maxScores + " per request (api.maxScoresPerRequest)");
     List<Score> out = new ArrayList<>(list.size());
     for (int i = 0; i < list.size(); i++) out.add(one(list.get(i), "[" + i + "]", nowMs));
     return out;

@@ -72,7 +72,7 @@ public final class LlmScopeServer implements AutoCloseable {
     priceBook = new ServerPrices(prices, ingestConfig.pricing());
     notifiers = Notifiers.start(config.notifiers(), registry);
     alerting = openAlerting(config, queries, storage, notifiers).meters(registry);
-    api = new HttpApi(vertx, storage, queries, auth, ready::get, new ApiMetrics(registry, storage)).prices(priceBook)
+    api = new HttpApi(vertx, storage, queries, auth, ready::get, new ApiMetrics(registry, storage)).limits(config.processSettings().apiMaxBodyBytes(), config.processSettings().apiMaxScoresPerRequest()).prices(priceBook)
         .alerting(alerting);
   }
 

@@ -53,6 +53,7 @@ import java.util.stream.Collectors;
  * query:   {defaultLimit, maxLimit, maxBuckets, maxGroups, scanThreads, rollups, scanPoolThreads, scanQueue,
  *           maxQueryMemoryBytes, compareSampleValues, contentSampleTexts}
  * content: {capture, maxChars}
+ * api:     {maxBodyBytes, maxScoresPerRequest}
  * auth:    {keys: [{key, tenant}]}
  * prices:  [{model | pattern, provider | providers, effectiveFrom, input, cacheRead, cacheWrite5m, cacheWrite1h,
  *            output, reasoning, tiers: [{aboveInputTokens, ...}], serviceTiers: {NAME: {...}}, perSecond}]
@@ -66,7 +67,7 @@ import java.util.stream.Collectors;
  */
 public final class ServerConfig {
   /** Sections whose keys are listed in {@link #KEYS}; {@code auth} is read by {@link #readApiKeys}. */
-  private static final Set<String> SECTIONS = Set.of("storage", "ingest", "query", "content", "alerting", "auth");
+  private static final Set<String> SECTIONS = Set.of("storage", "ingest", "query", "content", "alerting", "api", "auth");
   /** Sections the interface contract names that this server does not read yet. */
   /** Alert notifiers, a list read by {@link NotifierConfig#read}. */
   private static final String NOTIFIERS = "notifiers";
@@ -169,6 +170,8 @@ public final class ServerConfig {
     key("retention", Target.STORAGE, "retentionMs", DURATION, (b, v) -> b.storage.retentionMs(v));
     key("shutdownGrace", Target.PROCESS, "shutdownGraceMs", DURATION, (b, v) -> b.process.shutdownGraceMs(v));
     key("alerting.evaluationInterval", Target.PROCESS, "alertIntervalMs", DURATION, (b, v) -> b.process.alertIntervalMs(v));
+    key("api.maxBodyBytes", Target.PROCESS, "apiMaxBodyBytes", BYTES, (b, v) -> b.process.apiMaxBodyBytes(v));
+    key("api.maxScoresPerRequest", Target.PROCESS, "apiMaxScoresPerRequest", INT, (b, v) -> b.process.apiMaxScoresPerRequest(v));
 
     key("storage.fsync", Target.STORAGE, "fsync", FSYNC, (b, v) -> b.storage.fsync(v));
     key("storage.fsyncInterval", Target.STORAGE, "fsyncIntervalMs", DURATION, (b, v) -> b.storage.fsyncIntervalMs(v));

@@ -37,6 +37,9 @@ class ServerConfigTest {
       shutdownGrace: 7s
       alerting:
         evaluationInterval: 15s
+      api:
+        maxBodyBytes: 2048
+        maxScoresPerRequest: 7
       storage:
         fsync: always
         fsyncInterval: 250ms
@@ -135,6 +138,8 @@ class ServerConfigTest {
     assertEquals(new QueryLimits(10, 20, 30, 40, 3, false, 5, 0, 123456789L, 5000, 300), c.queryLimits());
     assertEquals(7000, c.processSettings().shutdownGraceMs());
     assertEquals(15_000, c.processSettings().alertIntervalMs());
+    assertEquals(2048, c.processSettings().apiMaxBodyBytes());
+    assertEquals(7, c.processSettings().apiMaxScoresPerRequest());
 
     assertEquals(List.of(new ServerConfig.ApiKey("ka", "a"), new ServerConfig.ApiKey("kb", "b")), c.apiKeys());
     assertEquals(List.of(ModelPrice.builder().model("my-llama").perSecond(0.001).build()), c.prices());
@@ -172,7 +177,7 @@ class ServerConfigTest {
   void unknownKeysAreNamedByPathWithTheClosestKnownKey() {
     assertProblem("storage:\n  sealRow: 5\n", "unknown config key 'storage.sealRow' (did you mean 'storage.sealRows'?)");
     assertProblem("storage:\n  sealagems: 5\n", "unknown config key 'storage.sealagems' (did you mean 'storage.sealAgeMs'?)");
-    assertProblem("storage:\n  maxBodyBytes: 5\n", "unknown config key 'storage.maxBodyBytes' (did you mean 'ingest.maxBodyBytes'?)");
+    assertProblem("storage:\n  maxBodyBytes: 5\n", "unknown config key 'storage.maxBodyBytes' (did you mean 'api.maxBodyBytes'?)");
     assertProblem("sealRows: 5\n", "unknown config key 'sealRows' (did you mean 'storage.sealRows'?)");
     assertProblem("qurey:\n  maxLimit: 5\n", "unknown config key 'qurey' (did you mean 'query'?)");
     assertProblem("retension: 30d\n", "unknown config key 'retension' (did you mean 'retention'?)");

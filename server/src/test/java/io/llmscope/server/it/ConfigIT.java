@@ -57,6 +57,24 @@ class ConfigIT {
   }
 
   @Test
+  void apiLimitsComeFromTheConfig() throws Exception {
+    Path config = Files.writeString(dir.resolve("api.yaml"), "api:\n  maxBodyBytes: 4096\n  maxScoresPerRequest: 2\n");
+    try (ServerProcess s = ServerProcess.start(dir.resolve("data"), "--config", config.toString())) {
+      String padded = "{\"from\":\"now-1h\",\"metrics\":[\"count\"],\"filters\":[{\"field\":\"model\",\"op\":\"in\",\"value\":["
+          + "\"m\",".repeat(2000) + "\"m\"]}]}";
+      assertTrue(padded.length() > 4096);
+      assertEquals(413, s.query(padded).status(), "a body over api.maxBodyBytes");
+      String three = "[" + String.join(",", java.util.Collections.nCopies(3,
+          "{\"traceId\":\"0af7651916cd43dd8448eb211c80319c\",\"name\":\"q\",\"value\":1}")) + "]";
+      ServerProcess.Response tooMany = s.send("POST", "/api/v1/scores", three, null);
+      assertEquals(400, tooMany.status(), tooMany.body().toString());
+      assertTrue(tooMany.body().path("error").asText().contains("api.maxScoresPerRequest"), tooMany.body().toString());
+      assertEquals(0, s.count("{\"from\":\"now-1h\",\"metrics\":[\"count\"]}"), "and the server goes on answering");
+      assertEquals(0, s.terminate());
+    }
+  }
+
+  @Test
   void theReadmeExampleConfigStarts() throws Exception {
     String readme = Files.readString(Path.of(System.getProperty("llmscope.readme", "../README.md")));
     int section = readme.indexOf("## Configuration");
