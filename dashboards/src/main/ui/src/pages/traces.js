@@ -38,11 +38,9 @@ export async function render(root, ctx) {
   await panel(body, async () => {
     const params = { from, to, limit: 500 };
     for (const f of FILTERS) if (p.get(f)) params[f] = p.get(f);
-    let spans = (await api.spans(params)).spans;
-    // The span list filters by dimension only; these two narrow it in the page.
-    if (p.get('llm') === '1') spans = spans.filter((s) => s.llm);
-    const minms = Number(p.get('minms')) || 0;
-    if (minms) spans = spans.filter((s) => s.duration_ms >= minms);
+    if (p.get('llm') === '1') params.llm = 'true';
+    if (Number(p.get('minms')) > 0) params.minDurationMs = Number(p.get('minms'));
+    const spans = (await api.spans(params)).spans;
     const scores = await scoresOf(spans, from, to).catch(() => new Map());
     if (spans.length === 0) return h('p.empty', { 'data-testid': 'no-spans' }, 'No spans match. Widen the time range or clear a filter.');
     return [h('p.muted.small', { 'data-testid': 'span-count', dataset: { count: spans.length } }, `${spans.length} spans${spans.length >= 500 ? ' (the newest 500 of the range)' : ''}`),

@@ -192,7 +192,7 @@ public final class QueryEngine implements AutoCloseable {
   public List<LlmSpan> spans(String tenant, SpanQuery q) {
     int limit = Math.min(q.limit(), limits.maxLimit());
     try (StoreSnapshot snap = storage.snapshot(tenant)) {
-      return SpanSearch.newest(snap, q.fromMs(), q.toMs(), q.equals(), limit);
+      return SpanSearch.newest(snap, q, limit);
     }
   }
 

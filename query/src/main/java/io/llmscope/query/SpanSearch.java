@@ -3,7 +3,9 @@ package io.llmscope.query;
 import io.llmscope.storage.StoreSnapshot;
 import io.llmscope.storage.model.Dim;
 import io.llmscope.storage.model.LlmSpan;
+import io.llmscope.storage.model.Measure;
 import io.llmscope.storage.model.Nanos;
+import io.llmscope.storage.model.SpanFlags;
 import io.llmscope.storage.scan.ColumnBatch;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,9 +21,10 @@ import java.util.PriorityQueue;
 final class SpanSearch {
   private SpanSearch() {}
 
-  static List<LlmSpan> newest(StoreSnapshot snap, long fromMs, long toMs, Map<Dim, String> equals, int limit) {
-    long from = Nanos.fromMillis(fromMs);
-    long to = Nanos.fromMillis(toMs);
+  static List<LlmSpan> newest(StoreSnapshot snap, SpanQuery q, int limit) {
+    long from = Nanos.fromMillis(q.fromMs());
+    long to = Nanos.fromMillis(q.toMs());
+    Map<Dim, String> equals = q.equals();
     // Min-heap on start time: the root is the oldest of the current top N.
     PriorityQueue<LlmSpan> top = new PriorityQueue<>(Comparator.comparingLong((LlmSpan s) -> s.startNanos)
         .thenComparingLong(s -> s.spanId));
@@ -44,12 +47,16 @@ final class SpanSearch {
       }
       if (!possible) continue;
       long[] start = b.startNanos();
+      double[] duration = q.minDurationMs() > 0 ? b.measure(Measure.DURATION_MS) : null; // as duration_ms filters read it
+      byte[] flags = q.llmOnly() ? b.flags() : null;
       rows:
       for (int r = 0; r < b.size(); r++) {
         long t = start[r];
         if (t < from || t >= to) continue;
         if (top.size() == limit && t < top.peek().startNanos) continue;
         for (int f = 0; f < ids.length; f++) if (ids[f][r] != want[f]) continue rows;
+        if (flags != null && (flags[r] & SpanFlags.LLM) == 0) continue;
+        if (duration != null && !(duration[r] >= q.minDurationMs())) continue;
         top.add(b.span(r));
         if (top.size() > limit) top.poll();
       }

@@ -78,6 +78,14 @@ class BrowseApiIT {
     assertEquals(Math.min(1000, expected), byModel.size());
     for (JsonNode s : byModel) assertEquals(model, s.get("model").asText());
 
+    // Model calls only, at least 2 s long: exactly what the same filters count in a query.
+    JsonNode slow = server.get("/api/v1/spans?from=now-2h&limit=100000&llm=true&minDurationMs=2000").get("spans");
+    long slowCount = server.count("{\"from\":\"now-2h\",\"llmOnly\":true,\"filters\":[{\"field\":\"duration_ms\",\"op\":\">=\",\"value\":2000}],\"metrics\":[\"count\"]}");
+    assertTrue(slowCount > 0 && slowCount < totals.llmSpans(), "some model calls are slow, not all: " + slowCount);
+    assertEquals(slowCount, slow.size());
+    for (JsonNode sp : slow) assertTrue(sp.get("llm").asBoolean() && sp.get("duration_ms").asDouble() >= 2000, sp.toString());
+    assertEquals(400, raw("/api/v1/spans?llm=yes").statusCode());
+    assertEquals(400, raw("/api/v1/spans?minDurationMs=-1").statusCode());
     assertEquals(400, raw("/api/v1/spans?colour=red").statusCode());
     assertEquals(400, raw("/api/v1/spans?limit=zero").statusCode());
     assertEquals(0, server.get("/api/v1/spans?user=nobody-at-all").get("spans").size());
