@@ -34,8 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code parseNormalise}: plus {@link SpanNormaliser} (canonical fields, token semantics,
  *       detail), what ingest does before pricing;
  *   <li>{@code parseNormaliseAppend}: plus the durable append (WAL record and head) into a real
- *       store in a temp dir, fsync on the interval policy; ids are rewritten per pass so every span
- *       is new, and heads are sealed by the store's own background thread.
+ *       store in a temp dir, fsync on the interval policy; ids and times move on per pass so every
+ *       span is new live traffic, and heads are sealed by the store's own background thread.
  * </ul>
  * Scores are spans per second ({@code @OperationsPerInvocation} = spans in a batch).
  *
@@ -110,7 +110,14 @@ public class IngestBenchmark {
   @OperationsPerInvocation(BATCH)
   public int parseNormaliseAppend() throws Exception {
     List<LlmSpan> spans = normaliser.normalise(TraceDecoder.decodeProtobuf(nextPayload())).spans();
-    for (LlmSpan s : spans) s.traceIdHi ^= pass << 40; // a new trace per pass: never a duplicate
+    // Each pass is new traffic: new trace ids, a day later than the last (so, like live traffic,
+    // newer than every sealed segment and checked for duplicates against the heads only).
+    long shift = pass * 86_400_000_000_000L;
+    for (LlmSpan s : spans) {
+      s.traceIdHi ^= pass << 40;
+      s.startNanos += shift;
+      s.endNanos += shift;
+    }
     while (true) {
       try {
         return storage.append("bench", spans).stored();
