@@ -1,5 +1,6 @@
 package io.llmscope.query;
 
+import io.llmscope.bench.StoreFork;
 import io.llmscope.storage.Storage;
 import io.llmscope.storage.StorageConfig;
 import io.llmscope.storage.StorageStatus;
@@ -19,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -49,17 +49,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-Dchronicle.analytics.disable=true", "-Dchronicle.announcer.disable=true",
-    // Forks run with -cp, so the jar manifest's Add-Opens do not apply: Chronicle and Arrow need them here.
-    "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-    "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED", "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-    "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
-    "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
-    "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"})
 @Warmup(iterations = 2, time = 5)
 @Measurement(iterations = 5, time = 5)
-public class AggregationBenchmark {
+public class AggregationBenchmark extends StoreFork {
   static final int SPANS = 1_000_000;
   static final long SEED = 42;
   /** Tenant of an open (unauthenticated) server: {@code TenantResolver.open()}. */

@@ -1,14 +1,11 @@
 package io.llmscope.storage;
 
-import io.llmscope.storage.segment.SegmentInfo;
+import io.llmscope.storage.format.Directories;
 import io.llmscope.storage.segment.ColumnCache;
+import io.llmscope.storage.segment.SegmentInfo;
 import io.llmscope.storage.segment.SegmentReader;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -60,19 +57,6 @@ final class Segment {
   }
 
   static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) return;
-    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-        Files.delete(d);
-        return FileVisitResult.CONTINUE;
-      }
-    });
+    Directories.deleteRecursively(dir);
   }
 }

@@ -1,6 +1,7 @@
 package io.llmscope.storage.score;
 
 import com.carrotsearch.hppc.LongHashSet;
+import io.llmscope.storage.format.Directories;
 import io.llmscope.storage.model.Score;
 import io.llmscope.storage.scan.ScoreView;
 import io.llmscope.storage.wal.WriteAheadLog;
@@ -54,7 +55,7 @@ public final class ScoreStore implements Closeable {
   public static ScoreStore open(Path dir, Path rewrite, Path setAside, long maxRecordBytes) throws IOException {
     if (Files.isDirectory(rewrite)) {
       if (Files.isDirectory(dir)) {
-        deleteRecursively(rewrite); // a rewrite cut short before its first rename: the old log is whole
+        Directories.deleteRecursively(rewrite); // a rewrite cut short before its first rename: the old log is whole
       } else {
         Files.move(rewrite, dir, StandardCopyOption.ATOMIC_MOVE); // cut short between the renames
       }
@@ -81,7 +82,7 @@ public final class ScoreStore implements Closeable {
   }
 
   private void rewrite(Path to) throws IOException {
-    deleteRecursively(to);
+    Directories.deleteRecursively(to);
     Files.createDirectories(to);
     try (WriteAheadLog fresh = new WriteAheadLog(to, ROLL_CYCLE)) {
       for (Map.Entry<String, ScoreTable> e : tenants.entrySet()) {
@@ -168,13 +169,6 @@ public final class ScoreStore implements Closeable {
       wal.sync();
       wal.close();
       wal = null;
-    }
-  }
-
-  private static void deleteRecursively(Path p) throws IOException {
-    if (!Files.exists(p)) return;
-    try (var walk = Files.walk(p)) {
-      for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
     }
   }
 }
