@@ -188,8 +188,10 @@ public final class WriteAheadLog implements Closeable {
     long read = 0;
     try (ExcerptTailer tailer = queue.createTailer()) {
       tailer.singleThreadedCheckDisabled(true);
-      if (!tailer.moveToCycle(cycle)) return null; // an empty cycle file
+      // Counted first: counting moves the tailer (to the cycle's end), so it must not come after
+      // moveToCycle, or every cycle but the first would replay nothing.
       long expected = tailer.exactExcerptsInCycle(cycle);
+      if (!tailer.moveToCycle(cycle)) return null; // an empty cycle file
       while (true) {
         try (DocumentContext dc = tailer.readingDocument()) {
           if (!dc.isPresent()) break;
