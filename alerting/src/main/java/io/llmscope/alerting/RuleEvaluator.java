@@ -141,15 +141,17 @@ final class RuleEvaluator {
       Map<List<String>, List<SpanContent>> base = reads.session.contents(ranged(rule, baseFrom, windowFrom));
       for (Map.Entry<List<String>, List<SpanContent>> w : window.entrySet()) {
         List<SpanContent> b = base.getOrDefault(w.getKey(), List.of());
+        // Both sides for "content": the one that fires, else the one that moved more.
         Drift.Result best = null;
+        boolean bestFires = false;
         String bestSide = null;
         for (String side : List.of("input", "output")) {
           if (!rule.field().equals("content") && !rule.field().equals("content." + side)) continue;
           Drift.Result r = Drift.compare(method, profile(b, side), profile(w.getValue(), side));
           boolean fires = r.fires(rule.threshold());
-          if (best == null || (fires && !best.fires(rule.threshold()))
-              || (fires == best.fires(rule.threshold()) && r.statistic() > best.statistic())) {
+          if (best == null || (fires && !bestFires) || (fires == bestFires && r.statistic() > best.statistic())) {
             best = r;
+            bestFires = fires;
             bestSide = side;
           }
         }

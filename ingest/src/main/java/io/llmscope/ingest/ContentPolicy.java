@@ -1,5 +1,6 @@
 package io.llmscope.ingest;
 
+import io.llmscope.storage.model.ContentKeys;
 import io.llmscope.storage.model.LlmSpan;
 import io.llmscope.storage.model.SpanDetail;
 import io.llmscope.storage.model.SpanEvent;
@@ -17,16 +18,11 @@ import java.util.Set;
  */
 final class ContentPolicy {
   static final String TRUNCATED_SUFFIX = "…[truncated]";
-  private static final Set<String> KEYS = Set.of(
-      "gen_ai.input.messages", "gen_ai.output.messages", "gen_ai.system_instructions", "gen_ai.prompt",
-      "gen_ai.completion", "gen_ai.tool.call.arguments", "gen_ai.tool.call.result", "input.value", "output.value",
-      "langfuse.observation.input", "langfuse.observation.output", "langfuse.trace.input", "langfuse.trace.output",
-      "traceloop.entity.input", "traceloop.entity.output", "content", "message", "body");
-  private static final List<String> PREFIXES = List.of(
-      "llm.input_messages.", "llm.output_messages.", "gen_ai.prompt.", "gen_ai.completion.", "llm.prompts.");
-  private static final Set<String> MESSAGE_EVENTS = Set.of(
-      "gen_ai.content.prompt", "gen_ai.content.completion", "gen_ai.system.message", "gen_ai.user.message",
-      "gen_ai.assistant.message", "gen_ai.tool.message", "gen_ai.choice", "gen_ai.client.inference.operation.details");
+  /** Keys that hold text only inside a message event: elsewhere they mean something else. */
+  private static final Set<String> EVENT_TEXT_KEYS = Set.of("content", "message", "body");
+  private static final List<String> PREFIXES = concat(ContentKeys.INPUT_PREFIXES, ContentKeys.OUTPUT_PREFIXES);
+  private static final Set<String> MESSAGE_EVENTS = union(ContentKeys.INPUT_EVENTS, ContentKeys.OUTPUT_EVENTS,
+      Set.of(ContentKeys.OPERATION_DETAILS_EVENT));
 
   private final boolean capture;
   private final int maxChars;
@@ -37,11 +33,23 @@ final class ContentPolicy {
   }
 
   static boolean isContentKey(String key, boolean inMessageEvent) {
-    if (KEYS.contains(key) && (inMessageEvent || !(key.equals("content") || key.equals("message") || key.equals("body")))) {
-      return true;
-    }
+    if (ContentKeys.INPUT.contains(key) || ContentKeys.OUTPUT.contains(key)) return true;
+    if (inMessageEvent && EVENT_TEXT_KEYS.contains(key)) return true;
     for (String p : PREFIXES) if (key.startsWith(p)) return true;
     return false;
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return List.copyOf(out);
+  }
+
+  @SafeVarargs
+  private static Set<String> union(Set<String>... sets) {
+    Set<String> out = new java.util.HashSet<>();
+    for (Set<String> s : sets) out.addAll(s);
+    return Set.copyOf(out);
   }
 
   /** Applies the policy to the span's detail in place (a new detail when anything changed). */

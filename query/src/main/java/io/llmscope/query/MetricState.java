@@ -652,11 +652,16 @@ abstract class MetricState {
       batch = b;
     }
 
-    @Override
-    void accept(int group, int row) {
+    /** Where the group's next content goes: appended while under the cap, else a random slot (≥ cap: not kept). */
+    private long slot(int group) {
       java.util.List<SpanContent> k = kept[group];
       int size = k == null ? 0 : k.size();
-      long j = size < cap ? size : random.nextLong(seen[group] + 1);
+      return size < cap ? size : random.nextLong(seen[group] + 1);
+    }
+
+    @Override
+    void accept(int group, int row) {
+      long j = slot(group);
       if (j >= cap) { // not kept: counts as met only if it has content, which is not read
         seen[group]++;
         return;
@@ -681,9 +686,7 @@ abstract class MetricState {
       java.util.List<SpanContent> theirs = o.kept[otherGroup];
       if (theirs == null) return;
       for (SpanContent c : theirs) {
-        java.util.List<SpanContent> k = kept[group];
-        int size = k == null ? 0 : k.size();
-        long j = size < cap ? size : random.nextLong(seen[group] + 1);
+        long j = slot(group);
         if (j < cap) add(group, c, j);
         else seen[group]++;
       }

@@ -143,22 +143,15 @@ final class Planner {
         return pruned(b, n, sealed, BatchPlan.PruneReason.POSTINGS, explain
             ? "no row is in the postings of every filter: " + String.join(", ", postedNames) + timeReason : null);
       }
-      int c = candidates.getCardinality();
-      boolean sparse = c < n / SPARSE_FRACTION;
-      p = new BatchPlan(BatchPlan.Decision.POSTINGS, sparse ? b.only(candidates) : b, n, sealed);
-      p.candidates = candidates;
-      p.sparse = sparse;
+      p = onRows(BatchPlan.Decision.POSTINGS, b, candidates, n, sealed);
       if (explain) {
-        p.reason = "postings of " + String.join(", ", postedNames) + " name " + c + " of " + n + " rows; "
-            + (sparse ? "sparse: only the record batches holding them decode" : "dense: columns decode whole")
+        p.reason = "postings of " + String.join(", ", postedNames) + " name " + candidates.getCardinality() + " of " + n + " rows; "
+            + (p.sparse ? "sparse: only the record batches holding them decode" : "dense: columns decode whole")
             + (notPosted.isEmpty() ? "" : "; scanned filters: " + String.join(", ", notPosted))
             + timeReason + (readStart ? "" : "; start times not read (wholly inside the range)");
       }
     } else if (inTime != null) {
-      boolean sparse = inTime.getCardinality() < n / SPARSE_FRACTION;
-      p = new BatchPlan(BatchPlan.Decision.SCAN, sparse ? b.only(inTime) : b, n, sealed);
-      p.candidates = inTime;
-      p.sparse = sparse;
+      p = onRows(BatchPlan.Decision.SCAN, b, inTime, n, sealed);
       if (explain) p.reason = scanReason(b, inRange, notPosted) + timeReason;
     } else {
       p = new BatchPlan(BatchPlan.Decision.SCAN, b, n, sealed);
@@ -167,6 +160,18 @@ final class Planner {
     p.accept = accept;
     p.posted = posted;
     p.readStart = readStart;
+    return p;
+  }
+
+  /**
+   * A plan that reads only {@code rows}: sparse when they are fewer than 1/{@value #SPARSE_FRACTION}
+   * of the batch, so only the record batches holding them decode.
+   */
+  private static BatchPlan onRows(BatchPlan.Decision decision, ColumnBatch b, RoaringBitmap rows, int n, boolean sealed) {
+    boolean sparse = rows.getCardinality() < n / SPARSE_FRACTION;
+    BatchPlan p = new BatchPlan(decision, sparse ? b.only(rows) : b, n, sealed);
+    p.candidates = rows;
+    p.sparse = sparse;
     return p;
   }
 

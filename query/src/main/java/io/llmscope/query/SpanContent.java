@@ -3,6 +3,7 @@ package io.llmscope.query;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmscope.storage.model.ContentKeys;
 import io.llmscope.storage.model.SpanDetail;
 import io.llmscope.storage.model.SpanEvent;
 import java.util.Iterator;
@@ -11,8 +12,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The captured prompt and completion text of a span, read from its detail in every dialect ingest
- * keeps content under (the keys of ingest's content policy): GenAI message attributes and events,
+ * The captured prompt and completion text of a span, read from its detail under {@link ContentKeys}
+ * (the keys ingest's content policy caps or drops): GenAI message attributes and events,
  * OpenInference {@code input.value} and {@code llm.input_messages.*}, OpenLLMetry
  * {@code gen_ai.prompt.*}, Langfuse and Traceloop entity input/output. Structured messages (JSON
  * text, lists, maps) give their text parts only: roles, types and ids would otherwise dominate
@@ -25,15 +26,6 @@ public record SpanContent(String input, String output) {
   public static final SpanContent NONE = new SpanContent("", "");
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> INPUT_KEYS = Set.of("gen_ai.input.messages", "gen_ai.system_instructions", "gen_ai.prompt",
-      "input.value", "langfuse.observation.input", "traceloop.entity.input", "gen_ai.tool.call.arguments");
-  private static final Set<String> OUTPUT_KEYS = Set.of("gen_ai.output.messages", "gen_ai.completion", "output.value",
-      "langfuse.observation.output", "traceloop.entity.output", "gen_ai.tool.call.result");
-  private static final List<String> INPUT_PREFIXES = List.of("llm.input_messages.", "gen_ai.prompt.", "llm.prompts.");
-  private static final List<String> OUTPUT_PREFIXES = List.of("llm.output_messages.", "gen_ai.completion.");
-  private static final Set<String> INPUT_EVENTS = Set.of("gen_ai.content.prompt", "gen_ai.system.message", "gen_ai.user.message",
-      "gen_ai.tool.message");
-  private static final Set<String> OUTPUT_EVENTS = Set.of("gen_ai.content.completion", "gen_ai.assistant.message", "gen_ai.choice");
   /** Fields of structured messages that are not text. */
   private static final Set<String> NOT_TEXT = Set.of("role", "type", "id", "name", "finish_reason", "tool_call_id", "index", "model",
       "mime_type", "media_type");
@@ -51,16 +43,16 @@ public record SpanContent(String input, String output) {
     StringBuilder out = new StringBuilder();
     for (Map.Entry<String, Object> a : d.attributes().entrySet()) {
       String k = a.getKey();
-      if (INPUT_KEYS.contains(k) || (startsWithAny(k, INPUT_PREFIXES) && !endsWithAny(k, NOT_TEXT_SUFFIXES))) text(a.getValue(), in);
-      else if (OUTPUT_KEYS.contains(k) || (startsWithAny(k, OUTPUT_PREFIXES) && !endsWithAny(k, NOT_TEXT_SUFFIXES))) text(a.getValue(), out);
+      if (ContentKeys.INPUT.contains(k) || (startsWithAny(k, ContentKeys.INPUT_PREFIXES) && !endsWithAny(k, NOT_TEXT_SUFFIXES))) text(a.getValue(), in);
+      else if (ContentKeys.OUTPUT.contains(k) || (startsWithAny(k, ContentKeys.OUTPUT_PREFIXES) && !endsWithAny(k, NOT_TEXT_SUFFIXES))) text(a.getValue(), out);
     }
     for (SpanEvent e : d.events()) {
-      boolean input = INPUT_EVENTS.contains(e.name());
-      boolean output = OUTPUT_EVENTS.contains(e.name());
+      boolean input = ContentKeys.INPUT_EVENTS.contains(e.name());
+      boolean output = ContentKeys.OUTPUT_EVENTS.contains(e.name());
       for (Map.Entry<String, Object> a : e.attributes().entrySet()) {
         String k = a.getKey();
-        if (INPUT_KEYS.contains(k)) text(a.getValue(), in);
-        else if (OUTPUT_KEYS.contains(k)) text(a.getValue(), out);
+        if (ContentKeys.INPUT.contains(k)) text(a.getValue(), in);
+        else if (ContentKeys.OUTPUT.contains(k)) text(a.getValue(), out);
         else if ((input || output) && !NOT_TEXT.contains(k) && !k.startsWith("gen_ai.system") && !k.endsWith("index")) {
           text(a.getValue(), input ? in : out);
         }

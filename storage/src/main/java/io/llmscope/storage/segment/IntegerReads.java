@@ -5,7 +5,6 @@ import java.nio.ByteOrder;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.TinyIntVector;
 
 /**
  * Reads a record batch's signed integer vector (the only integer type segments write) straight
@@ -65,12 +64,19 @@ final class IntegerReads {
     for (int i = 0; i < n; i++) out[first + i] = nulls && fv.isNull(i) ? Double.NaN : value(b, width, i);
   }
 
-  /** An int8 vector's rows [0, n) into {@code out[first..]}; null rows read 0. */
-  static void toBytes(TinyIntVector vec, int n, byte[] out, int first) {
+  /** Rows [0, n) into {@code out[first..]} as bytes (flags: int8 as written, a copy); null rows read 0. */
+  static void toBytes(BaseIntVector vec, int n, byte[] out, int first) {
     if (n == 0) return;
-    vec.getDataBuffer().getBytes(0, out, first, n);
-    if (vec.getNullCount() > 0) {
-      for (int i = 0; i < n; i++) if (vec.isNull(i)) out[first + i] = 0;
+    FieldVector fv = (FieldVector) vec;
+    int width = ((BaseFixedWidthVector) vec).getTypeWidth();
+    if (width == 1) {
+      fv.getDataBuffer().getBytes(0, out, first, n);
+    } else { // wider than written today: what fits a byte
+      ByteBuffer b = data(vec, n);
+      for (int i = 0; i < n; i++) out[first + i] = (byte) value(b, width, i);
+    }
+    if (fv.getNullCount() > 0) {
+      for (int i = 0; i < n; i++) if (fv.isNull(i)) out[first + i] = 0;
     }
   }
 

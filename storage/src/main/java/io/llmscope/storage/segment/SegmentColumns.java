@@ -24,7 +24,6 @@ import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.FixedSizeBinaryVector;
 import org.apache.arrow.vector.Float8Vector;
-import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.compression.CompressionUtil;
@@ -416,15 +415,8 @@ final class SegmentColumns {
     try (BufferAllocator alloc = newAllocator("read-" + file.getFileName());
         ArrowFileReader r = open(ch, alloc)) {
       readBatches(file, rows, r, block, (vec, first, n) -> {
-        if (vec instanceof TinyIntVector tv) {
-          IntegerReads.toBytes(tv, n, out, first);
-        } else if (vec instanceof BaseIntVector iv) { // wider than written today; read what fits a byte
-          long[] v = new long[n];
-          IntegerReads.toLongs(iv, n, v, 0, 0);
-          for (int i = 0; i < n; i++) out[first + i] = (byte) v[i];
-        } else {
-          throw new CorruptSegmentException(file, "not an integer column");
-        }
+        if (!(vec instanceof BaseIntVector iv)) throw new CorruptSegmentException(file, "not an integer column");
+        IntegerReads.toBytes(iv, n, out, first);
       });
     }
     return out;
