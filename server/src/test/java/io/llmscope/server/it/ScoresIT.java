@@ -145,8 +145,15 @@ class ScoresIT {
       }
       root.end();
     }
-    assertTrue(provider.forceFlush().join(30, TimeUnit.SECONDS).isSuccess(), "span export failed");
+    // One request per span (SimpleSpanProcessor), each durable before its ack: a slow CI disk needs time.
+    long started = System.nanoTime();
+    boolean exported = provider.forceFlush().join(120, TimeUnit.SECONDS).isSuccess();
+    assertTrue(exported, () -> "span export failed after " + (System.nanoTime() - started) / 1_000_000 + " ms; server log:\n" + tail(s.logText()));
     provider.shutdown().join(10, TimeUnit.SECONDS);
+  }
+
+  static String tail(String log) {
+    return log.length() <= 4000 ? log : log.substring(log.length() - 4000);
   }
 
   /** One evaluation log record per trace on its model call, through the SDK's real log exporter. */
