@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 
 /**
  * One aggregation of the query set (LLM spans only, like the API's default {@code llmOnly}),
- * written once and rendered both as the {@code POST /api/v1/query} body and as DuckDB SQL, so
+ * written once and rendered both as the {@code POST /api/v1/query} body and as each peer's SQL, so
  * the two cannot drift apart. Result columns are the same on both sides: {@code time} (when
  * stepped), the group fields, then the metrics.
  *
@@ -22,11 +22,11 @@ import java.util.stream.Collectors;
 record AggQuery(String id, String title, long fromMs, long toMs, Map<String, String> equals, List<String> groupBy,
     long stepMs, List<Metric> metrics, int orderByMetric, int limit) {
 
-  enum Kind { COUNT, ERROR_RATE, SUM, QUANTILE }
+  enum Kind { COUNT, ERROR_RATE, SUM, AVG, QUANTILE }
 
-  /** A metric as the API names it, e.g. {@code p95(duration_ms)}. */
+  /** A metric as the API names it, e.g. {@code p95(duration_ms)} or {@code avg(score.helpfulness)}. */
   record Metric(String api, Kind kind, String field, double quantile) {
-    private static final Pattern CALL = Pattern.compile("(sum|p50|p90|p95|p99)\\(([a-z_]+)\\)");
+    private static final Pattern CALL = Pattern.compile("(sum|avg|p50|p90|p95|p99)\\(([a-z_.]+)\\)");
 
     static Metric of(String api) {
       if (api.equals("count")) return new Metric(api, Kind.COUNT, null, 0);
@@ -34,17 +34,24 @@ record AggQuery(String id, String title, long fromMs, long toMs, Map<String, Str
       Matcher m = CALL.matcher(api);
       if (!m.matches()) throw new IllegalArgumentException("metric not supported by the harness: " + api);
       if (m.group(1).equals("sum")) return new Metric(api, Kind.SUM, m.group(2), 0);
+      if (m.group(1).equals("avg")) return new Metric(api, Kind.AVG, m.group(2), 0);
       return new Metric(api, Kind.QUANTILE, m.group(2), Integer.parseInt(m.group(1).substring(1)) / 100.0);
     }
 
-    String sql() {
+    /** The table column of the field: {@code score.helpfulness} is {@link SpansTable#SCORE_COLUMN}. */
+    String column() {
+      return SpansTable.quote(field.equals("score." + SpansTable.SCORE_NAME) ? SpansTable.SCORE_COLUMN : field);
+    }
+
+    String sql(SqlDialect d) {
       return switch (kind) {
         case COUNT -> "count(*)";
-        case ERROR_RATE -> "count_if(status = 'error') / count(*)";
-        case SUM -> "sum(" + SpansTable.quote(field) + ")";
-        // Exact and interpolated (SQL's percentile_cont): the natural DuckDB answer. LLMScope's
+        case ERROR_RATE -> d.errorRate();
+        case SUM -> "sum(" + column() + ")";
+        case AVG -> "avg(" + column() + ")";
+        // Exact (interpolated in DuckDB and PostgreSQL, like SQL's percentile_cont). LLMScope's
         // sketch is checked against the exact values at its rank instead (referenceSql).
-        case QUANTILE -> "quantile_cont(" + SpansTable.quote(field) + ", " + quantile + ")";
+        case QUANTILE -> d.quantile(column(), quantile);
       };
     }
   }
@@ -67,18 +74,24 @@ record AggQuery(String id, String title, long fromMs, long toMs, Map<String, Str
     return q.put("limit", limit).put("llmOnly", true);
   }
 
-  /** The timed DuckDB query. */
-  String sql(String tenantSql) {
-    List<String> select = new ArrayList<>(keyExprs());
-    metrics.forEach(m -> select.add(m.sql()));
-    String sql = "SELECT " + String.join(", ", select) + " FROM " + SpansTable.NAME + " WHERE " + where(tenantSql)
-        + " GROUP BY ALL";
+  /** The timed query in a peer's SQL: group keys as k0.., metrics as m0.., in the API's column order. */
+  String sql(SqlDialect d, String tenantSql) {
+    List<String> select = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
+    List<String> exprs = keyExprs(d);
+    for (int k = 0; k < exprs.size(); k++) {
+      keys.add("k" + k);
+      select.add(exprs.get(k) + " AS k" + k);
+    }
+    for (int m = 0; m < metrics.size(); m++) select.add(metrics.get(m).sql(d) + " AS m" + m);
+    String sql = "SELECT " + String.join(", ", select) + " FROM " + SpansTable.NAME + " WHERE " + where(d, tenantSql)
+        + (keys.isEmpty() ? "" : " GROUP BY " + d.groupBy(keys));
     if (orderByMetric < 0) return sql;
     // LLMScope sorts nulls last and breaks ties by the group values ascending: the same here, so
-    // even a top-N over ties (e.g. all-null costs) names the same groups on both sides.
+    // even a top-N over ties (e.g. all-null costs) names the same groups on every side.
     List<String> order = new ArrayList<>();
-    order.add((keyCount() + orderByMetric + 1) + " DESC NULLS LAST");
-    for (int k = 1; k <= keyCount(); k++) order.add(k + " ASC NULLS LAST");
+    order.add("m" + orderByMetric + " DESC NULLS LAST");
+    for (String k : keys) order.add(k + " ASC NULLS LAST");
     return sql + " ORDER BY " + String.join(", ", order) + " LIMIT " + limit;
   }
 
@@ -93,13 +106,13 @@ record AggQuery(String id, String title, long fromMs, long toMs, Map<String, Str
     List<Metric> qs = metrics.stream().filter(m -> m.kind() == Kind.QUANTILE).toList();
     if (qs.isEmpty()) return null;
     if (qs.stream().map(Metric::field).distinct().count() > 1) throw new IllegalArgumentException("one quantile field per query");
-    String field = SpansTable.quote(qs.get(0).field());
+    String field = qs.get(0).column();
     List<String> keys = new ArrayList<>();
     List<String> base = new ArrayList<>();
-    List<String> exprs = keyExprs();
+    List<String> exprs = keyExprs(SqlDialect.DUCKDB);
     for (int k = 0; k < exprs.size(); k++) {
       keys.add("k" + k);
-      base.add(exprs.get(k).replaceAll(" AS \"time\"$", "") + " AS k" + k);
+      base.add(exprs.get(k) + " AS k" + k);
     }
     String partition = keys.isEmpty() ? "" : "PARTITION BY " + String.join(", ", keys) + " ";
     List<String> select = new ArrayList<>(keys);
@@ -111,26 +124,25 @@ record AggQuery(String id, String title, long fromMs, long toMs, Map<String, Str
       select.add("max(v) FILTER (WHERE i = least(n - 1, ceil(" + rank + " + 1e-9)))");
     }
     base.add(field + " AS v");
-    return "WITH base AS (SELECT " + String.join(", ", base) + " FROM " + SpansTable.NAME + " WHERE " + where(tenantSql)
+    return "WITH base AS (SELECT " + String.join(", ", base) + " FROM " + SpansTable.NAME + " WHERE " + where(SqlDialect.DUCKDB, tenantSql)
         + " AND " + field + " IS NOT NULL), "
         + "ranked AS (SELECT *, row_number() OVER (" + partition + "ORDER BY v) - 1 AS i, "
         + "count(*) OVER (" + partition.trim() + ") AS n FROM base) "
         + "SELECT " + String.join(", ", select) + " FROM ranked" + (keys.isEmpty() ? "" : " GROUP BY ALL");
   }
 
-  private List<String> keyExprs() {
+  private List<String> keyExprs(SqlDialect d) {
     List<String> keys = new ArrayList<>();
-    // The API's buckets: whole multiples of the step since the epoch, as epoch ms.
-    if (stepMs > 0) keys.add("(start_ns // " + stepMs * 1_000_000L + ") * " + stepMs + " AS \"time\"");
-    groupBy.forEach(g -> keys.add(SpansTable.quote(g)));
+    if (stepMs > 0) keys.add(d.bucket(stepMs));
+    groupBy.forEach(g -> keys.add(d.dim(SpansTable.quote(g))));
     return keys;
   }
 
   /** LLM spans in [from, to) with the filters: the rows the API's query reads. */
-  private String where(String tenantSql) {
+  private String where(SqlDialect d, String tenantSql) {
     String filters = equals.entrySet().stream()
         .map(e -> " AND " + SpansTable.quote(e.getKey()) + " = " + SpansTable.literal(e.getValue()))
         .collect(Collectors.joining());
-    return tenantSql + " AND llm AND start_ns >= " + fromMs * 1_000_000L + " AND start_ns < " + toMs * 1_000_000L + filters;
+    return tenantSql + " AND " + d.llm() + " AND start_ns >= " + fromMs * 1_000_000L + " AND start_ns < " + toMs * 1_000_000L + filters;
   }
 }

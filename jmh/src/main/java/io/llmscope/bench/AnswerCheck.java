@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Do LLMScope and DuckDB answer the same question? Groups must match one to one (and in the same
+ * Do LLMScope and a peer answer the same question? Groups must match one to one (and in the same
  * order for a top-N); counts exactly, sums and rates to rounding, and each quantile within the
  * API's promised 1% of the exact value at its rank (see {@link AggQuery#referenceSql}).
  */
@@ -22,24 +22,24 @@ final class AnswerCheck {
 
   private AnswerCheck() {}
 
-  static Outcome compare(AggQuery q, Answer scope, Answer duck, Answer reference) {
+  static Outcome compare(AggQuery q, Answer scope, Answer theirs, Answer reference, String peer) {
     int k = q.keyCount();
     Problems problems = new Problems();
-    Map<List<Object>, List<Object>> duckRows = byKey(duck, k);
+    Map<List<Object>, List<Object>> peerRows = byKey(theirs, k);
     Map<List<Object>, List<Object>> refRows = reference == null ? Map.of() : byKey(reference, k);
     double[] totals = new double[2];
     int countCol = q.metrics().stream().map(AggQuery.Metric::kind).toList().indexOf(AggQuery.Kind.COUNT);
     for (int i = 0; i < scope.rows().size(); i++) {
       List<Object> row = scope.rows().get(i);
       List<Object> key = Answer.key(row, k);
-      List<Object> other = duckRows.get(key);
+      List<Object> other = peerRows.get(key);
       if (other == null) {
         problems.add("group " + key + " only in LLMScope");
         continue;
       }
-      List<Object> duckAtRank = i < duck.rows().size() ? Answer.key(duck.rows().get(i), k) : null;
-      if (q.orderByMetric() >= 0 && !key.equals(duckAtRank)) {
-        problems.add("rank " + (i + 1) + ": LLMScope " + key + ", DuckDB " + duckAtRank);
+      List<Object> peerAtRank = i < theirs.rows().size() ? Answer.key(theirs.rows().get(i), k) : null;
+      if (q.orderByMetric() >= 0 && !key.equals(peerAtRank)) {
+        problems.add("rank " + (i + 1) + ": LLMScope " + key + ", " + peer + " " + peerAtRank);
       }
       int quantileIndex = 0;
       for (int m = 0; m < q.metrics().size(); m++) {
@@ -47,8 +47,8 @@ final class AnswerCheck {
         Object a = row.get(k + m);
         Object b = other.get(k + m);
         String why = switch (metric.kind()) {
-          case COUNT -> equal(a, b, 0);
-          case SUM, ERROR_RATE -> equal(a, b, 1e-9);
+          case COUNT -> equal(a, b, 0, peer);
+          case SUM, AVG, ERROR_RATE -> equal(a, b, 1e-9, peer);
           case QUANTILE -> inBracket(a, refRows.get(key), k + 2 * quantileIndex++);
         };
         if (why != null) problems.add(key + " " + metric.api() + ": " + why);
@@ -60,13 +60,13 @@ final class AnswerCheck {
     }
     Set<List<Object>> scopeKeys = new HashSet<>();
     for (List<Object> row : scope.rows()) scopeKeys.add(Answer.key(row, k));
-    for (List<Object> key : duckRows.keySet()) {
-      if (!scopeKeys.contains(key)) problems.add("group " + key + " only in DuckDB");
+    for (List<Object> key : peerRows.keySet()) {
+      if (!scopeKeys.contains(key)) problems.add("group " + key + " only in " + peer);
     }
-    boolean sameSize = scope.rows().size() == duck.rows().size();
+    boolean sameSize = scope.rows().size() == theirs.rows().size();
     boolean truncated = scope.rows().size() >= q.limit() && q.orderByMetric() < 0;
     if (truncated) problems.add("LLMScope returned limit=" + q.limit() + " rows: the answer may be cut");
-    String rows = sameSize ? scope.rows().size() + " rows" : "rows " + scope.rows().size() + " vs " + duck.rows().size();
+    String rows = sameSize ? scope.rows().size() + " rows" : "rows " + scope.rows().size() + " vs " + theirs.rows().size();
     String total = countCol < 0 ? "" : String.format(", count total %.0f vs %.0f", totals[0], totals[1]);
     boolean ok = sameSize && problems.count == 0;
     return new Outcome(ok, (ok ? "ok: " : "DIFF: ") + rows + total + (problems.count == 0 ? "" : ", " + problems.count + " problems"),
@@ -80,12 +80,12 @@ final class AnswerCheck {
   }
 
   /** Null when equal within the relative tolerance, else why not. */
-  private static String equal(Object a, Object b, double relative) {
-    if (a == null || b == null) return a == b ? null : "LLMScope " + a + ", DuckDB " + b;
+  private static String equal(Object a, Object b, double relative, String peer) {
+    if (a == null || b == null) return a == b ? null : "LLMScope " + a + ", " + peer + " " + b;
     double x = num(a);
     double y = num(b);
     return Math.abs(x - y) <= relative * Math.max(Math.abs(x), Math.abs(y)) + 1e-12 ? null
-        : "LLMScope " + x + ", DuckDB " + y;
+        : "LLMScope " + x + ", " + peer + " " + y;
   }
 
   private static String inBracket(Object a, List<Object> ref, int col) {

@@ -8,6 +8,8 @@ import io.llmscope.storage.model.Measure;
 import io.llmscope.storage.model.SpanFlags;
 import io.llmscope.storage.scan.ColumnBatch;
 import io.llmscope.storage.scan.Dictionary;
+import io.llmscope.storage.scan.ScoreView;
+import io.llmscope.storage.model.Score;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -40,7 +42,7 @@ final class DuckDbExport {
     long[] phaseNs = new long[2];
     StorageConfig config = StorageConfig.builder(dataDir).maintenanceIntervalMs(NO_MAINTENANCE_MS).build();
     try (Storage store = Storage.open(config); Connection c = DuckDb.open(dbFile); Statement st = c.createStatement()) {
-      st.execute(SpansTable.createSql());
+      st.execute(SpansTable.createSql(SqlDialect.DUCKDB));
       // The appender flushes every 2048-row chunk, under autocommit each as its own commit. One
       // transaction for the whole copy lets DuckDB write full row groups (the file came out 13%
       // smaller). Explicit, because JDBC's setAutoCommit(false) begins one only at the next statement.
@@ -50,7 +52,8 @@ final class DuckDbExport {
         for (String tenant : store.tenants()) {
           try (StoreSnapshot snap = store.snapshot(tenant)) {
             // get(i) decodes one segment at a time; dropping it lets its columns go.
-            for (ColumnBatch b : snap.batches()) rows += append(app, tenant, b, phaseNs);
+            ScoreView scores = store.scores(tenant);
+            for (ColumnBatch b : snap.batches()) rows += append(app, tenant, b, scores, phaseNs);
           }
         }
       }
@@ -64,7 +67,8 @@ final class DuckDbExport {
   }
 
   /** Column arrays, not {@code span(row)}: no per-row objects, dictionary values decoded once. */
-  private static int append(DuckDBAppender app, String tenant, ColumnBatch b, long[] phaseNs) throws SQLException {
+  private static int append(DuckDBAppender app, String tenant, ColumnBatch b, ScoreView scores, long[] phaseNs)
+      throws SQLException {
     long t0 = System.nanoTime();
     int n = b.size();
     long[] hi = b.traceIdHi();
@@ -87,6 +91,7 @@ final class DuckDbExport {
     Measure[] measures = Measure.values();
     double[][] measureCols = new double[measures.length][];
     for (Measure m : measures) measureCols[m.ordinal()] = b.measure(m);
+    double[] score = scoreColumn(b, scores);
     long t1 = System.nanoTime();
 
     for (int r = 0; r < n; r++) {
@@ -103,10 +108,42 @@ final class DuckDbExport {
         if (Double.isNaN(v)) app.appendNull(); else app.append(v);
       }
       app.append((flags[r] & SpanFlags.LLM) != 0);
+      if (Double.isNaN(score[r])) app.appendNull(); else app.append(score[r]);
       app.endRow();
     }
     phaseNs[0] += t1 - t0;
     phaseNs[1] += System.nanoTime() - t1;
     return n;
+  }
+
+  /**
+   * Each row's {@value SpansTable#SCORE_NAME} score as LLMScope links it (to the span it names, or
+   * to the trace's root when it names none), NaN when it has none; the mean if it has several, which
+   * {@code avg} over scores then matches only when none has: the dataset gives each span one at most.
+   */
+  private static double[] scoreColumn(ColumnBatch b, ScoreView scores) {
+    int n = b.size();
+    double[] out = new double[n];
+    java.util.Arrays.fill(out, Double.NaN);
+    if (!scores.hasName(SpansTable.SCORE_NAME)) return out;
+    long[] hi = b.traceIdHi();
+    long[] lo = b.traceIdLo();
+    long[] span = b.spanIds();
+    long[] parent = b.parentSpanIds();
+    for (int r = 0; r < n; r++) {
+      if (!scores.mayHaveTrace(hi[r], lo[r])) continue;
+      double sum = 0;
+      int count = 0;
+      for (Score s : scores.ofTrace(hi[r], lo[r])) {
+        if (s.name().equals(SpansTable.SCORE_NAME) && s.linksTo(span[r], parent[r]) && !Double.isNaN(s.value())) {
+          sum += s.value();
+          count++;
+        }
+      }
+      if (count > 1) throw new IllegalStateException("a span with " + count + " " + SpansTable.SCORE_NAME
+          + " scores: one column cannot hold them; Q5 would not compare");
+      if (count == 1) out[r] = sum;
+    }
+    return out;
   }
 }

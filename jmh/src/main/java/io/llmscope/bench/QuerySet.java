@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * BENCHMARKS.md "Query set" on a dataset: "over 24h" is the whole window of the exported rows,
- * Q4's "last hour" the hour before the newest span. Q5, Q6 and Q8 are not aggregations and are
- * run by {@link PeerRun} directly.
+ * Q4's "last hour" the hour before the newest span. Q6 and Q8 are not aggregations and are run by
+ * {@link PeerRun} directly.
  */
 final class QuerySet {
   /** The API's largest limit: a stepped answer must never be cut by the default 1000. */
@@ -33,6 +33,9 @@ final class QuerySet {
             0, metrics("sum(cost_usd)"), 0, 20),
         new AggQuery("Q4", "count, error_rate by provider, model, last hour", to - HOUR, to, Map.of(),
             List.of("provider", "model"), 0, metrics("count", "error_rate"), -1, ALL_ROWS),
+        new AggQuery("Q5", "avg(score.helpfulness), count by prompt_name, prompt_version", from, to, Map.of(),
+            List.of("prompt_name", "prompt_version"), 0, metrics("avg(score." + SpansTable.SCORE_NAME + ")", "count"), -1,
+            ALL_ROWS),
         new AggQuery("Q7", "p95(duration_ms), sum(cost_usd), 3 fixed dims, step 5m", from, to, q7, List.of(),
             5 * MINUTE, metrics("p95(duration_ms)", "sum(cost_usd)"), -1, ALL_ROWS));
   }
