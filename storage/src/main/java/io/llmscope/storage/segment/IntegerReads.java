@@ -36,7 +36,7 @@ final class IntegerReads {
     FieldVector fv = (FieldVector) vec;
     ByteBuffer b = data(vec, n);
     int width = ((BaseFixedWidthVector) vec).getTypeWidth();
-    boolean nulls = fv.getNullCount() > 0;
+    byte[] nulls = NullBits.of(fv, n);
     switch (width) {
       case 1 -> {
         for (int i = 0; i < n; i++) out[first + i] = b.get(i);
@@ -49,8 +49,8 @@ final class IntegerReads {
       }
       default -> b.asLongBuffer().get(out, first, n);
     }
-    if (nulls) {
-      for (int i = 0; i < n; i++) if (fv.isNull(i)) out[first + i] = nullValue;
+    if (nulls != null) {
+      for (int i = 0; i < n; i++) if (NullBits.isNull(nulls, i)) out[first + i] = nullValue;
     }
   }
 
@@ -60,8 +60,8 @@ final class IntegerReads {
     FieldVector fv = (FieldVector) vec;
     ByteBuffer b = data(vec, n);
     int width = ((BaseFixedWidthVector) vec).getTypeWidth();
-    boolean nulls = fv.getNullCount() > 0;
-    for (int i = 0; i < n; i++) out[first + i] = nulls && fv.isNull(i) ? Double.NaN : value(b, width, i);
+    byte[] nulls = NullBits.of(fv, n);
+    for (int i = 0; i < n; i++) out[first + i] = nulls != null && NullBits.isNull(nulls, i) ? Double.NaN : value(b, width, i);
   }
 
   /** Rows [0, n) into {@code out[first..]} as bytes (flags: int8 as written, a copy); null rows read 0. */
@@ -75,8 +75,9 @@ final class IntegerReads {
       ByteBuffer b = data(vec, n);
       for (int i = 0; i < n; i++) out[first + i] = (byte) value(b, width, i);
     }
-    if (fv.getNullCount() > 0) {
-      for (int i = 0; i < n; i++) if (fv.isNull(i)) out[first + i] = 0;
+    byte[] nulls = NullBits.of(fv, n);
+    if (nulls != null) {
+      for (int i = 0; i < n; i++) if (NullBits.isNull(nulls, i)) out[first + i] = 0;
     }
   }
 
@@ -89,9 +90,9 @@ final class IntegerReads {
     FieldVector fv = (FieldVector) vec;
     ByteBuffer b = data(vec, n);
     int width = ((BaseFixedWidthVector) vec).getTypeWidth();
-    boolean nulls = fv.getNullCount() > 0;
+    byte[] nulls = NullBits.of(fv, n);
     for (int i = 0; i < n; i++) {
-      if (nulls && fv.isNull(i)) {
+      if (nulls != null && NullBits.isNull(nulls, i)) {
         out[first + i] = 0;
         continue;
       }
@@ -108,9 +109,9 @@ final class IntegerReads {
     FieldVector fv = (FieldVector) vec;
     ByteBuffer b = data(vec, n);
     int width = ((BaseFixedWidthVector) vec).getTypeWidth();
-    boolean nulls = fv.getNullCount() > 0;
+    byte[] nulls = NullBits.of(fv, n);
     for (int i = 0; i < n; i++) {
-      if (nulls && fv.isNull(i)) {
+      if (nulls != null && NullBits.isNull(nulls, i)) {
         out[first + i] = Double.NaN;
         continue;
       }

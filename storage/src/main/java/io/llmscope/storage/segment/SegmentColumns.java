@@ -396,8 +396,9 @@ final class SegmentColumns {
           if (bad >= 0) throw new CorruptSegmentException(file, "dictionary index " + bad + " out of range");
         } else if (vec instanceof Float8Vector fv) {
           if (n > 0) fv.getDataBuffer().nioBuffer(0, 8 * n).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(out, first, n);
-          if (fv.getNullCount() > 0) {
-            for (int i = 0; i < n; i++) if (fv.isNull(i)) out[first + i] = Double.NaN;
+          byte[] nulls = NullBits.of(fv, n);
+          if (nulls != null) {
+            for (int i = 0; i < n; i++) if (NullBits.isNull(nulls, i)) out[first + i] = Double.NaN;
           }
         } else if (vec instanceof BaseIntVector iv) {
           IntegerReads.toDoubles(iv, n, out, first);
