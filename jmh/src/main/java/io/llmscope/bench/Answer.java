@@ -19,15 +19,20 @@ record Answer(List<String> columns, List<List<Object>> rows) {
   static Answer fromJson(JsonNode body) {
     List<String> columns = new ArrayList<>();
     body.path("columns").forEach(c -> columns.add(c.asText()));
+    return new Answer(columns, jsonRows(body.path("rows")));
+  }
+
+  /** Rows as arrays of JSON values (LLMScope's answers, ClickHouse's JSONCompact {@code data}). */
+  static List<List<Object>> jsonRows(JsonNode array) {
     List<List<Object>> rows = new ArrayList<>();
-    for (JsonNode r : body.path("rows")) {
+    for (JsonNode r : array) {
       List<Object> row = new ArrayList<>(r.size());
       for (JsonNode v : r) {
         row.add(v.isNull() ? null : v.isIntegralNumber() ? (Object) v.asLong() : v.isNumber() ? (Object) v.asDouble() : v.asText());
       }
       rows.add(row);
     }
-    return new Answer(columns, rows);
+    return rows;
   }
 
   static Answer fromResultSet(ResultSet rs) throws SQLException {

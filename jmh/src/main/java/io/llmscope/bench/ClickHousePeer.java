@@ -52,15 +52,7 @@ final class ClickHousePeer implements Peer {
     JsonNode body = json.readTree(post(sql + " FORMAT JSONCompact", HttpRequest.BodyPublishers.noBody(), timeout));
     List<String> columns = new ArrayList<>();
     body.path("meta").forEach(c -> columns.add(c.path("name").asText()));
-    List<List<Object>> rows = new ArrayList<>();
-    for (JsonNode r : body.path("data")) {
-      List<Object> row = new ArrayList<>(r.size());
-      for (JsonNode v : r) {
-        row.add(v.isNull() ? null : v.isIntegralNumber() ? (Object) v.asLong() : v.isNumber() ? (Object) v.asDouble() : v.asText());
-      }
-      rows.add(row);
-    }
-    return new Answer(columns, rows);
+    return new Answer(columns, Answer.jsonRows(body.path("data")));
   }
 
   @Override

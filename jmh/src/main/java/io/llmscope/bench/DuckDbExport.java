@@ -118,8 +118,8 @@ final class DuckDbExport {
 
   /**
    * Each row's {@value SpansTable#SCORE_NAME} score as LLMScope links it (to the span it names, or
-   * to the trace's root when it names none), NaN when it has none; the mean if it has several, which
-   * {@code avg} over scores then matches only when none has: the dataset gives each span one at most.
+   * to the trace's root when it names none), NaN when it has none. A span with several fails the
+   * export: the dataset gives each span one at most.
    */
   private static double[] scoreColumn(ColumnBatch b, ScoreView scores) {
     int n = b.size();
@@ -132,17 +132,12 @@ final class DuckDbExport {
     long[] parent = b.parentSpanIds();
     for (int r = 0; r < n; r++) {
       if (!scores.mayHaveTrace(hi[r], lo[r])) continue;
-      double sum = 0;
-      int count = 0;
       for (Score s : scores.ofTrace(hi[r], lo[r])) {
-        if (s.name().equals(SpansTable.SCORE_NAME) && s.linksTo(span[r], parent[r]) && !Double.isNaN(s.value())) {
-          sum += s.value();
-          count++;
-        }
+        if (!s.name().equals(SpansTable.SCORE_NAME) || !s.linksTo(span[r], parent[r]) || Double.isNaN(s.value())) continue;
+        if (!Double.isNaN(out[r])) throw new IllegalStateException("a span with several " + SpansTable.SCORE_NAME
+            + " scores: one column cannot hold them; Q5 would not compare");
+        out[r] = s.value();
       }
-      if (count > 1) throw new IllegalStateException("a span with " + count + " " + SpansTable.SCORE_NAME
-          + " scores: one column cannot hold them; Q5 would not compare");
-      if (count == 1) out[r] = sum;
     }
     return out;
   }
