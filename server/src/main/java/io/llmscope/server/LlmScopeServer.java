@@ -109,33 +109,47 @@ public final class LlmScopeServer implements AutoCloseable {
     }
   }
 
-  /**
-   * Opens the store (replaying the WAL) while the API port answers "recovering" ({@link
-   * RecoveryListener}), binds every listener, and returns when all are up and /readyz says so.
-   */
-  public static LlmScopeServer start(ServerConfig config, Path dataDir, int grpcPort, int otlpHttpPort, int httpPort)
+  /** The store, the modules over it and the OTLP listeners, up; closes what it opened if a step fails. */
+  private static LlmScopeServer open(ServerConfig config, Path dataDir, Vertx vertx, int grpcPort, int otlpHttpPort)
       throws Exception {
-    Files.createDirectories(dataDir);
-    Vertx vertx = Vertx.vertx();
-    Storage storage;
-    int apiPort;
-    try (RecoveryListener recovering = RecoveryListener.bind(vertx, config.host(), httpPort)) {
-      apiPort = recovering.port(); // the API takes over the port probes already watch
-      storage = Storage.open(config.storageConfig(dataDir));
-    } catch (Exception e) {
-      vertx.close();
-      throw e;
-    }
+    Storage storage = Storage.open(config.storageConfig(dataDir));
     LlmScopeServer server;
     try {
       server = new LlmScopeServer(config, vertx, storage, grpcPort, otlpHttpPort);
     } catch (RuntimeException e) {
       storage.close();
+      throw e;
+    }
+    try {
+      server.ingest.start().await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      server.close(); // closes vertx too; closing it again is harmless
+      throw e;
+    }
+    return server;
+  }
+
+  /**
+   * Opens the store (replaying the WAL) while the API port answers "recovering" ({@link
+   * RecoveryListener}), binds every listener, and returns when all are up and /readyz says so.
+   * The OTLP listeners bind while the recovery listener still holds the API port: a free-port
+   * bind of theirs could otherwise be handed the port in the moment it is between owners.
+   */
+  public static LlmScopeServer start(ServerConfig config, Path dataDir, int grpcPort, int otlpHttpPort, int httpPort)
+      throws Exception {
+    Files.createDirectories(dataDir);
+    Vertx vertx = Vertx.vertx();
+    LlmScopeServer server;
+    int apiPort;
+    try (RecoveryListener recovering = RecoveryListener.bind(vertx, config.host(), httpPort)) {
+      apiPort = recovering.port(); // the API takes over the port probes already watch
+      server = open(config, dataDir, vertx, grpcPort, otlpHttpPort);
+    } catch (Exception e) {
       vertx.close();
       throw e;
     }
     try {
-      Future.all(server.ingest.start(), server.api.start(config.host(), apiPort)).await(30, TimeUnit.SECONDS);
+      server.api.start(config.host(), apiPort).await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       server.close();
       throw e;

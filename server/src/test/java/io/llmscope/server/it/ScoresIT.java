@@ -24,7 +24,6 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.logs.SdkLoggerProvider;
 import io.opentelemetry.sdk.logs.export.LogRecordExporter;
 import io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor;
@@ -118,10 +117,11 @@ class ScoresIT {
   }
 
   static void exportSpans(ServerProcess s, String key) {
+    RecordedExports exports = new RecordedExports();
     OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder().setEndpoint(s.otlpUrl()).addHeader("Authorization", "Bearer " + key).build();
     SdkTracerProvider provider = SdkTracerProvider.builder().setIdGenerator(new SequentialIds())
         .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "chat-api"))))
-        .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
+        .addSpanProcessor(SimpleSpanProcessor.create(exports.spans(exporter))).build();
     Tracer tracer = provider.get("scores-it");
     for (int t = 0; t < TRACES; t++) {
       Span root = tracer.spanBuilder("POST /chat").setSpanKind(SpanKind.SERVER).setAttribute("gen_ai.prompt.version", version(t)).startSpan();
@@ -147,8 +147,8 @@ class ScoresIT {
     }
     // One request per span (SimpleSpanProcessor), each durable before its ack: a slow CI disk needs time.
     long started = System.nanoTime();
-    boolean exported = provider.forceFlush().join(120, TimeUnit.SECONDS).isSuccess();
-    assertTrue(exported, () -> "span export failed after " + (System.nanoTime() - started) / 1_000_000 + " ms; server log:\n" + tail(s.logText()));
+    boolean exported = exports.allSucceeded(120, TimeUnit.SECONDS);
+    assertTrue(exported, () -> "span export failed after " + (System.nanoTime() - started) / 1_000_000 + " ms; server log:\n" + tail(s.logText()) + "\n" + s.diagnostics());
     provider.shutdown().join(10, TimeUnit.SECONDS);
   }
 
@@ -158,7 +158,8 @@ class ScoresIT {
 
   /** One evaluation log record per trace on its model call, through the SDK's real log exporter. */
   static void exportLogs(LogRecordExporter exporter, String name, java.util.function.IntToDoubleFunction value) {
-    SdkLoggerProvider provider = SdkLoggerProvider.builder().addLogRecordProcessor(SimpleLogRecordProcessor.create(exporter)).build();
+    RecordedExports exports = new RecordedExports();
+    SdkLoggerProvider provider = SdkLoggerProvider.builder().addLogRecordProcessor(SimpleLogRecordProcessor.create(exports.logs(exporter))).build();
     Logger logger = provider.get("scores-it");
     for (int t = 0; t < TRACES; t++) {
       SpanContext judged = SpanContext.create(traceId(t), spanId(t, 1), TraceFlags.getSampled(), TraceState.getDefault());
@@ -167,8 +168,7 @@ class ScoresIT {
           .setAttribute(AttributeKey.doubleKey("gen_ai.evaluation.score.value"), value.applyAsDouble(t))
           .setTimestamp(System.currentTimeMillis(), TimeUnit.MILLISECONDS).emit();
     }
-    CompletableResultCode flushed = provider.forceFlush().join(30, TimeUnit.SECONDS);
-    assertTrue(flushed.isSuccess(), "log export failed");
+    assertTrue(exports.allSucceeded(30, TimeUnit.SECONDS), "log export failed");
     provider.shutdown().join(10, TimeUnit.SECONDS);
   }
 
@@ -262,7 +262,7 @@ class ScoresIT {
   @Test
   void scoresFromEveryPathGroupByPromptVersionSurviveRestartsAndStayInTheirTenant() throws Exception {
     Path config = Files.writeString(dir.resolve("auth.yaml"),
-        "auth:\n  keys:\n    - {key: key-a, tenant: a}\n    - {key: key-b, tenant: b}\n");
+        "auth:\n  keys:\n    - {key: key-a, tenant: a}\n    - {key: key-b, tenant: b}");
     Path data = dir.resolve("data");
     try (ServerProcess s = ServerProcess.start(data, "--config", config.toString())) {
       // Before the spans exist: kept, and linked when they arrive.
@@ -382,11 +382,12 @@ class ScoresIT {
       // A bad evaluation over gRPC: INVALID_ARGUMENT, which the SDK exporter reports as a failed export.
       OtlpGrpcLogRecordExporter grpc = OtlpGrpcLogRecordExporter.builder().setEndpoint("http://127.0.0.1:" + s.grpcPort)
           .addHeader("Authorization", "Bearer " + KEY_A).build();
-      SdkLoggerProvider provider = SdkLoggerProvider.builder().addLogRecordProcessor(SimpleLogRecordProcessor.create(grpc)).build();
+      RecordedExports exports = new RecordedExports();
+      SdkLoggerProvider provider = SdkLoggerProvider.builder().addLogRecordProcessor(SimpleLogRecordProcessor.create(exports.logs(grpc))).build();
       SpanContext judged = SpanContext.create(traceId(1), spanId(1, 1), TraceFlags.getSampled(), TraceState.getDefault());
       provider.get("it").logRecordBuilder().setEventName("gen_ai.evaluation.result").setContext(Context.root().with(Span.wrap(judged)))
           .setAttribute(AttributeKey.doubleKey("gen_ai.evaluation.score.value"), 1.0).emit();
-      assertFalse(provider.forceFlush().join(30, TimeUnit.SECONDS).isSuccess());
+      assertFalse(exports.allSucceeded(30, TimeUnit.SECONDS));
       provider.shutdown().join(10, TimeUnit.SECONDS);
       assertEquals(200, s.getRaw("/readyz", null).statusCode(), "still serving");
     }

@@ -217,6 +217,37 @@ final class ServerProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /**
+   * What to print when a test gives up on the server: the ingest counters of /metrics (503s for a
+   * full disk, a busy server or a head cap are not logged) and the stacks of the threads running
+   * our code or blocked, from the JDK's jcmd.
+   */
+  String diagnostics() {
+    StringBuilder out = new StringBuilder();
+    try {
+      HttpResponse<String> m = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build()
+          .send(HttpRequest.newBuilder(URI.create(apiUrl("/metrics"))).timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      out.append("metrics (").append(m.statusCode()).append("):\n");
+      m.body().lines().filter(l -> l.startsWith("llmscope_ingest") || l.startsWith("llmscope_storage")).forEach(l -> out.append(l).append('\n'));
+    } catch (Exception e) {
+      out.append("metrics: ").append(e).append('\n');
+    }
+    try {
+      Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+          Long.toString(process.pid()), "Thread.print").redirectErrorStream(true).start();
+      String dump = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      jcmd.waitFor(30, TimeUnit.SECONDS);
+      out.append("threads running our code or blocked:\n");
+      for (String thread : dump.split("\n\n")) {
+        if (thread.contains("io.llmscope") || thread.contains("BLOCKED")) out.append(thread).append("\n\n");
+      }
+    } catch (Exception e) {
+      out.append("thread dump: ").append(e).append('\n');
+    }
+    return out.toString();
+  }
+
   String logText() {
     try {
       return Files.readString(log);
