@@ -57,9 +57,9 @@ final class StorageMeters {
     Gauge.builder("llmscope.column.cache", storage, st -> st.columnCacheStats().usedBytes()).baseUnit(BaseUnits.BYTES)
         .description("decoded segment columns kept for later queries (at most storage.columnCacheBytes)").register(registry);
     FunctionCounter.builder("llmscope.column.cache.hits", storage, st -> st.columnCacheStats().hits())
-        .description("whole-column reads answered by the column cache").register(registry);
+        .description("decoded-column reads (whole columns, and record batches for point reads) answered by the column cache").register(registry);
     FunctionCounter.builder("llmscope.column.cache.misses", storage, st -> st.columnCacheStats().misses())
-        .description("whole-column reads the column cache did not hold (decoded from the segment)").register(registry);
+        .description("decoded-column reads the column cache did not hold (decoded from the segment)").register(registry);
   }
 
   private void total(String name, String unit, ToDoubleFunction<Snapshot> f, String help) {

@@ -26,7 +26,7 @@ import java.util.Objects;
  *     encodes larger is refused; at most {@link #MAX_WAL_RECORD_BYTES}, what the log can hold
  * @param minFreeBytes appends are refused ({@link StorageFullException}) while the data directory's
  *     volume has less free space than this, so no write ever meets a full disk
- * @param columnCacheBytes decoded whole columns of sealed segments kept for later queries
+ * @param columnCacheBytes decoded columns of sealed segments (whole, or the record batches point reads touch) kept for later queries
  *     ({@code ColumnCache}); 0 keeps none. Default: an eighth of the heap
  */
 public record StorageConfig(

@@ -82,6 +82,39 @@ class ColumnCacheTest {
   }
 
   @Test
+  void pointReadsDecodeARecordBatchOnceForEveryReader() throws Exception {
+    try (Storage st = Storage.open(config(dir).columnCacheBytes(64 << 20).build())) {
+      st.append("t", spans(0, 140_000));
+      st.sealNow();
+      ColumnCache cache = st.columnCache();
+      int[] rows = {5, 60_000, 70_000, 139_999}; // two rows in the first record batch, one in each other
+      List<LlmSpan> first = new ArrayList<>();
+      try (StoreSnapshot s = st.snapshot("t")) {
+        for (int r : rows) first.add(s.batches().get(0).span(r));
+      }
+      long misses = cache.misses();
+      assertTrue(misses > 0, "the batches a point read decodes are offered to the cache");
+      assertTrue(cache.usedBytes() > 0);
+      // Another request, another view: the same batches come from the cache, not the files.
+      try (StoreSnapshot s = st.snapshot("t")) {
+        ColumnBatch b = s.batches().get(0);
+        for (int k = 0; k < rows.length; k++) {
+          LlmSpan again = b.span(rows[k]);
+          LlmSpan was = first.get(k);
+          assertEquals(was.spanId, again.spanId);
+          assertEquals(was.startNanos, again.startNanos);
+          assertEquals(was.endNanos, again.endNanos);
+          int i = (int) again.spanId - 1;
+          assertEquals("m" + i % 7, again.dims[Dim.MODEL.ordinal()]);
+          assertEquals(i % 1000, again.measures[Measure.INPUT_TOKENS.ordinal()]);
+          assertEquals(5 + i % 50, again.measures[Measure.DURATION_MS.ordinal()]);
+        }
+      }
+      assertEquals(misses, cache.misses(), "nothing decoded twice");
+    }
+  }
+
+  @Test
   void theBudgetHoldsAndAMergedSegmentLeavesNothing() throws Exception {
     // Room for about five 8-byte columns of 20,000 rows.
     try (Storage st = Storage.open(config(dir).columnCacheBytes(5 * 160_000L + 1000).compactBelowRows(50_000).build())) {

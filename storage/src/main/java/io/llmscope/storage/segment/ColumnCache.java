@@ -6,7 +6,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Decoded whole columns of sealed segments, least recently used first out, within a byte budget.
+ * Decoded columns of sealed segments (whole, or the record batches point reads touch), least
+ * recently used first out, within a byte budget.
  * Sealed segments never change, so a decoded column is good for as long as its segment is open:
  * an alerting round every 30 s or a dashboard refreshing its panels reads the same recent
  * segments again and again, and without the cache each read decodes (and allocates, mostly as

@@ -404,13 +404,33 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
     int k = row / seg.trace().batchRows();
     if (traceBlocks == null) traceBlocks = new SegmentColumns.TraceIds[seg.trace().batches().length];
     if (traceBlocks[k] == null) {
-      try {
-        traceBlocks[k] = seg.trace().readBatch(k, files, rows);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      traceBlocks[k] = pointBlock(SegmentFormat.TRACE_ID, k, () -> seg.trace().readBatch(k, files, rows), t -> 16L * t.hi().length);
     }
     return traceBlocks[k];
+  }
+
+  private interface BlockLoad<T> {
+    T load() throws IOException;
+  }
+
+  /**
+   * One record batch of a column for {@link #span}, from the store's {@link ColumnCache} or
+   * decoded and kept there. A trace's rows lie in many batches (segments are sorted by service,
+   * model and start, not by trace), each point read would decode a whole batch of every column,
+   * and a trace view or span list reads rows of the same recent batches request after request.
+   */
+  private <T> T pointBlock(String column, int block, BlockLoad<T> load, ToLongFunction<T> bytes) {
+    ColumnCache cache = seg.columnCache();
+    String key = column + '#' + block; // whole columns are cached under their bare name
+    T v = cache.get(seg, key);
+    if (v != null) return v;
+    try {
+      v = load.load();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    cache.put(seg, key, v, bytes.applyAsLong(v));
+    return v;
   }
 
   private int checkedRow(long r) {
@@ -425,11 +445,8 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
     int block = row / BATCH;
     long[][] byBlock = longBlocks.computeIfAbsent(column, c -> new long[blocks()][]);
     if (byBlock[block] == null) {
-      try {
-        byBlock[block] = SegmentColumns.readLongs(file(column), files.block(SegmentFormat.fileName(column), block), BATCH, 0, block);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      byBlock[block] = pointBlock(column, block,
+          () -> SegmentColumns.readLongs(file(column), files.block(SegmentFormat.fileName(column), block), BATCH, 0, block), v -> 8L * v.length);
     }
     return byBlock[block][row % BATCH];
   }
@@ -443,12 +460,9 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
     SegmentColumns.DictColumn[] byBlock = dimBlocks[stored.ordinal()];
     if (byBlock == null) byBlock = dimBlocks[stored.ordinal()] = new SegmentColumns.DictColumn[blocks()];
     if (byBlock[block] == null) {
-      try {
-        byBlock[block] = SegmentColumns.readDict(file(stored.fieldName()), files.block(SegmentFormat.fileName(stored.fieldName()), block),
-            BATCH, block, seg.fileDictionary(stored));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      String column = stored.fieldName();
+      byBlock[block] = pointBlock(column, block, () -> SegmentColumns.readDict(file(column),
+          files.block(SegmentFormat.fileName(column), block), BATCH, block, seg.fileDictionary(stored)), c -> 4L * c.ids().length);
     }
     SegmentColumns.DictColumn c = byBlock[block];
     if (c.dictionary() != seg.fileDictionary(stored)) seg.keepFileDictionary(stored, c.dictionary());
@@ -471,12 +485,9 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
     double[][] byBlock = measureBlocks[m.ordinal()];
     if (byBlock == null) byBlock = measureBlocks[m.ordinal()] = new double[blocks()][];
     if (byBlock[block] == null) {
-      try {
-        byBlock[block] = SegmentColumns.readDoubles(file(m.fieldName()), files.block(SegmentFormat.fileName(m.fieldName()), block),
-            BATCH, block);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      String column = m.fieldName();
+      byBlock[block] = pointBlock(column, block,
+          () -> SegmentColumns.readDoubles(file(column), files.block(SegmentFormat.fileName(column), block), BATCH, block), v -> 8L * v.length);
     }
     return byBlock[block][row % BATCH];
   }
