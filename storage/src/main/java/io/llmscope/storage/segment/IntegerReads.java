@@ -15,6 +15,9 @@ import org.apache.arrow.vector.FieldVector;
 final class IntegerReads {
   private IntegerReads() {}
 
+  /** What the dictionary decodes return when every index is in range (any index, -1 too, may be out of it). */
+  static final long IN_RANGE = Long.MIN_VALUE;
+
   /** A little-endian view of the vector's first {@code n} values, and their width in bytes. */
   private static ByteBuffer data(BaseIntVector vec, int n) {
     int width = ((BaseFixedWidthVector) vec).getTypeWidth();
@@ -83,10 +86,10 @@ final class IntegerReads {
 
   /**
    * Dictionary indexes of rows [0, n) plus one into {@code out[first..]} (0 for null rows);
-   * returns the first index outside [0, size), or -1 when all are in range.
+   * returns the first index outside [0, size), or {@link #IN_RANGE} when all are in range.
    */
   static long toIds(BaseIntVector vec, int n, int[] out, int first, int size) {
-    if (n == 0) return -1;
+    if (n == 0) return IN_RANGE;
     FieldVector fv = (FieldVector) vec;
     ByteBuffer b = data(vec, n);
     int width = ((BaseFixedWidthVector) vec).getTypeWidth();
@@ -100,12 +103,15 @@ final class IntegerReads {
       if (idx < 0 || idx >= size) return idx;
       out[first + i] = (int) idx + 1;
     }
-    return -1;
+    return IN_RANGE;
   }
 
-  /** Indexes into {@code dictionary} of rows [0, n) as its values into {@code out[first..]}; NaN for nulls. */
+  /**
+   * Indexes into {@code dictionary} of rows [0, n) as its values into {@code out[first..]}; NaN for
+   * nulls. Returns the first index outside the dictionary, or {@link #IN_RANGE}.
+   */
   static long toDictionaryValues(BaseIntVector vec, int n, double[] out, int first, double[] dictionary) {
-    if (n == 0) return -1;
+    if (n == 0) return IN_RANGE;
     FieldVector fv = (FieldVector) vec;
     ByteBuffer b = data(vec, n);
     int width = ((BaseFixedWidthVector) vec).getTypeWidth();
@@ -119,6 +125,6 @@ final class IntegerReads {
       if (idx < 0 || idx >= dictionary.length) return idx;
       out[first + i] = dictionary[(int) idx];
     }
-    return -1;
+    return IN_RANGE;
   }
 }

@@ -393,7 +393,7 @@ final class SegmentColumns {
           double[] values = new double[dv.getValueCount()];
           for (int i = 0; i < values.length; i++) values[i] = dv.getDataBuffer().getDouble(8L * i);
           long bad = IntegerReads.toDictionaryValues(iv, n, out, first, values);
-          if (bad >= 0) throw new CorruptSegmentException(file, "dictionary index " + bad + " out of range");
+          if (bad != IntegerReads.IN_RANGE) throw new CorruptSegmentException(file, "dictionary index " + bad + " out of range");
         } else if (vec instanceof Float8Vector fv) {
           if (n > 0) fv.getDataBuffer().nioBuffer(0, 8 * n).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(out, first, n);
           byte[] nulls = NullBits.of(fv, n);
@@ -536,7 +536,7 @@ final class SegmentColumns {
           size[0] = vs.length;
         }
         long bad = IntegerReads.toIds(iv, n, ids, first, size[0]);
-        if (bad >= 0) throw new CorruptSegmentException(file, "dictionary index " + bad + " out of range");
+        if (bad != IntegerReads.IN_RANGE) throw new CorruptSegmentException(file, "dictionary index " + bad + " out of range");
       });
       if (known != null) return new DictColumn(ids, known);
       if (values[0] == null) {
