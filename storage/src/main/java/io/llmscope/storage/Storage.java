@@ -152,11 +152,11 @@ public final class Storage implements Closeable {
   }
 
   /** What the column cache holds and how often it answered, for metrics. */
-  public record ColumnCacheStats(long capacityBytes, long usedBytes, long hits, long misses) {}
+  public record ColumnCacheStats(long capacityBytes, long usedBytes, long pointBytes, long hits, long misses) {}
 
   public ColumnCacheStats columnCacheStats() {
     ColumnCache c = current.columnCache;
-    return new ColumnCacheStats(c.capacityBytes(), c.usedBytes(), c.hits(), c.misses());
+    return new ColumnCacheStats(c.capacityBytes(), c.usedBytes(), c.pointBytes(), c.hits(), c.misses());
   }
 
   /** Damaged WAL records and cycle files found when this store opened, and set aside (span and score logs). */

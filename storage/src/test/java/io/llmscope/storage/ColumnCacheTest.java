@@ -83,7 +83,7 @@ class ColumnCacheTest {
 
   @Test
   void pointReadsDecodeARecordBatchOnceForEveryReader() throws Exception {
-    try (Storage st = Storage.open(config(dir).columnCacheBytes(64 << 20).build())) {
+    try (Storage st = Storage.open(config(dir).columnCacheBytes(256L << 20).build())) {
       st.append("t", spans(0, 140_000));
       st.sealNow();
       ColumnCache cache = st.columnCache();
@@ -111,6 +111,32 @@ class ColumnCacheTest {
         }
       }
       assertEquals(misses, cache.misses(), "nothing decoded twice");
+    }
+  }
+
+  @Test
+  void pointReadsKeepAQuarterOfTheBudgetAndLeaveWholeColumnsBe() throws Exception {
+    long budget = 8L << 20;
+    try (Storage st = Storage.open(config(dir).columnCacheBytes(budget).build())) {
+      st.append("t", spans(0, 140_000));
+      st.sealNow();
+      ColumnCache cache = st.columnCache();
+      long[] start;
+      try (StoreSnapshot s = st.snapshot("t")) {
+        start = s.batches().get(0).startNanos(); // 1.1 MB, kept whole
+      }
+      // Every row of every batch: far more decoded batches than the budget holds.
+      for (int r = 0; r < 140_000; r += 20_000) {
+        try (StoreSnapshot s = st.snapshot("t")) {
+          assertTrue(s.batches().get(0).span(r).spanId > 0);
+        }
+        assertTrue(cache.pointBytes() <= budget / 4, cache.pointBytes() + " bytes of point batches");
+        assertTrue(cache.usedBytes() <= budget);
+      }
+      assertTrue(cache.pointBytes() > 0);
+      try (StoreSnapshot s = st.snapshot("t")) {
+        assertSame(start, s.batches().get(0).startNanos(), "the whole column stayed");
+      }
     }
   }
 

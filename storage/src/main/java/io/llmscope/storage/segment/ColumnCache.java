@@ -18,11 +18,13 @@ public final class ColumnCache {
   /** A column kept for a segment; the reader's identity tells segments apart (a merged segment is a new reader). */
   private record Key(SegmentReader segment, String column) {}
 
-  private record Entry(Object value, long bytes) {}
+  private record Entry(Object value, long bytes, boolean point) {}
 
   private final long capacityBytes;
   private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
   private long usedBytes;
+  /** Bytes of record batches kept for point reads: at most a quarter of the budget (see {@link #putBlock}). */
+  private long pointBytes;
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong misses = new AtomicLong();
 
@@ -48,17 +50,38 @@ public final class ColumnCache {
 
   /** Keeps {@code value} unless it alone would take more than a quarter of the budget. */
   void put(SegmentReader segment, String column, Object value, long bytes) {
-    if (bytes > capacityBytes / 4) return;
+    put(segment, column, new Entry(value, bytes, false));
+  }
+
+  /**
+   * Keeps one record batch a point read decoded. Such batches may hold a quarter of the budget,
+   * their oldest going first beyond that: a user paging through traces must not push out the
+   * whole columns that alert rounds and dashboards read again every few seconds.
+   */
+  void putBlock(SegmentReader segment, String key, Object value, long bytes) {
+    put(segment, key, new Entry(value, bytes, true));
+  }
+
+  private void put(SegmentReader segment, String column, Entry entry) {
+    if (entry.bytes() > capacityBytes / 4) return;
     synchronized (this) {
-      Entry old = entries.put(new Key(segment, column), new Entry(value, bytes));
-      if (old != null) usedBytes -= old.bytes();
-      usedBytes += bytes;
+      Entry old = entries.put(new Key(segment, column), entry);
+      if (old != null) forget(old);
+      usedBytes += entry.bytes();
+      if (entry.point()) pointBytes += entry.bytes();
       Iterator<Entry> it = entries.values().iterator();
-      while (usedBytes > capacityBytes && it.hasNext()) {
-        usedBytes -= it.next().bytes();
+      while ((usedBytes > capacityBytes || pointBytes > capacityBytes / 4) && it.hasNext()) {
+        Entry e = it.next();
+        if (usedBytes <= capacityBytes && !e.point()) continue; // only point batches are over their share
+        forget(e);
         it.remove();
       }
     }
+  }
+
+  private void forget(Entry e) {
+    usedBytes -= e.bytes();
+    if (e.point()) pointBytes -= e.bytes();
   }
 
   /** Drops a closed segment's columns. */
@@ -67,7 +90,7 @@ public final class ColumnCache {
     while (it.hasNext()) {
       Map.Entry<Key, Entry> e = it.next();
       if (e.getKey().segment() == segment) {
-        usedBytes -= e.getValue().bytes();
+        forget(e.getValue());
         it.remove();
       }
     }
@@ -79,6 +102,11 @@ public final class ColumnCache {
 
   public synchronized long usedBytes() {
     return usedBytes;
+  }
+
+  /** The part of {@link #usedBytes} that holds record batches of point reads. */
+  public synchronized long pointBytes() {
+    return pointBytes;
   }
 
   public long hits() {

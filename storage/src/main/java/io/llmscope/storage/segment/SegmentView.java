@@ -429,7 +429,7 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    cache.put(seg, key, v, bytes.applyAsLong(v));
+    cache.putBlock(seg, key, v, bytes.applyAsLong(v));
     return v;
   }
 
