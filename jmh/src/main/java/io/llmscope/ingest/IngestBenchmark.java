@@ -6,6 +6,9 @@ import io.llmscope.storage.FsyncPolicy;
 import io.llmscope.storage.Storage;
 import io.llmscope.storage.StorageConfig;
 import io.llmscope.storage.model.LlmSpan;
+import io.llmscope.storage.wal.SpanCodec;
+import io.llmscope.storage.wal.WriteAheadLog;
+import net.openhft.chronicle.bytes.Bytes;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code parseNormaliseAppend}: plus the durable append (WAL record and head) into a real
  *       store in a temp dir, fsync on the interval policy; ids and times move on per pass so every
  *       span is new live traffic, and heads are sealed by the store's own background thread.
+ *   <li>{@code walAppend} and {@code walAppendSync}: the write-ahead log alone, per batch of
+ *       normalised spans: encoding the record ({@link SpanCodec}) and appending it to a Chronicle
+ *       queue in a temp dir, without and with an fsync per batch ({@code storage.fsync: always}).
  * </ul>
  * Scores are spans per second ({@code @OperationsPerInvocation} = spans in a batch).
  *
@@ -56,6 +62,9 @@ public class IngestBenchmark extends StoreFork {
   private Path dir;
   private int next;
   private long pass;
+  private List<List<LlmSpan>> normalised;
+  private WriteAheadLog wal;
+  private final Bytes<?> record = Bytes.allocateElasticDirect(1 << 20);
 
   @Setup(Level.Trial)
   public void setup() throws Exception {
@@ -67,11 +76,16 @@ public class IngestBenchmark extends StoreFork {
         new SpanNormaliser.SpanLimits(1024, 1024, 128));
     dir = Files.createTempDirectory("ingest-bench");
     storage = Storage.open(StorageConfig.builder(dir).fsync(FsyncPolicy.INTERVAL).build());
+    normalised = new ArrayList<>();
+    for (byte[] p : payloads) normalised.add(normaliser.normalise(TraceDecoder.decodeProtobuf(p)).spans());
+    wal = new WriteAheadLog(Files.createDirectories(dir.resolve("wal-only")), StorageConfig.DEFAULT_WAL_ROLL_CYCLE);
   }
 
   @TearDown(Level.Trial)
   public void tearDown() throws Exception {
     storage.close();
+    wal.close();
+    record.releaseLast();
     try (var paths = Files.walk(dir)) {
       paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
@@ -117,5 +131,28 @@ public class IngestBenchmark extends StoreFork {
         Thread.sleep(1); // sealing behind: the server would answer 503 and the exporter retry
       }
     }
+  }
+
+  /** One encoded WAL record of the next batch of normalised spans. */
+  private Bytes<?> nextRecord() {
+    List<LlmSpan> spans = normalised.get(next);
+    if (++next == normalised.size()) next = 0;
+    record.clear();
+    SpanCodec.writeBatch(record, "bench", spans, new int[spans.size()]);
+    return record;
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long walAppend() {
+    return wal.append(nextRecord());
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long walAppendSync() {
+    long index = wal.append(nextRecord());
+    wal.sync();
+    return index;
   }
 }
