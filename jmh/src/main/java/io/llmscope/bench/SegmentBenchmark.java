@@ -59,6 +59,7 @@ public class SegmentBenchmark extends StoreFork {
   private List<ColumnBatch> head;
   private SegmentReader sealed;
   private int written;
+  private int pointRow;
 
   @Setup(Level.Trial)
   public void setup() throws Exception {
@@ -104,6 +105,17 @@ public class SegmentBenchmark extends StoreFork {
   @OperationsPerInvocation(ROWS)
   public int[] readModelColumn() {
     return sealed.batch().dimIds(Dim.MODEL);
+  }
+
+  /**
+   * One span read from a fresh view with nothing cached (the segment opened without a column
+   * cache), as a trace lookup of a row not read before: every column's record batch holding the
+   * row is decoded. Rows step through the segment so consecutive reads land in other batches.
+   */
+  @Benchmark
+  public LlmSpan pointRead() {
+    pointRow = (pointRow + 70_001) % ROWS;
+    return sealed.batch().span(pointRow);
   }
 
   private static SpanDetail genAiDetail(Random rnd, LlmSpan s) {
