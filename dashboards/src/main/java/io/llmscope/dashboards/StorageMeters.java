@@ -57,7 +57,7 @@ final class StorageMeters {
     Gauge.builder("llmscope.column.cache", storage, st -> st.columnCacheStats().usedBytes()).baseUnit(BaseUnits.BYTES)
         .description("decoded segment columns kept for later queries (at most storage.columnCacheBytes)").register(registry);
     Gauge.builder("llmscope.column.cache.point", storage, st -> st.columnCacheStats().pointBytes()).baseUnit(BaseUnits.BYTES)
-        .description("the part of the column cache holding record batches of point reads (at most half)").register(registry);
+        .description("the part of the column cache holding record batches of point reads").register(registry);
     FunctionCounter.builder("llmscope.column.cache.hits", storage, st -> st.columnCacheStats().hits())
         .description("decoded-column reads (whole columns, and record batches for point reads) answered by the column cache").register(registry);
     FunctionCounter.builder("llmscope.column.cache.misses", storage, st -> st.columnCacheStats().misses())

@@ -23,7 +23,7 @@ public final class ColumnCache {
   private final long capacityBytes;
   private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
   private long usedBytes;
-  /** Bytes of record batches kept for point reads: at most half the budget (see {@link #putBlock}). */
+  /** The part of {@link #usedBytes} holding record batches of point reads ({@link #putBlock}). */
   private long pointBytes;
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong misses = new AtomicLong();
@@ -54,11 +54,11 @@ public final class ColumnCache {
   }
 
   /**
-   * Keeps one record batch a point read decoded. Such batches may hold half the budget, their
-   * oldest going first beyond that: a user paging through traces must not push out all the whole
-   * columns that alert rounds and dashboards read again every few seconds. (A quarter was too
-   * little: the newest 100 spans of a busy user on 1M LLM spans read more batches than 32 MB hold,
-   * and a cycle slightly larger than an LRU budget hits nothing: 18 ms became 184 ms.)
+   * Keeps one record batch a point read decoded, in the same least-recently-used budget as whole
+   * columns. (Capping these at a quarter or half of the budget, to shield the whole columns alert
+   * rounds reread, made the newest 100 spans of a busy user on 1M LLM spans cycle through more
+   * batches than the cap held: an LRU cycle a little larger than its budget hits nothing, and
+   * that list went from 18 to 184-192 ms. A batch decoded whole for one row is the real cost.)
    */
   void putBlock(SegmentReader segment, String key, Object value, long bytes) {
     put(segment, key, new Entry(value, bytes, true));
@@ -72,10 +72,8 @@ public final class ColumnCache {
       usedBytes += entry.bytes();
       if (entry.point()) pointBytes += entry.bytes();
       Iterator<Entry> it = entries.values().iterator();
-      while ((usedBytes > capacityBytes || pointBytes > capacityBytes / 2) && it.hasNext()) {
-        Entry e = it.next();
-        if (usedBytes <= capacityBytes && !e.point()) continue; // only point batches are over their share
-        forget(e);
+      while (usedBytes > capacityBytes && it.hasNext()) {
+        forget(it.next());
         it.remove();
       }
     }
