@@ -225,9 +225,7 @@ final class ServerProcess implements AutoCloseable {
   String diagnostics() {
     StringBuilder out = new StringBuilder();
     try {
-      HttpResponse<String> m = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build()
-          .send(HttpRequest.newBuilder(URI.create(apiUrl("/metrics"))).timeout(Duration.ofSeconds(10)).build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> m = getRaw("/metrics", null);
       out.append("metrics (").append(m.statusCode()).append("):\n");
       m.body().lines().filter(l -> l.startsWith("llmscope_ingest") || l.startsWith("llmscope_storage")).forEach(l -> out.append(l).append('\n'));
     } catch (Exception e) {
