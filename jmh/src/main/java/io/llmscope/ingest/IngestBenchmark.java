@@ -5,6 +5,7 @@ import io.llmscope.server.loadgen.TrafficGenerator;
 import io.llmscope.storage.FsyncPolicy;
 import io.llmscope.storage.Storage;
 import io.llmscope.storage.StorageConfig;
+import io.llmscope.storage.format.SegmentBytes;
 import io.llmscope.storage.model.LlmSpan;
 import io.llmscope.storage.wal.SpanCodec;
 import io.llmscope.storage.wal.WriteAheadLog;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import net.openhft.chronicle.bytes.Bytes;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -64,7 +64,7 @@ public class IngestBenchmark extends StoreFork {
   private long pass;
   private List<List<LlmSpan>> normalised;
   private WriteAheadLog wal;
-  private final Bytes<?> record = Bytes.allocateElasticDirect(1 << 20);
+  private final SegmentBytes.Out record = new SegmentBytes.Out(1 << 20);
 
   @Setup(Level.Trial)
   public void setup() throws Exception {
@@ -85,7 +85,6 @@ public class IngestBenchmark extends StoreFork {
   public void tearDown() throws Exception {
     storage.close();
     wal.close();
-    record.releaseLast();
     try (var paths = Files.walk(dir)) {
       paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
@@ -134,10 +133,10 @@ public class IngestBenchmark extends StoreFork {
   }
 
   /** One encoded WAL record of the next batch of normalised spans. */
-  private Bytes<?> nextRecord() {
+  private SegmentBytes.Out nextRecord() {
     List<LlmSpan> spans = normalised.get(next);
     if (++next == normalised.size()) next = 0;
-    record.clear();
+    record.pos = 0;
     SpanCodec.writeBatch(record, "bench", spans, new int[spans.size()]);
     return record;
   }
@@ -145,13 +144,15 @@ public class IngestBenchmark extends StoreFork {
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public long walAppend() {
-    return wal.append(nextRecord());
+    SegmentBytes.Out r = nextRecord();
+    return wal.append(r.buf, 0, r.pos);
   }
 
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public long walAppendSync() {
-    long index = wal.append(nextRecord());
+    SegmentBytes.Out r = nextRecord();
+    long index = wal.append(r.buf, 0, r.pos);
     wal.sync();
     return index;
   }

@@ -1,6 +1,7 @@
 package io.llmscope.storage;
 
 import com.carrotsearch.hppc.IntArrayList;
+import io.llmscope.storage.format.SegmentBytes;
 import io.llmscope.storage.head.HeadBlock;
 import io.llmscope.storage.model.Ids;
 import io.llmscope.storage.model.LlmSpan;
@@ -34,7 +35,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import net.openhft.chronicle.bytes.Bytes;
 
 /**
  * The span store: the single entry point of the storage module.
@@ -50,8 +50,8 @@ import net.openhft.chronicle.bytes.Bytes;
  */
 public final class Storage implements Closeable {
   private static final Logger LOG = Logger.getLogger(Storage.class.getName());
-  private static final ThreadLocal<Bytes<?>> ENCODE_BUFFER =
-      ThreadLocal.withInitial(() -> Bytes.allocateElasticOnHeap(1 << 16));
+  private static final ThreadLocal<SegmentBytes.Out> ENCODE_BUFFER =
+      ThreadLocal.withInitial(() -> new SegmentBytes.Out(1 << 16));
 
   private final StorageConfig config;
   private final DataDir dirs;
@@ -239,7 +239,7 @@ public final class Storage implements Closeable {
       }
     } finally {
       // A span too big to store grew this thread's buffer past any record: do not keep that.
-      if (ENCODE_BUFFER.get().realCapacity() > 2L * config.maxWalRecordBytes()) ENCODE_BUFFER.remove();
+      if (ENCODE_BUFFER.get().buf.length > 2L * config.maxWalRecordBytes()) ENCODE_BUFFER.remove();
     }
     sealWhenFull(tenant);
     return new AppendResult(out.stored, out.duplicates, out.refusals, out.notStored);
@@ -288,11 +288,11 @@ public final class Storage implements Closeable {
    * log cannot hold must never reach it. A span that alone is too big is refused.
    */
   private void appendFitting(String tenant, List<LlmSpan> part, int base, Outcome out) {
-    Bytes<?> buf = ENCODE_BUFFER.get();
-    buf.clear();
+    SegmentBytes.Out buf = ENCODE_BUFFER.get();
+    buf.pos = 0;
     int[] offsets = new int[part.size()];
     SpanCodec.writeBatch(buf, tenant, part, offsets);
-    long bytes = buf.readRemaining();
+    long bytes = buf.pos;
     if (bytes <= config.maxWalRecordBytes()) {
       write(tenant, part, base, buf, offsets, out);
     } else if (part.size() == 1) {
@@ -308,7 +308,7 @@ public final class Storage implements Closeable {
   }
 
   /** The duplicate check, the WAL record and the head rows of one encoded part, under the write lock. */
-  private void write(String tenant, List<LlmSpan> part, int base, Bytes<?> encoded, int[] offsets, Outcome out) {
+  private void write(String tenant, List<LlmSpan> part, int base, SegmentBytes.Out encoded, int[] offsets, Outcome out) {
     synchronized (current.writeLock) {
       if (current.closed.get()) throw new IllegalStateException("storage is closed");
       BitSet dups = duplicatesOf(tenant, part);
@@ -320,12 +320,12 @@ public final class Storage implements Closeable {
         if (fresh.isEmpty()) return;
         part = fresh;
         offsets = new int[fresh.size()];
-        encoded.clear();
+        encoded.pos = 0;
         SpanCodec.writeBatch(encoded, tenant, fresh, offsets); // smaller than before: fits
       }
       long index;
       try {
-        index = wal.append(encoded);
+        index = wal.append(encoded.buf, 0, encoded.pos);
       } catch (InternalError e) {
         // The JVM reports a fault on a mapped page (SIGBUS) this way: the volume filled up under the
         // margin. The record was rolled back; the client may retry.

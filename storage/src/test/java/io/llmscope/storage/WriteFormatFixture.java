@@ -1,5 +1,6 @@
 package io.llmscope.storage;
 
+import io.llmscope.storage.format.SegmentBytes;
 import io.llmscope.storage.model.Dim;
 import io.llmscope.storage.model.LlmSpan;
 import io.llmscope.storage.model.Measure;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
 import java.util.zip.GZIPOutputStream;
-import net.openhft.chronicle.bytes.Bytes;
 
 /**
  * Writes a format fixture with the code of the day: a data directory with two sealed segments
@@ -65,11 +65,9 @@ final class WriteFormatFixture {
     for (LlmSpan s : walA) lines.add(FixtureDump.line("default", s));
     Files.write(root.resolve("store-spans.txt"), lines, StandardCharsets.UTF_8);
 
-    Bytes<?> buf = Bytes.allocateElasticOnHeap(1 << 16);
+    SegmentBytes.Out buf = new SegmentBytes.Out(1 << 16);
     SpanCodec.writeBatch(buf, "default", walA, new int[walA.size()]);
-    byte[] doc = new byte[(int) buf.readRemaining()];
-    buf.read(doc);
-    Files.write(root.resolve("wal-batch.bin"), doc);
+    Files.write(root.resolve("wal-batch.bin"), buf.toArray());
     TreeSet<String> walLines = new TreeSet<>();
     for (LlmSpan s : walA) walLines.add(FixtureDump.line("default", s));
     Files.write(root.resolve("wal-batch-spans.txt"), walLines, StandardCharsets.UTF_8);

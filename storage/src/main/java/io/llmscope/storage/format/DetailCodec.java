@@ -70,31 +70,31 @@ public final class DetailCodec {
     return readDetail(in);
   }
 
-  public static void writeDetail(Bytes<?> out, SpanDetail d) {
+  public static void writeDetail(SegmentBytes.Out out, SpanDetail d) {
     writeMap(out, d.attributes());
     writeMap(out, d.resource());
-    writeString(out, d.scopeName());
-    writeString(out, d.scopeVersion());
-    writeString(out, d.traceState());
-    writeString(out, d.statusMessage());
-    out.writeStopBit(d.events().size());
+    out.stopBitUtf8(d.scopeName());
+    out.stopBitUtf8(d.scopeVersion());
+    out.stopBitUtf8(d.traceState());
+    out.stopBitUtf8(d.statusMessage());
+    out.stopBit(d.events().size());
     for (SpanEvent e : d.events()) {
-      out.writeLong(e.timeNanos());
-      writeString(out, e.name());
+      out.i64(e.timeNanos());
+      out.stopBitUtf8(e.name());
       writeMap(out, e.attributes());
     }
-    out.writeStopBit(d.links().size());
+    out.stopBit(d.links().size());
     for (SpanLink l : d.links()) {
-      out.writeLong(l.traceIdHi());
-      out.writeLong(l.traceIdLo());
-      out.writeLong(l.spanId());
-      writeString(out, l.traceState());
+      out.i64(l.traceIdHi());
+      out.i64(l.traceIdLo());
+      out.i64(l.spanId());
+      out.stopBitUtf8(l.traceState());
       writeMap(out, l.attributes());
     }
     if (d.droppedAny()) {
-      out.writeStopBit(d.droppedAttributes());
-      out.writeStopBit(d.droppedEvents());
-      out.writeStopBit(d.droppedLinks());
+      out.stopBit(d.droppedAttributes());
+      out.stopBit(d.droppedEvents());
+      out.stopBit(d.droppedLinks());
     }
   }
 
@@ -120,17 +120,6 @@ public final class DetailCodec {
         (int) in.readStopBit(), (int) in.readStopBit(), (int) in.readStopBit());
   }
 
-  // Chronicle's writeUtf8 inspects each String reflectively; the JDK's encoder is much faster.
-  public static void writeString(Bytes<?> out, String s) {
-    if (s == null) {
-      out.writeStopBit(-1);
-      return;
-    }
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    out.writeStopBit(b.length);
-    out.write(b);
-  }
-
   public static String readString(Bytes<?> in) {
     long n = in.readStopBit();
     if (n < 0) return null;
@@ -139,12 +128,12 @@ public final class DetailCodec {
     return new String(b, StandardCharsets.UTF_8);
   }
 
-  private static void writeMap(Bytes<?> out, Map<String, Object> map) {
-    out.writeStopBit(map.size());
+  private static void writeMap(SegmentBytes.Out out, Map<String, Object> map) {
+    out.stopBit(map.size());
     for (Map.Entry<String, Object> e : map.entrySet()) {
       int code = KnownKeys.code(e.getKey());
-      out.writeStopBit(code);
-      if (code == 0) writeString(out, e.getKey());
+      out.stopBit(code);
+      if (code == 0) out.stopBitUtf8(e.getKey());
       writeValue(out, e.getValue());
     }
   }
@@ -161,34 +150,27 @@ public final class DetailCodec {
   }
 
   @SuppressWarnings("unchecked")
-  private static void writeValue(Bytes<?> out, Object v) {
+  private static void writeValue(SegmentBytes.Out out, Object v) {
     if (v == null) {
-      out.writeByte(TAG_NULL);
+      out.u8(TAG_NULL);
     } else if (v instanceof String s) {
-      out.writeByte(TAG_STRING);
-      writeString(out, s);
+      out.u8(TAG_STRING).stopBitUtf8(s);
     } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
-      out.writeByte(TAG_LONG);
-      out.writeLong(((Number) v).longValue());
+      out.u8(TAG_LONG).i64(((Number) v).longValue());
     } else if (v instanceof Number n) {
-      out.writeByte(TAG_DOUBLE);
-      out.writeDouble(n.doubleValue());
+      out.u8(TAG_DOUBLE).f64(n.doubleValue());
     } else if (v instanceof Boolean b) {
-      out.writeByte(b ? TAG_TRUE : TAG_FALSE);
+      out.u8(b ? TAG_TRUE : TAG_FALSE);
     } else if (v instanceof byte[] b) {
-      out.writeByte(TAG_BYTES);
-      out.writeStopBit(b.length);
-      out.write(b);
+      out.u8(TAG_BYTES).stopBit(b.length).bytes(b, 0, b.length);
     } else if (v instanceof List<?> list) {
-      out.writeByte(TAG_LIST);
-      out.writeStopBit(list.size());
+      out.u8(TAG_LIST).stopBit(list.size());
       for (Object o : list) writeValue(out, o);
     } else if (v instanceof Map<?, ?> map) {
-      out.writeByte(TAG_MAP);
+      out.u8(TAG_MAP);
       writeMap(out, (Map<String, Object>) map);
     } else {
-      out.writeByte(TAG_STRING);
-      writeString(out, v.toString());
+      out.u8(TAG_STRING).stopBitUtf8(v.toString());
     }
   }
 

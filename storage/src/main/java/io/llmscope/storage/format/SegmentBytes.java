@@ -1,5 +1,8 @@
 package io.llmscope.storage.format;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -8,6 +11,9 @@ import java.util.Arrays;
  * a growable output buffer and a bounds-checked input cursor. Varints are unsigned LEB128.
  */
 public final class SegmentBytes {
+  private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
   private SegmentBytes() {}
 
   /** A growable little-endian output buffer. */
@@ -31,17 +37,25 @@ public final class SegmentBytes {
 
     public Out i32(int v) {
       ensure(4);
-      buf[pos] = (byte) v;
-      buf[pos + 1] = (byte) (v >>> 8);
-      buf[pos + 2] = (byte) (v >>> 16);
-      buf[pos + 3] = (byte) (v >>> 24);
+      INT.set(buf, pos, v);
       pos += 4;
       return this;
     }
 
+    /** Overwrites the four bytes at {@code at} (a length or checksum reserved earlier). */
+    public void i32At(int at, int v) {
+      INT.set(buf, at, v);
+    }
+
     public Out i64(long v) {
-      i32((int) v);
-      return i32((int) (v >>> 32));
+      ensure(8);
+      LONG.set(buf, pos, v);
+      pos += 8;
+      return this;
+    }
+
+    public Out f64(double v) {
+      return i64(Double.doubleToRawLongBits(v));
     }
 
     public Out varint(long v) {
@@ -51,6 +65,51 @@ public final class SegmentBytes {
         v >>>= 7;
       }
       buf[pos++] = (byte) v;
+      return this;
+    }
+
+    /**
+     * Chronicle's stop-bit encoding, which its {@code readStopBit} reads (the WAL records): as
+     * {@link #varint} for n >= 0; for n < 0, ~n in 7-bit groups that all carry the stop bit, then
+     * a 0 byte (-1 is 0x80 0x00).
+     */
+    public Out stopBit(long n) {
+      ensure(10);
+      long v = n < 0 ? ~n : n;
+      while ((v & ~0x7FL) != 0) {
+        buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+        v >>>= 7;
+      }
+      if (n < 0) {
+        buf[pos++] = (byte) (v | 0x80);
+        buf[pos++] = 0;
+      } else {
+        buf[pos++] = (byte) v;
+      }
+      return this;
+    }
+
+    /**
+     * A string as the WAL writes it: stop-bit length (-1 for null) and UTF-8. ASCII, nearly every
+     * key and value, is copied without an intermediate array.
+     */
+    public Out stopBitUtf8(String s) {
+      if (s == null) return stopBit(-1);
+      int n = s.length();
+      int start = pos;
+      stopBit(n);
+      ensure(n);
+      for (int i = 0; i < n; i++) {
+        char c = s.charAt(i);
+        if (c >= 0x80) {
+          pos = start;
+          byte[] b = s.getBytes(StandardCharsets.UTF_8);
+          stopBit(b.length);
+          return bytes(b, 0, b.length);
+        }
+        buf[pos + i] = (byte) c;
+      }
+      pos += n;
       return this;
     }
 
@@ -104,14 +163,16 @@ public final class SegmentBytes {
 
     public int i32() {
       need(4);
-      int v = (buf[pos] & 0xFF) | (buf[pos + 1] & 0xFF) << 8 | (buf[pos + 2] & 0xFF) << 16 | (buf[pos + 3] & 0xFF) << 24;
+      int v = (int) INT.get(buf, pos);
       pos += 4;
       return v;
     }
 
     public long i64() {
-      long lo = i32() & 0xFFFFFFFFL;
-      return lo | ((long) i32() << 32);
+      need(8);
+      long v = (long) LONG.get(buf, pos);
+      pos += 8;
+      return v;
     }
 
     public long varint() {

@@ -1,6 +1,7 @@
 package io.llmscope.storage.score;
 
 import io.llmscope.storage.format.DetailCodec;
+import io.llmscope.storage.format.SegmentBytes;
 import io.llmscope.storage.model.Score;
 import io.llmscope.storage.wal.SpanCodec;
 import java.util.ArrayList;
@@ -23,25 +24,15 @@ public final class ScoreCodec {
 
   private ScoreCodec() {}
 
-  public static void writeBatch(Bytes<?> out, String tenant, List<Score> scores) {
-    long base = out.writePosition();
-    out.writeUnsignedByte(VERSION);
-    out.writeInt(0);
-    DetailCodec.writeString(out, tenant);
-    out.writeStopBit(scores.size());
+  public static void writeBatch(SegmentBytes.Out out, String tenant, List<Score> scores) {
+    int base = out.pos;
+    out.u8(VERSION).i32(0).stopBitUtf8(tenant).stopBit(scores.size());
     for (Score s : scores) {
-      out.writeLong(s.traceIdHi());
-      out.writeLong(s.traceIdLo());
-      out.writeLong(s.spanId());
-      out.writeLong(s.timestampMs());
-      out.writeDouble(s.value());
-      DetailCodec.writeString(out, s.name());
-      DetailCodec.writeString(out, s.label());
-      DetailCodec.writeString(out, s.comment());
-      DetailCodec.writeString(out, s.source());
-      DetailCodec.writeString(out, s.id());
+      out.i64(s.traceIdHi()).i64(s.traceIdLo()).i64(s.spanId()).i64(s.timestampMs()).f64(s.value())
+          .stopBitUtf8(s.name()).stopBitUtf8(s.label()).stopBitUtf8(s.comment()).stopBitUtf8(s.source())
+          .stopBitUtf8(s.id());
     }
-    out.writeInt(base + 1, SpanCodec.crc(out, base + 5, out.writePosition()));
+    out.i32At(base + 1, SpanCodec.crc(out.buf, base + 5, out.pos));
   }
 
   /** A decoded batch. */

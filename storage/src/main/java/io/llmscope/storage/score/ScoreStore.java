@@ -2,6 +2,7 @@ package io.llmscope.storage.score;
 
 import com.carrotsearch.hppc.LongHashSet;
 import io.llmscope.storage.format.Directories;
+import io.llmscope.storage.format.SegmentBytes;
 import io.llmscope.storage.model.Score;
 import io.llmscope.storage.scan.ScoreView;
 import io.llmscope.storage.wal.WriteAheadLog;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
-import net.openhft.chronicle.bytes.Bytes;
 
 /**
  * Every tenant's quality scores: appended to their own write-ahead log before they are visible, and
@@ -34,7 +34,7 @@ public final class ScoreStore implements Closeable {
   private final long maxRecordBytes;
   private final Map<String, ScoreTable> tenants = new ConcurrentHashMap<>();
   private final Object writeLock = new Object();
-  private final Bytes<?> buffer = Bytes.allocateElasticOnHeap(1 << 12);
+  private final SegmentBytes.Out buffer = new SegmentBytes.Out(1 << 12);
   private WriteAheadLog wal;
   private long damaged;
   private volatile boolean dirty;
@@ -124,10 +124,10 @@ public final class ScoreStore implements Closeable {
 
   /** One record, or halves until each fits (a single score always goes as one record). */
   private void appendFitting(WriteAheadLog log, String tenant, List<Score> part) {
-    buffer.clear();
+    buffer.pos = 0;
     ScoreCodec.writeBatch(buffer, tenant, part);
-    if (buffer.readRemaining() <= maxRecordBytes || part.size() == 1) {
-      log.append(buffer);
+    if (buffer.pos <= maxRecordBytes || part.size() == 1) {
+      log.append(buffer.buf, 0, buffer.pos);
       return;
     }
     int half = part.size() / 2;

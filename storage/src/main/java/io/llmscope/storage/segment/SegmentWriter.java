@@ -24,7 +24,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import net.openhft.chronicle.bytes.Bytes;
 
 /**
  * Seals rows into a new segment directory in the current {@link SegmentFormat} (the layout is
@@ -152,13 +151,7 @@ public final class SegmentWriter {
     Arrays.fill(dimColumns, null);
     writeRollups(rollups.build());
 
-    Bytes<?> scratch = Bytes.allocateElasticOnHeap(4096);
-    DetailFile.Location detail;
-    try {
-      detail = DetailFile.write(dir, n, (i, out) -> appendDetail(i, out, scratch), files);
-    } finally {
-      scratch.releaseLast();
-    }
+    DetailFile.Location detail = DetailFile.write(dir, n, this::appendDetail, files);
     SegmentInfo info = new SegmentInfo(tenant, n, minStart, maxStart, 0);
     IndexFile.write(dir, new IndexFile.Contents(info, files, detail, stats, dims, traceMeta));
     Framing.fsyncDirectory(dir);
@@ -414,7 +407,7 @@ public final class SegmentWriter {
    * The encoded detail of output row {@code i}: copied as stored when its batch keeps details
    * encoded (head and segment batches do), else encoded from the decoded detail.
    */
-  private void appendDetail(int i, SegmentBytes.Out out, Bytes<?> scratch) {
+  private void appendDetail(int i, SegmentBytes.Out out) {
     int g = order[i];
     ColumnBatch b = batches[batchOf[g]];
     if (b instanceof EncodedDetails e) {
@@ -422,12 +415,7 @@ public final class SegmentWriter {
       return;
     }
     SpanDetail d = b.detail(rowOf[g]);
-    scratch.clear();
-    DetailCodec.writeDetail(scratch, d == null ? SpanDetail.EMPTY : d);
-    int len = (int) scratch.readRemaining();
-    out.ensure(len);
-    scratch.read(out.buf, out.pos, len);
-    out.pos += len;
+    DetailCodec.writeDetail(out, d == null ? SpanDetail.EMPTY : d);
   }
 
   private SegmentColumns.ColumnStats statsOf(String column) {

@@ -78,17 +78,11 @@ public final class WriteAheadLog implements Closeable {
    * Appends one encoded batch; returns its WAL index. A write that fails (a record larger than a
    * document may be, a fault on the mapped file) is rolled back: replay never meets half a record.
    */
-  public long append(Bytes<?> encoded) {
-    long len = encoded.readRemaining();
+  public long append(byte[] encoded, int offset, int len) {
     ExcerptAppender appender = appender();
     DocumentContext dc = appender.writingDocument();
     try {
-      // A heap buffer copies in one bulk write; Chronicle's generic Bytes copy goes byte-wise.
-      if (encoded.bytesStore().underlyingObject() instanceof byte[] array) {
-        dc.wire().bytes().write(array, Math.toIntExact(encoded.readPosition()), Math.toIntExact(len));
-      } else {
-        dc.wire().bytes().write(encoded);
-      }
+      dc.wire().bytes().write(encoded, offset, len);
     } catch (RuntimeException | Error e) {
       dc.rollbackOnClose();
       throw e;
@@ -96,7 +90,7 @@ public final class WriteAheadLog implements Closeable {
       dc.close();
     }
     lastIndex = appender.lastIndexAppended();
-    bytesPerCycle.merge(rollCycle.toCycle(lastIndex), len, Long::sum);
+    bytesPerCycle.merge(rollCycle.toCycle(lastIndex), (long) len, Long::sum);
     return lastIndex;
   }
 
