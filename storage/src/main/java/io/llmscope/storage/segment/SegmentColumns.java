@@ -423,6 +423,51 @@ final class SegmentColumns {
     return out;
   }
 
+  /**
+   * Record batch {@code block} of an integer, float64 or dictionary-encoded column as stored, for
+   * point reads. A Utf8 dictionary is decoded only when {@code known} is null.
+   */
+  static PointBatch readPoint(Path file, SeekableByteChannel ch, int rows, int block, SegmentDictionary known)
+      throws IOException {
+    PointBatch[] out = new PointBatch[1];
+    try (BufferAllocator alloc = newAllocator("read-" + file.getFileName());
+        ArrowFileReader r = open(ch, alloc)) {
+      readBatches(file, rows, r, block, (vec, first, n) -> {
+        boolean floating = vec instanceof Float8Vector;
+        if (!floating && !(vec instanceof BaseIntVector)) throw new CorruptSegmentException(file, "not a numeric column");
+        int width = ((BaseFixedWidthVector) vec).getTypeWidth();
+        byte[] data = new byte[n * width];
+        if (n > 0) vec.getDataBuffer().getBytes(0, data, 0, data.length);
+        double[] doubles = null;
+        SegmentDictionary strings = known;
+        DictionaryEncoding enc = vec.getField().getDictionary();
+        if (enc != null) {
+          org.apache.arrow.vector.dictionary.Dictionary d = r.lookup(enc.getId());
+          if (floating || d == null) throw new CorruptSegmentException(file, "bad dictionary");
+          if (d.getVector() instanceof Float8Vector dv) {
+            doubles = new double[dv.getValueCount()];
+            for (int i = 0; i < doubles.length; i++) doubles[i] = dv.getDataBuffer().getDouble(8L * i);
+          } else if (d.getVector() instanceof VarCharVector dv) {
+            if (strings == null) {
+              String[] vs = new String[dv.getValueCount()];
+              for (int i = 0; i < vs.length; i++) vs[i] = new String(dv.get(i), StandardCharsets.UTF_8);
+              strings = new SegmentDictionary(vs);
+            }
+          } else {
+            throw new CorruptSegmentException(file, "bad dictionary");
+          }
+        }
+        out[0] = new PointBatch(file, n, data, width, floating, NullBits.of(vec, n), 0, doubles, strings);
+      });
+      String base = metadataOf(r, SegmentFormat.META_BASE);
+      PointBatch p = out[0];
+      if (base != null) {
+        p = new PointBatch(file, p.rows(), p.data(), p.width(), p.floating(), p.nulls(), Long.parseLong(base), p.doubles(), p.strings());
+      }
+      return p;
+    }
+  }
+
   /** The trace ids of some rows: row i's id is (hi[i], lo[i]). */
   record TraceIds(long[] hi, long[] lo) {
     int size() {

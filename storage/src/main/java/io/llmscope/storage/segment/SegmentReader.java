@@ -190,10 +190,24 @@ public final class SegmentReader implements Closeable {
    */
   public int[] rowsOfTrace(long hi, long lo) {
     try {
-      return index.trace().rowsOf(hi, lo, files, info().rows());
+      return index.trace().rowsOf(hi, lo, this::traceBatch);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Record batch k of trace_id.arrow, from the column cache (a point-read batch, as {@link
+   * SegmentView} keeps them) or read, checked and kept there: the next lookup of a trace in the
+   * same batch, and the span reads of this one, need it again.
+   */
+  SegmentColumns.TraceIds traceBatch(int k) throws IOException {
+    String key = SegmentFormat.TRACE_ID + '#' + k;
+    SegmentColumns.TraceIds ids = columnCache.get(this, key);
+    if (ids != null) return ids;
+    ids = index.trace().readBatch(k, files, info().rows());
+    columnCache.putBlock(this, key, ids, 16L * ids.size());
+    return ids;
   }
 
   /** Reads every file of the segment whole and checks every checksum (for offline checks). */

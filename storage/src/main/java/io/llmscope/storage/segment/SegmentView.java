@@ -63,9 +63,7 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
   private final Map<Integer, RoaringBitmap>[] postings = new Map[Dim.COUNT];
 
   // Single record batches read by span(row), per column and batch number.
-  private final Map<String, long[][]> longBlocks = new HashMap<>();
-  private final SegmentColumns.DictColumn[][] dimBlocks = new SegmentColumns.DictColumn[Dim.COUNT][];
-  private final double[][][] measureBlocks = new double[Measure.COUNT][][];
+  private final Map<String, PointBatch[]> pointBatches = new HashMap<>();
   private SegmentColumns.TraceIds[] traceBlocks;
   private DetailFile.Block detailBlock;
 
@@ -404,7 +402,11 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
     int k = row / seg.trace().batchRows();
     if (traceBlocks == null) traceBlocks = new SegmentColumns.TraceIds[seg.trace().batches().length];
     if (traceBlocks[k] == null) {
-      traceBlocks[k] = pointBlock(SegmentFormat.TRACE_ID, k, () -> seg.trace().readBatch(k, files, rows), t -> 16L * t.hi().length);
+      try {
+        traceBlocks[k] = seg.traceBatch(k);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
     return traceBlocks[k];
   }
@@ -440,15 +442,20 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
     return (int) r;
   }
 
+  /** The record batch holding {@code row} of a numeric or dictionary column, as stored. */
+  private PointBatch pointBatch(String column, int row, SegmentDictionary known) {
+    int block = row / BATCH;
+    PointBatch[] byBlock = pointBatches.computeIfAbsent(column, c -> new PointBatch[blocks()]);
+    if (byBlock[block] == null) {
+      byBlock[block] = pointBlock(column, block, () -> SegmentColumns.readPoint(file(column),
+          files.block(SegmentFormat.fileName(column), block), BATCH, block, known), PointBatch::bytes);
+    }
+    return byBlock[block];
+  }
+
   private long pointLong(String column, long[] whole, int row) {
     if (whole != null) return whole[row];
-    int block = row / BATCH;
-    long[][] byBlock = longBlocks.computeIfAbsent(column, c -> new long[blocks()][]);
-    if (byBlock[block] == null) {
-      byBlock[block] = pointBlock(column, block,
-          () -> SegmentColumns.readLongs(file(column), files.block(SegmentFormat.fileName(column), block), BATCH, 0, block), v -> 8L * v.length);
-    }
-    return byBlock[block][row % BATCH];
+    return pointBatch(column, row, null).longAt(row % BATCH, 0);
   }
 
   private String pointDim(Dim dim, int row) {
@@ -456,21 +463,16 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
     if (dimIds[d] != null) return dictionary(dim).value(dimIds[d][row]);
     int alias = seg.dim(dim).aliasOf();
     Dim stored = alias >= 0 ? Dim.of(alias) : dim;
-    int block = row / BATCH;
-    SegmentColumns.DictColumn[] byBlock = dimBlocks[stored.ordinal()];
-    if (byBlock == null) byBlock = dimBlocks[stored.ordinal()] = new SegmentColumns.DictColumn[blocks()];
-    if (byBlock[block] == null) {
-      String column = stored.fieldName();
-      byBlock[block] = pointBlock(column, block, () -> SegmentColumns.readDict(file(column),
-          files.block(SegmentFormat.fileName(column), block), BATCH, block, seg.fileDictionary(stored)), c -> 4L * c.ids().length);
+    PointBatch c = pointBatch(stored.fieldName(), row, seg.fileDictionary(stored));
+    if (c.strings() == null) {
+      throw new UncheckedIOException(new CorruptSegmentException(file(stored.fieldName()), "not a dictionary column"));
     }
-    SegmentColumns.DictColumn c = byBlock[block];
-    if (c.dictionary() != seg.fileDictionary(stored)) seg.keepFileDictionary(stored, c.dictionary());
-    int id = c.ids()[row % BATCH];
+    if (c.strings() != seg.fileDictionary(stored)) seg.keepFileDictionary(stored, c.strings());
+    int id = c.idAt(row % BATCH, c.strings().size() - 1);
     // Same choice of dictionary as loadDim: the index's when the dim has postings.
     IndexFile.DimMeta meta = seg.dim(dim);
     Dictionary dict = meta.hasPostings() ? meta.dictionary()
-        : alias >= 0 && seg.dim(stored).hasPostings() ? seg.dim(stored).dictionary() : c.dictionary();
+        : alias >= 0 && seg.dim(stored).hasPostings() ? seg.dim(stored).dictionary() : c.strings();
     return dict.value(id);
   }
 
@@ -481,15 +483,7 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
     if (derived(m)) {
       return SegmentFormat.derivedTotalTokens(s.measures[Measure.INPUT_TOKENS.ordinal()], s.measures[Measure.OUTPUT_TOKENS.ordinal()]);
     }
-    int block = row / BATCH;
-    double[][] byBlock = measureBlocks[m.ordinal()];
-    if (byBlock == null) byBlock = measureBlocks[m.ordinal()] = new double[blocks()][];
-    if (byBlock[block] == null) {
-      String column = m.fieldName();
-      byBlock[block] = pointBlock(column, block,
-          () -> SegmentColumns.readDoubles(file(column), files.block(SegmentFormat.fileName(column), block), BATCH, block), v -> 8L * v.length);
-    }
-    return byBlock[block][row % BATCH];
+    return pointBatch(m.fieldName(), row, null).doubleAt(row % BATCH);
   }
 
   private DetailFile.Block detailBlockOf(int row) throws IOException {

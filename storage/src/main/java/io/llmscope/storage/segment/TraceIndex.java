@@ -23,14 +23,19 @@ record TraceIndex(int traceCount, int batchRows, int bloomHashes, int headLength
     return SegmentBloom.mayContain(bloom, bloomHashes, hi, lo);
   }
 
+  /** Loads record batch k of trace_id.arrow (from the column cache or the file). */
+  interface BatchLoad {
+    SegmentColumns.TraceIds load(int k) throws IOException;
+  }
+
   /** Exact, sorted row numbers of the trace; empty if none. */
-  int[] rowsOf(long hi, long lo, CheckedFiles files, int rows) throws IOException {
+  int[] rowsOf(long hi, long lo, BatchLoad load) throws IOException {
     int[] out = new int[0];
     int count = 0;
     if (!mayContain(hi, lo)) return out;
     for (int k = 0; k < batches.length; k++) {
       if (!SegmentBloom.mayContain(batches[k].bloom(), bloomHashes, hi, lo)) continue;
-      SegmentColumns.TraceIds ids = readBatch(k, files, rows);
+      SegmentColumns.TraceIds ids = load.load(k);
       int base = k * batchRows;
       for (int i = 0; i < ids.size(); i++) {
         if (ids.hi()[i] == hi && ids.lo()[i] == lo) {
