@@ -7,8 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Little-endian byte encoding for the segment's own files ({@code index.bin}, {@code detail.bin}):
- * a growable output buffer and a bounds-checked input cursor. Varints are unsigned LEB128.
+ * Little-endian byte encoding for the segment's own files ({@code index.bin}, {@code detail.bin})
+ * and the WAL's records: a growable output buffer and a bounds-checked input cursor. Varints are
+ * unsigned LEB128; {@link Out#stopBit} is Chronicle's signed variant, which WAL replay reads.
  */
 public final class SegmentBytes {
   private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
