@@ -18,7 +18,7 @@ import java.nio.file.Path;
  * @param doubles a float64 dictionary's values, or null
  * @param strings a Utf8 dictionary (sorted), or null when not decoded (the reader already had it)
  */
-record PointBatch(Path file, int rows, byte[] data, int width, boolean floating, byte[] nulls, long base,
+record PointBatch(Path file, byte[] data, int width, boolean floating, byte[] nulls, long base,
     double[] doubles, SegmentDictionary strings) {
   private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);

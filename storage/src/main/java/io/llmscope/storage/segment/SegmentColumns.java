@@ -390,9 +390,7 @@ final class SegmentColumns {
           if (d == null || !(d.getVector() instanceof Float8Vector dv) || !(vec instanceof BaseIntVector iv)) {
             throw new CorruptSegmentException(file, "bad measure dictionary");
           }
-          double[] values = new double[dv.getValueCount()];
-          for (int i = 0; i < values.length; i++) values[i] = dv.getDataBuffer().getDouble(8L * i);
-          long bad = IntegerReads.toDictionaryValues(iv, n, out, first, values);
+          long bad = IntegerReads.toDictionaryValues(iv, n, out, first, dictionaryDoubles(dv));
           if (bad != IntegerReads.IN_RANGE) throw new CorruptSegmentException(file, "dictionary index " + bad + " out of range");
         } else if (vec instanceof Float8Vector fv) {
           if (n > 0) fv.getDataBuffer().nioBuffer(0, 8 * n).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(out, first, n);
@@ -445,27 +443,33 @@ final class SegmentColumns {
           org.apache.arrow.vector.dictionary.Dictionary d = r.lookup(enc.getId());
           if (floating || d == null) throw new CorruptSegmentException(file, "bad dictionary");
           if (d.getVector() instanceof Float8Vector dv) {
-            doubles = new double[dv.getValueCount()];
-            for (int i = 0; i < doubles.length; i++) doubles[i] = dv.getDataBuffer().getDouble(8L * i);
+            doubles = dictionaryDoubles(dv);
           } else if (d.getVector() instanceof VarCharVector dv) {
-            if (strings == null) {
-              String[] vs = new String[dv.getValueCount()];
-              for (int i = 0; i < vs.length; i++) vs[i] = new String(dv.get(i), StandardCharsets.UTF_8);
-              strings = new SegmentDictionary(vs);
-            }
+            if (strings == null) strings = new SegmentDictionary(dictionaryStrings(dv));
           } else {
             throw new CorruptSegmentException(file, "bad dictionary");
           }
         }
-        out[0] = new PointBatch(file, n, data, width, floating, NullBits.of(vec, n), 0, doubles, strings);
+        String base = metadataOf(r, SegmentFormat.META_BASE);
+        out[0] = new PointBatch(file, data, width, floating, NullBits.of(vec, n), base == null ? 0 : Long.parseLong(base),
+            doubles, strings);
       });
-      String base = metadataOf(r, SegmentFormat.META_BASE);
-      PointBatch p = out[0];
-      if (base != null) {
-        p = new PointBatch(file, p.rows(), p.data(), p.width(), p.floating(), p.nulls(), Long.parseLong(base), p.doubles(), p.strings());
-      }
-      return p;
+      return out[0];
     }
+  }
+
+  /** A float64 dictionary's values. */
+  private static double[] dictionaryDoubles(Float8Vector dv) {
+    double[] values = new double[dv.getValueCount()];
+    for (int i = 0; i < values.length; i++) values[i] = dv.getDataBuffer().getDouble(8L * i);
+    return values;
+  }
+
+  /** A Utf8 dictionary's values. */
+  private static String[] dictionaryStrings(VarCharVector dv) {
+    String[] values = new String[dv.getValueCount()];
+    for (int i = 0; i < values.length; i++) values[i] = new String(dv.get(i), StandardCharsets.UTF_8);
+    return values;
   }
 
   /** The trace ids of some rows: row i's id is (hi[i], lo[i]). */
@@ -575,10 +579,8 @@ final class SegmentColumns {
           if (enc == null) throw new CorruptSegmentException(file, "not a dictionary column");
           org.apache.arrow.vector.dictionary.Dictionary d = r.lookup(enc.getId());
           if (d == null || !(d.getVector() instanceof VarCharVector dv)) throw new CorruptSegmentException(file, "no Utf8 dictionary");
-          String[] vs = new String[dv.getValueCount()];
-          for (int i = 0; i < vs.length; i++) vs[i] = new String(dv.get(i), StandardCharsets.UTF_8);
-          values[0] = vs;
-          size[0] = vs.length;
+          values[0] = dictionaryStrings(dv);
+          size[0] = values[0].length;
         }
         long bad = IntegerReads.toIds(iv, n, ids, first, size[0]);
         if (bad != IntegerReads.IN_RANGE) throw new CorruptSegmentException(file, "dictionary index " + bad + " out of range");
