@@ -26,9 +26,9 @@ import net.openhft.chronicle.bytes.Bytes;
  * </pre>
  *
  * Strings ({@code str}) are a stop-bit length (-1 for null) and UTF-8 bytes; integers are
- * little-endian; stop-bit is Chronicle's encoding ({@link SegmentBytes.Out#stopBit}), which
- * replay reads with Chronicle's {@code readStopBit}. Writing goes to a plain array: Chronicle's
- * byte-wise writes with their bounds checks took a quarter of an export's time. The detail is length-prefixed so replay can skip it: the head keeps
+ * little-endian; stop-bit is Chronicle's encoding ({@link SegmentBytes.Out#stopBit}), written into
+ * a plain array and read back by replay with Chronicle's {@code readStopBit}. The detail is
+ * length-prefixed so replay can skip it: the head keeps
  * only its position in the log ({@link #writeBatch} reports each span's detail offset) and reads
  * it back, or sealing copies it into the segment, on demand. The CRC-32C covers every byte after
  * it, so replay tells a damaged record from an intact one ({@link DamagedRecordException}) instead
@@ -62,17 +62,16 @@ public final class SpanCodec {
 
   /** The CRC-32C of bytes [from, to) of a buffer, as the WAL formats store it (ScoreCodec too). */
   public static int crc(Bytes<?> bytes, long from, long to) {
-    CRC32C crc = new CRC32C();
     if (bytes.bytesStore().underlyingObject() instanceof byte[] array) {
-      crc.update(array, Math.toIntExact(from), Math.toIntExact(to - from));
-    } else {
-      byte[] chunk = new byte[(int) Math.min(8192, Math.max(0, to - from))];
-      for (long p = from; p < to; ) {
-        int n = (int) Math.min(chunk.length, to - p);
-        bytes.read(p, chunk, 0, n);
-        crc.update(chunk, 0, n);
-        p += n;
-      }
+      return crc(array, Math.toIntExact(from), Math.toIntExact(to));
+    }
+    CRC32C crc = new CRC32C();
+    byte[] chunk = new byte[(int) Math.min(8192, Math.max(0, to - from))];
+    for (long p = from; p < to; ) {
+      int n = (int) Math.min(chunk.length, to - p);
+      bytes.read(p, chunk, 0, n);
+      crc.update(chunk, 0, n);
+      p += n;
     }
     return (int) crc.getValue();
   }
