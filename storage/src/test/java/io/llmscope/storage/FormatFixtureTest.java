@@ -37,7 +37,7 @@ class FormatFixtureTest {
     SpanCodec.readBatch(Bytes.wrapForRead(doc), (tenant, spans, offsets) -> {
       for (int i = 0; i < spans.size(); i++) {
         LlmSpan s = spans.get(i);
-        s.detail = DetailCodec.readDetailAt(doc, offsets[i]);
+        s.detail = DetailCodec.readDetailAt(doc, offsets[i], () -> s);
         lines.add(FixtureDump.line(tenant, s));
       }
     });

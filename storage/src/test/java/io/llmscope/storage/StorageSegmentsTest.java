@@ -40,6 +40,8 @@ class StorageSegmentsTest {
       st.append("b", b);
       assertArrayEquals(expectedA, sums(st, "a", false));
       withDetail = sums(st, "a", true);
+      // Details whose values copy canonical fields come back as appended, from the WAL and from the segment.
+      assertArrayEquals(TestSpans.checksum(a, true), withDetail);
       st.sealNow();
       StorageStatus status = st.status("a");
       assertEquals(1, status.segments());
@@ -65,6 +67,7 @@ class StorageSegmentsTest {
       List<LlmSpan> all = new ArrayList<>(a);
       all.addAll(TestSpans.traces(new Random(2), 10, NOW, 1000));
       assertArrayEquals(TestSpans.checksum(all), sums(st, "a", false));
+      assertArrayEquals(TestSpans.checksum(all, true), sums(st, "a", true), "replayed from the WAL, then sealed");
       assertArrayEquals(TestSpans.checksum(b), sums(st, "b", false));
     }
   }
@@ -97,6 +100,7 @@ class StorageSegmentsTest {
     try (Storage st = Storage.open(config().build())) {
       assertEquals(1, st.status("t").segments());
       assertArrayEquals(TestSpans.checksum(all), sums(st, "t", false));
+      assertArrayEquals(TestSpans.checksum(all, true), sums(st, "t", true), "merged details");
     }
   }
 

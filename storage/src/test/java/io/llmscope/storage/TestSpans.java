@@ -47,9 +47,18 @@ public final class TestSpans {
           if (rnd.nextInt(5) == 0) s.measure(Measure.CACHE_READ_TOKENS, rnd.nextInt(500));
           if (rnd.nextInt(3) == 0) s.measure(Measure.COST_USD, rnd.nextInt(10_000) / 1e5);
           s.measure(Measure.TEMPERATURE, rnd.nextInt(3) / 2.0);
+          s.measure(Measure.TTFT_MS, 1 + rnd.nextInt(3000));
         }
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("gen_ai.request.model", s.dim(Dim.MODEL));
+        if (s.llm) {
+          // Copies of canonical fields, as instrumentations send them (stored as references).
+          attrs.put("user.id", s.dim(Dim.USER));
+          attrs.put("gen_ai.usage.input_tokens", (long) s.measure(Measure.INPUT_TOKENS));
+          attrs.put("gen_ai.request.temperature", s.measure(Measure.TEMPERATURE));
+          attrs.put("gen_ai.response.time_to_first_chunk", s.measure(Measure.TTFT_MS) / 1000.0);
+          if (s.dim(Dim.FINISH_REASON) != null) attrs.put("gen_ai.response.finish_reasons", List.of(s.dim(Dim.FINISH_REASON)));
+        }
         attrs.put("custom.n", (long) rnd.nextInt(100));
         attrs.put("unicode", "héllo ✓ " + t);
         s.detail = new SpanDetail(attrs, Map.of("service.name", s.dim(Dim.SERVICE)), "scope", "1", "", "",
@@ -90,13 +99,22 @@ public final class TestSpans {
       double v = b.measure(m)[r];
       h = h * 31 + (Double.isNaN(v) ? 7 : Double.doubleToLongBits(v));
     }
-    if (withDetail) {
-      SpanDetail d = b.detail(r);
-      h = h * 31 + d.attributes().toString().hashCode();
-      h = h * 31 + d.resource().toString().hashCode();
-      h = h * 31 + d.events().size();
-    }
+    if (withDetail) h = detailHash(h, b.detail(r));
     return mix(h);
+  }
+
+  private static long detailHash(long h, SpanDetail d) {
+    h = h * 31 + d.attributes().toString().hashCode();
+    h = h * 31 + d.resource().toString().hashCode();
+    return h * 31 + d.events().size();
+  }
+
+  /** The same as {@link #checksum(StoreSnapshot, boolean)}, from the spans as appended. */
+  static long[] checksum(List<LlmSpan> spans, boolean withDetail) {
+    if (!withDetail) return checksum(spans);
+    long sum = 0;
+    for (LlmSpan s : spans) sum += mix(detailHash(unmixedSpanHash(s), s.detail));
+    return new long[] {spans.size(), sum};
   }
 
   static long[] checksum(List<LlmSpan> spans) {
@@ -107,6 +125,10 @@ public final class TestSpans {
 
   /** The same hash as {@link #rowHash} without detail, from the span as appended. */
   static long spanHash(LlmSpan s) {
+    return mix(unmixedSpanHash(s));
+  }
+
+  private static long unmixedSpanHash(LlmSpan s) {
     long h = 17;
     h = h * 31 + s.traceIdHi;
     h = h * 31 + s.traceIdLo;
@@ -123,7 +145,7 @@ public final class TestSpans {
       double v = s.measure(m);
       h = h * 31 + (Double.isNaN(v) ? 7 : Double.doubleToLongBits(v));
     }
-    return mix(h);
+    return h;
   }
 
   private static long mix(long h) {

@@ -163,7 +163,7 @@ public final class HeadBlock {
         cachedDocument = wal.readDocument(index);
         cachedIndex = index;
       }
-      return DetailCodec.readDetailAt(cachedDocument, c.detailOffset[row]);
+      return DetailCodec.readDetailAt(cachedDocument, c.detailOffset[row], () -> span(row));
     }
 
     /** Reads just this row's detail out of its WAL document: sealing visits rows out of WAL order. */

@@ -6,10 +6,12 @@ import io.llmscope.storage.format.CorruptSegmentException;
 import io.llmscope.storage.format.DetailCodec;
 import io.llmscope.storage.format.Framing;
 import io.llmscope.storage.format.SegmentBytes;
+import io.llmscope.storage.model.LlmSpan;
 import io.llmscope.storage.model.SpanDetail;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.zip.CRC32;
 import net.openhft.chronicle.bytes.Bytes;
 
@@ -33,7 +35,8 @@ final class DetailFile {
   static final String NAME = "detail.bin";
   static final String FORMAT = "llmscope.segment.detail";
   static final int VERSION_START = 1;
-  static final int VERSION_CURRENT = 1;
+  /** Version 2: details may hold references to the row's canonical fields ({@link DetailCodec}). */
+  static final int VERSION_CURRENT = 2;
   static final int ZSTD_LEVEL = 3;
 
   /** Where index.bin says the block table is, with the checksums that vouch for it. */
@@ -65,12 +68,13 @@ final class DetailFile {
       return new Slice(payload + from, payload + to);
     }
 
-    SpanDetail detail(Path file, int row) throws CorruptSegmentException {
+    /** The row's detail; {@code canonical} gives the row's canonical fields, which its references name. */
+    SpanDetail detail(Path file, int row, Supplier<LlmSpan> canonical) throws CorruptSegmentException {
       Slice s = slice(file, row);
       Bytes<byte[]> bytes = Bytes.wrapForRead(raw);
       try {
         bytes.readPositionRemaining(s.from(), s.to() - s.from());
-        return DetailCodec.readDetail(bytes);
+        return DetailCodec.readDetail(bytes, canonical);
       } catch (RuntimeException e) {
         throw new CorruptSegmentException(file, "undecodable detail of row " + row, e);
       } finally {

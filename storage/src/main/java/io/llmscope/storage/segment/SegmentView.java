@@ -495,7 +495,7 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
   @Override
   public SpanDetail detail(int row) {
     try {
-      return detailBlockOf(row).detail(seg.details().path(), row);
+      return detailBlockOf(row).detail(seg.details().path(), row, () -> span(row));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

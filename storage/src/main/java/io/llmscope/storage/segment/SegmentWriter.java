@@ -405,7 +405,8 @@ public final class SegmentWriter {
 
   /**
    * The encoded detail of output row {@code i}: copied as stored when its batch keeps details
-   * encoded (head and segment batches do), else encoded from the decoded detail.
+   * encoded (head and segment batches do), else encoded from the decoded detail against the
+   * row's canonical fields, which this segment stores beside it.
    */
   private void appendDetail(int i, SegmentBytes.Out out) {
     int g = order[i];
@@ -415,7 +416,7 @@ public final class SegmentWriter {
       return;
     }
     SpanDetail d = b.detail(rowOf[g]);
-    DetailCodec.writeDetail(out, d == null ? SpanDetail.EMPTY : d);
+    DetailCodec.writeDetail(out, d == null ? SpanDetail.EMPTY : d, b.span(rowOf[g]));
   }
 
   private SegmentColumns.ColumnStats statsOf(String column) {

@@ -18,11 +18,12 @@ import net.openhft.chronicle.bytes.Bytes;
  * {@link #VERSION_CURRENT}, so documents an older build wrote replay after an upgrade.
  *
  * <pre>
- * batch   := version:u8 crc:i32 tenant:str count:stopbit span*   (v3; v2 had no crc)
+ * batch   := version:u8 crc:i32 tenant:str count:stopbit span*   (v3, v4; v2 had no crc)
  * span    := flags:u8 (SpanFlags) traceHi:i64 traceLo:i64 spanId:i64 parent:i64 start:i64 end:i64
  *            dimMask:stopbit str* (one per set bit, Dim order)
  *            measureMask:stopbit f64* (one per set bit, Measure order)
- *            detailLength:i32 detail   (DetailCodec)
+ *            detailLength:i32 detail   (DetailCodec; from v4 its values may refer to this span's
+ *            dims and measures)
  * </pre>
  *
  * Strings ({@code str}) are a stop-bit length (-1 for null) and UTF-8 bytes; integers are
@@ -37,7 +38,7 @@ import net.openhft.chronicle.bytes.Bytes;
  */
 public final class SpanCodec {
   public static final int VERSION_START = 2;
-  public static final int VERSION_CURRENT = 3;
+  public static final int VERSION_CURRENT = 4;
   private static final int VERSION_CRC = 3;
 
   private SpanCodec() {}
@@ -148,7 +149,7 @@ public final class SpanCodec {
     for (int i = 0; i < Measure.COUNT; i++) if (!Double.isNaN(s.measures[i])) out.f64(s.measures[i]);
     int detailAt = out.pos;
     out.i32(0);
-    DetailCodec.writeDetail(out, s.detail == null ? SpanDetail.EMPTY : s.detail);
+    DetailCodec.writeDetail(out, s.detail == null ? SpanDetail.EMPTY : s.detail, s);
     out.i32At(detailAt, out.pos - detailAt - 4);
     return detailAt;
   }
