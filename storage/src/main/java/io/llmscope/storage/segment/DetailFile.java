@@ -22,8 +22,9 @@ import net.openhft.chronicle.bytes.Bytes;
  *
  * <pre>
  * detail.bin := header block* table tableOffset:i64 tableLength:i32 footer
- * block (raw) := count:i32 offset:i32 * (count + 1) (relative to the payload) payload
- *                (each row's DetailCodec bytes, row order)
+ * block (raw) := count:i32 length:varint * count payload   (v2)
+ *                count:i32 offset:i32 * (count + 1) payload (v1; offsets relative to the payload)
+ *     payload := each row's DetailCodec bytes, row order
  * table       := blockCount:i32 rowsPerBlock:i32 (offset:i64 compressedLength:i32 rawLength:i32 crc32:i64)*
  * </pre>
  *
@@ -35,9 +36,14 @@ final class DetailFile {
   static final String NAME = "detail.bin";
   static final String FORMAT = "llmscope.segment.detail";
   static final int VERSION_START = 1;
-  /** Version 2: details may hold references to the row's canonical fields ({@link DetailCodec}). */
+  /**
+   * Version 2: details may hold references to the row's canonical fields ({@link DetailCodec}),
+   * and a block gives each row's length as a varint instead of its offset as an i32 (the offsets
+   * were a quarter of the compressed file).
+   */
   static final int VERSION_CURRENT = 2;
-  static final int ZSTD_LEVEL = 3;
+  private static final int VERSION_LENGTHS = 2;
+  static final int ZSTD_LEVEL = 6;
 
   /** Where index.bin says the block table is, with the checksums that vouch for it. */
   record Location(long tableOffset, int tableLength, long tableCrc, long footerChecksum) {}
@@ -47,11 +53,39 @@ final class DetailFile {
     void append(int row, SegmentBytes.Out out);
   }
 
-  private record Table(int rowsPerBlock, long[] offset, int[] length, int[] rawLength, long[] crc) {}
+  private record Table(int version, int rowsPerBlock, long[] offset, int[] length, int[] rawLength, long[] crc) {}
 
-  /** One decompressed block: rows [firstRow, firstRow + count). */
-  record Block(int index, int firstRow, int count, byte[] raw) {
+  /**
+   * One decompressed block: rows [firstRow, firstRow + count); row k's encoded detail lies in
+   * {@code raw[bounds[k], bounds[k + 1])}.
+   */
+  record Block(int index, int firstRow, int count, byte[] raw, int[] bounds) {
     private static final int HEADER = 4;
+
+    /** Reads the block's row bounds, from varint lengths (v2) or i32 offsets (v1). */
+    static Block of(Path file, int index, int firstRow, byte[] raw, int version, int maxRows) throws CorruptSegmentException {
+      try {
+        SegmentBytes.In in = new SegmentBytes.In(raw);
+        int count = in.i32();
+        if (count < 0 || count > maxRows) throw new CorruptSegmentException(file, "block " + index + " has " + count + " rows");
+        int[] bounds = new int[count + 1];
+        if (version >= VERSION_LENGTHS) {
+          for (int k = 0; k < count; k++) bounds[k + 1] = bounds[k] + in.varint32();
+          for (int k = 0; k <= count; k++) bounds[k] += in.pos;
+        } else {
+          int payload = HEADER + 4 * (count + 1);
+          for (int k = 0; k <= count; k++) bounds[k] = payload + in.i32();
+        }
+        for (int k = 0; k < count; k++) {
+          if (bounds[k] < HEADER || bounds[k + 1] < bounds[k] || bounds[k + 1] > raw.length) {
+            throw new CorruptSegmentException(file, "bad detail bounds in block " + index);
+          }
+        }
+        return new Block(index, firstRow, count, raw, bounds);
+      } catch (IndexOutOfBoundsException e) {
+        throw new CorruptSegmentException(file, "bad detail bounds in block " + index, e);
+      }
+    }
 
     /** Where in {@link #raw} a row's encoded detail lies: [from, to). */
     private record Slice(int from, int to) {}
@@ -59,13 +93,7 @@ final class DetailFile {
     private Slice slice(Path file, int row) throws CorruptSegmentException {
       int k = row - firstRow;
       if (k < 0 || k >= count) throw new CorruptSegmentException(file, "block " + index + " has " + count + " rows");
-      int payload = HEADER + 4 * (count + 1);
-      SegmentBytes.In in = new SegmentBytes.In(raw);
-      in.pos = HEADER + 4 * k;
-      int from = in.i32();
-      int to = in.i32();
-      if (from < 0 || to < from || payload + to > raw.length) throw new CorruptSegmentException(file, "bad detail offsets");
-      return new Slice(payload + from, payload + to);
+      return new Slice(bounds[k], bounds[k + 1]);
     }
 
     /** The row's detail; {@code canonical} gives the row's canonical fields, which its references name. */
@@ -110,6 +138,7 @@ final class DetailFile {
       table.i32(blocks).i32(rowsPerBlock);
       SegmentBytes.Out payload = new SegmentBytes.Out(1 << 16);
       SegmentBytes.Out raw = new SegmentBytes.Out(1 << 16);
+      int[] lengths = new int[rowsPerBlock];
       CRC32 crc = new CRC32();
       for (int blk = 0; blk < blocks; blk++) {
         int from = blk * rowsPerBlock;
@@ -117,11 +146,12 @@ final class DetailFile {
         payload.pos = 0;
         raw.pos = 0;
         raw.i32(count);
-        for (int i = from; i < from + count; i++) {
-          raw.i32(payload.size());
-          source.append(i, payload);
+        for (int i = 0; i < count; i++) {
+          int at = payload.size();
+          source.append(from + i, payload);
+          lengths[i] = payload.size() - at;
         }
-        raw.i32(payload.size());
+        for (int i = 0; i < count; i++) raw.varint(lengths[i]);
         raw.bytes(payload.buf, 0, payload.size());
         byte[] z = Zstd.compress(raw.toArray(), ZSTD_LEVEL);
         crc.reset();
@@ -159,8 +189,7 @@ final class DetailFile {
     byte[] z = files.region(NAME, t.offset()[b], t.length()[b], t.crc()[b]);
     int first = b * t.rowsPerBlock();
     byte[] raw = CheckedRead.decompress(path(), z, t.rawLength()[b]);
-    int count = new SegmentBytes.In(raw).i32();
-    return new Block(b, first, count, raw);
+    return Block.of(path(), b, first, raw, t.version(), t.rowsPerBlock());
   }
 
   /** True when {@code block} holds {@code row}. */
@@ -184,7 +213,7 @@ final class DetailFile {
     }
     byte[][] r = files.regions(NAME, new long[] {0, location.tableOffset()}, new int[] {headerLength, (int) restLength});
     byte[] rest = r[1];
-    Framing.checkHeader(file, new SegmentBytes.In(r[0]), FORMAT, VERSION_START, VERSION_CURRENT);
+    int version = Framing.checkHeader(file, new SegmentBytes.In(r[0]), FORMAT, VERSION_START, VERSION_CURRENT);
     CRC32 c = new CRC32();
     c.update(rest, 0, location.tableLength());
     if (c.getValue() != location.tableCrc()) throw new CorruptSegmentException(file, "block table checksum mismatch");
@@ -210,7 +239,7 @@ final class DetailFile {
         raw[i] = in.i32();
         crc[i] = in.i64();
       }
-      t = new Table(rowsPerBlock, off, len, raw, crc);
+      t = new Table(version, rowsPerBlock, off, len, raw, crc);
     } catch (IndexOutOfBoundsException e) {
       throw new CorruptSegmentException(file, "bad block table", e);
     }

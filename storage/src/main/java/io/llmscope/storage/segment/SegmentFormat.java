@@ -122,7 +122,12 @@ final class SegmentFormat {
   static final int POSTINGS_ROWS_PER_VALUE = 32;
   static final int MEASURE_DICTIONARY_MAX = 127;
   static final long INTEGER_LIMIT = 1L << 53;
-  static final int DETAIL_BLOCK_ROWS = 256;
+  /**
+   * Rows per ZSTD block of detail.bin. On the benchmark data 1024-row blocks at level 6 take 3.8 B
+   * a span against 6.9 for 256 rows at level 3, at the same compression time; a point read then
+   * decompresses about 100 KB.
+   */
+  static final int DETAIL_BLOCK_ROWS = 1024;
 
   private SegmentFormat() {}
 
