@@ -15,10 +15,11 @@ import java.nio.file.Path;
  * times more batches. A dictionary index out of range is reported when its row is read.
  *
  * @param base added to every integer value ({@code SegmentFormat.META_BASE})
+ * @param decimals of a decimal measure: its value is the integer / 10^decimals ({@code SegmentFormat.META_DECIMALS})
  * @param doubles a float64 dictionary's values, or null
  * @param strings a Utf8 dictionary (sorted), or null when not decoded (the reader already had it)
  */
-record PointBatch(Path file, byte[] data, int width, boolean floating, byte[] nulls, long base,
+record PointBatch(Path file, byte[] data, int width, boolean floating, byte[] nulls, long base, int decimals,
     double[] doubles, SegmentDictionary strings) {
   private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
@@ -46,7 +47,7 @@ record PointBatch(Path file, byte[] data, int width, boolean floating, byte[] nu
   double doubleAt(int row) {
     if (isNull(row)) return Double.NaN;
     if (floating) return Double.longBitsToDouble(raw(row));
-    if (doubles == null) return raw(row);
+    if (doubles == null) return decimals == 0 ? raw(row) : SegmentFormat.decimal(raw(row), decimals);
     return doubles[index(row, doubles.length)];
   }
 

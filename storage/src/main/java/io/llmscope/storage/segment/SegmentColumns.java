@@ -206,6 +206,26 @@ final class SegmentColumns {
   }
 
   /**
+   * A measure whose values all have at most {@code decimals} places ({@link SegmentFormat#decimalsOf}):
+   * an integer column of value * 10^decimals, with float64 statistics like {@link #writeDoubles}.
+   */
+  static FileEntry writeDecimals(Path dir, String column, double[] v, int decimals, List<ColumnStats> stats)
+      throws IOException {
+    long[] l = new long[v.length];
+    boolean[] present = new boolean[v.length];
+    for (int i = 0; i < v.length; i++) {
+      if (!Double.isNaN(v[i])) {
+        l[i] = SegmentFormat.scaled(v[i], decimals);
+        present[i] = true;
+      }
+    }
+    List<ColumnStats> longStats = new ArrayList<>(1);
+    FileEntry e = writeLongs(dir, column, l, present, Map.of(SegmentFormat.META_DECIMALS, Integer.toString(decimals)), longStats);
+    stats.add(doubleStats(column, v));
+    return e;
+  }
+
+  /**
    * A measure with few distinct values: int8 indices into a Float64 dictionary (the distinct
    * values in order of their raw bits); NaN is null.
    */
@@ -400,12 +420,29 @@ final class SegmentColumns {
           }
         } else if (vec instanceof BaseIntVector iv) {
           IntegerReads.toDoubles(iv, n, out, first);
+          int k = decimalsOf(file, r);
+          for (int i = first; k > 0 && i < first + n; i++) {
+            if (!Double.isNaN(out[i])) out[i] = SegmentFormat.decimal((long) out[i], k);
+          }
         } else {
           throw new CorruptSegmentException(file, "not a measure column");
         }
       });
     }
     return out;
+  }
+
+  /** {@code llmscope.decimals} of a measure column, 0 when its integers are the values. */
+  private static int decimalsOf(Path file, ArrowFileReader r) throws IOException {
+    String k = metadataOf(r, SegmentFormat.META_DECIMALS);
+    if (k == null) return 0;
+    try {
+      int d = Integer.parseInt(k);
+      if (d >= 0 && d <= SegmentFormat.MAX_DECIMALS) return d;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new CorruptSegmentException(file, "bad " + SegmentFormat.META_DECIMALS + " " + k);
   }
 
   /** An int8 column (flags); nulls read as 0. */
@@ -452,7 +489,7 @@ final class SegmentColumns {
         }
         String base = metadataOf(r, SegmentFormat.META_BASE);
         out[0] = new PointBatch(file, data, width, floating, NullBits.of(vec, n), base == null ? 0 : Long.parseLong(base),
-            doubles, strings);
+            decimalsOf(file, r), doubles, strings);
       });
       return out[0];
     }

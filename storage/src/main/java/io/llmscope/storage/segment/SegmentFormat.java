@@ -32,13 +32,14 @@ import java.util.EnumSet;
  *   &lt;measure&gt;         one per {@link Measure} but duration_ms, by field name, nullable (null = NaN):
  *                     at most {@value #MEASURE_DICTIONARY_MAX} distinct values: int8 indices into a
  *                     Float64 dictionary; else integers of magnitude ≤ 2^53 (no -0.0): an int column;
- *                     else float64
+ *                     else decimals with k ≤ {@value #MAX_DECIMALS} places (costs): an int column of
+ *                     value * 10^k, k in llmscope.decimals (column version 2); else float64
  *   duration_ms       only when some row differs from the ingest rule (end - start) / 1e6 (NaN unless
  *                     start &gt; 0 and end ≥ start); otherwise derived on read
  *   total_tokens      likewise only when some row differs from input + output (else whichever is known)
  *   integer widths are the narrowest of 8/16/32/64 bits holding the segment's values
  * detail.bin          header, ZSTD blocks of {@value #DETAIL_BLOCK_ROWS} rows' details, block table, footer
- *   block (raw)    := count:i32 offset:i32 * (count + 1) (relative to the payload) payload
+ *   block (raw)    := count:i32 length:varint * count payload (v1: offset:i32 * (count + 1))
  *                     (each row's {@code DetailCodec.writeDetail} bytes, row order)
  *   table          := blockCount:i32 rowsPerBlock:i32 (offset:i64 compressedLength:i32 rawLength:i32 crc32:i64)*
  *   then tableOffset:i64 tableLength:i32 and the footer. index.bin holds the table's position, its CRC
@@ -84,7 +85,8 @@ import java.util.EnumSet;
 final class SegmentFormat {
   /** The first column-file version; readers accept every version from here to the current one. */
   static final int VERSION_START = 1;
-  static final int VERSION_CURRENT = 1;
+  /** Version 2: a measure column may hold decimals ({@link #META_DECIMALS}). */
+  static final int VERSION_CURRENT = 2;
 
   /** {@code llmscope.format} of every Arrow column file's schema metadata. */
   static final String COLUMN_FORMAT = "llmscope.segment.column";
@@ -92,6 +94,16 @@ final class SegmentFormat {
   static final String META_VERSION = "llmscope.version";
   /** Schema metadata of {@code start_offset_ns}: the segment's smallest start time. */
   static final String META_BASE = "llmscope.base";
+  /** Schema metadata of a decimal measure column: k, where each value is its integer / 10^k. */
+  static final String META_DECIMALS = "llmscope.decimals";
+  /** Most decimals a measure column is stored with; 10^k is an exact double up to 10^22. */
+  static final int MAX_DECIMALS = 15;
+  private static final double[] POW10 = new double[MAX_DECIMALS + 1];
+
+  static {
+    POW10[0] = 1;
+    for (int k = 1; k <= MAX_DECIMALS; k++) POW10[k] = POW10[k - 1] * 10;
+  }
 
   // Canonical columns that are not a dimension or measure.
   static final String TRACE_ID = "trace_id";
@@ -155,6 +167,38 @@ final class SegmentFormat {
   /** The ingest rule for duration_ms (SpanNormaliser): (end - start) / 1e6 when start &gt; 0 and end ≥ start. */
   static double derivedDurationMs(long start, long end) {
     return start > 0 && end >= start ? (end - start) / 1e6 : Double.NaN;
+  }
+
+  /** The value of integer {@code m} of a column with {@code k} decimals (a correctly rounded division). */
+  static double decimal(long m, int k) {
+    return m / POW10[k];
+  }
+
+  /**
+   * The fewest decimals (1..{@value #MAX_DECIMALS}) with which every non-NaN value of {@code v} is
+   * {@code decimal(round(v * 10^k), k)} to the bit, or 0 when there are none (e.g. -0.0, NaN-free
+   * binary fractions, magnitudes past 2^53 / 10^k). Costs rounded to 1e-12 and temperatures are such
+   * values: an integer column holds them in 4 bytes a row where float64 needs 8.
+   */
+  static int decimalsOf(double[] v) {
+    int k = 1;
+    for (double d : v) {
+      if (Double.isNaN(d)) continue;
+      while (!isDecimal(d, k)) {
+        if (++k > MAX_DECIMALS) return 0;
+      }
+    }
+    return k;
+  }
+
+  private static boolean isDecimal(double d, int k) {
+    if (!(Math.abs(d * POW10[k]) <= INTEGER_LIMIT)) return false;
+    return Double.doubleToRawLongBits(decimal(scaled(d, k), k)) == Double.doubleToRawLongBits(d);
+  }
+
+  /** The integer a decimal column with {@code k} decimals stores for {@code d}. */
+  static long scaled(double d, int k) {
+    return Math.round(d * POW10[k]);
   }
 
   /** The ingest rule for total_tokens (DerivedRules): input + output, else whichever is known. */

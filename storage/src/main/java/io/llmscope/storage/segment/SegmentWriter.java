@@ -319,7 +319,9 @@ public final class SegmentWriter {
       integral = d == Math.rint(d) && Math.abs(d) <= SegmentFormat.INTEGER_LIMIT && !(d == 0 && Double.doubleToRawLongBits(d) != 0);
     }
     if (!integral) {
-      SegmentColumns.writeDoubles(dir, column, v, stats).addTo(files);
+      int decimals = SegmentFormat.decimalsOf(v);
+      if (decimals > 0) SegmentColumns.writeDecimals(dir, column, v, decimals, stats).addTo(files);
+      else SegmentColumns.writeDoubles(dir, column, v, stats).addTo(files);
       return;
     }
     long[] l = new long[n];

@@ -180,6 +180,9 @@ final class SegmentTestData {
             case COST_USD -> v = rnd.nextDouble() * 0.05;
             case TTFT_MS -> v = rnd.nextDouble() * 900;
             case TEMPERATURE -> v = new double[] {0.0, 0.7, 1.0, -0.0}[rnd.nextInt(4)];
+            // Priced costs are decimals (stored as integers of value * 10^k); some are negative.
+            case COST_INPUT_USD -> v = Math.round(rnd.nextDouble() * 1e9) / 1e9;
+            case COST_OUTPUT_USD -> v = (rnd.nextInt(2_000_001) - 1_000_000) / 1e4;
             default -> v = Math.round(Math.exp(rnd.nextGaussian() + 6));
           }
           s.measures[m] = v;
