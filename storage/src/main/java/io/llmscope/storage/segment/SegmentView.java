@@ -130,15 +130,26 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
   /**
    * A whole column, or in a restricted view a full-length one filled only in the needed record
    * batches. {@code copy} moves one batch's values (from index 0) into the result at an offset.
+   * A restricted view's batches come from the store's {@link ColumnCache} (key
+   * {@code column@batch}), or are decoded and kept there: a filtered query reads the same few
+   * batches of each segment run after run, and decoding them was most of its time.
    */
-  private <T> T column(String column, BlockReader<T> reader, IntFunction<T> alloc, CopyBlock<T> copy) throws IOException {
+  private <T> T column(String column, BlockReader<T> reader, IntFunction<T> alloc, CopyBlock<T> copy,
+      ToLongFunction<T> bytes) throws IOException {
     String name = SegmentFormat.fileName(column);
     if (needed == null) return reader.read(SegmentColumns.whole(files.whole(name)), rows, -1);
     T out = alloc.apply(rows);
+    ColumnCache cache = seg.columnCache();
     for (int b = 0; b < needed.length; b++) {
       if (!needed[b]) continue;
       int first = b * BATCH;
-      copy.copy(reader.read(files.block(name, b), BATCH, b), out, first, Math.min(BATCH, rows - first));
+      String key = column + '@' + b;
+      T block = cache.get(seg, key);
+      if (block == null) {
+        block = reader.read(files.block(name, b), BATCH, b);
+        cache.putBlock(seg, key, block, bytes.applyAsLong(block));
+      }
+      copy.copy(block, out, first, Math.min(BATCH, rows - first));
     }
     return out;
   }
@@ -165,7 +176,7 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
   private long[] longs(String column) {
     try {
       return column(column, (ch, cap, b) -> SegmentColumns.readLongs(file(column), ch, cap, 0, b), long[]::new,
-          (v, out, at, n) -> System.arraycopy(v, 0, out, at, n));
+          (v, out, at, n) -> System.arraycopy(v, 0, out, at, n), v -> 8L * v.length);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -279,9 +290,12 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
       String column = dim.fieldName();
       SegmentColumns.DictColumn[] read = new SegmentColumns.DictColumn[1]; // every batch carries the file's dictionary
       SegmentDictionary known = seg.fileDictionary(dim);
-      SegmentColumns.DictColumn c = column(column, (ch, cap, b) -> read[0] = SegmentColumns.readDict(file(column), ch, cap, b, known),
+      SegmentColumns.DictColumn c = column(column, (ch, cap, b) -> SegmentColumns.readDict(file(column), ch, cap, b, known),
           n -> new SegmentColumns.DictColumn(new int[n], null),
-          (v, out, at, n) -> System.arraycopy(v.ids(), 0, out.ids(), at, n));
+          (v, out, at, n) -> {
+            read[0] = v;
+            System.arraycopy(v.ids(), 0, out.ids(), at, n);
+          }, v -> 4L * v.ids().length);
       if (c.dictionary() == null) c = new SegmentColumns.DictColumn(c.ids(), read[0].dictionary());
       if (c.dictionary().size() != meta.dictSize()) {
         throw new CorruptSegmentException(file(column), "dictionary size " + c.dictionary().size()
@@ -320,6 +334,17 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
     return m == Measure.TOTAL_TOKENS ? derivedTotalTokens : m == Measure.DURATION_MS && derivedDuration;
   }
 
+  /**
+   * True when the ingest rule for duration_ms, (end - start) / 1e6 for start > 0 and end ≥ start,
+   * is duration_ns / 1e6 for every row with duration_ns ≥ 0: every start is positive and no start
+   * plus duration overflows. Then a query need not read start and end to get durations.
+   */
+  private boolean durationAloneDerives() {
+    SegmentColumns.ColumnStats d = seg.stats(SegmentFormat.DURATION_NS);
+    long maxStart = seg.info().maxStartNanos();
+    return d != null && seg.info().minStartNanos() > 0 && d.max() <= Long.MAX_VALUE - maxStart;
+  }
+
   @Override
   public double[] measure(Measure m) {
     int k = m.ordinal();
@@ -334,6 +359,10 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
       double[] out = measure(Measure.OUTPUT_TOKENS);
       v = new double[rows];
       for (int i = 0; i < rows; i++) v[i] = SegmentFormat.derivedTotalTokens(in[i], out[i]);
+    } else if (derived(m) && durationAloneDerives()) {
+      long[] d = longs(SegmentFormat.DURATION_NS);
+      v = new double[rows];
+      for (int i = 0; i < rows; i++) v[i] = d[i] >= 0 ? d[i] / 1e6 : Double.NaN;
     } else if (derived(m)) {
       long[] s = startNanos();
       long[] e = endNanos();
@@ -345,7 +374,7 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
     } else {
       try {
         v = column(m.fieldName(), (ch, cap, b) -> SegmentColumns.readDoubles(file(m.fieldName()), ch, cap, b),
-            double[]::new, (x, out, at, n) -> System.arraycopy(x, 0, out, at, n));
+            double[]::new, (x, out, at, n) -> System.arraycopy(x, 0, out, at, n), x -> 8L * x.length);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -359,7 +388,7 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
       flags = cached(SegmentFormat.FLAGS, () -> {
         try {
           return column(SegmentFormat.FLAGS, (ch, cap, b) -> SegmentColumns.readBytes(file(SegmentFormat.FLAGS), ch, cap, b),
-              byte[]::new, (v, out, at, n) -> System.arraycopy(v, 0, out, at, n));
+              byte[]::new, (v, out, at, n) -> System.arraycopy(v, 0, out, at, n), v -> v.length);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }

@@ -52,7 +52,7 @@ class SegmentRoundTripTest {
       whole.flags();
       for (Dim d : Dim.values()) whole.dimIds(d);
       for (Measure m : Measure.values()) whole.measure(m);
-      for (int pass = 0; pass < 2; pass++) { // the second pass reads regions of files already checked
+      for (int pass = 0; pass < 2; pass++) { // the second pass reads the batches the first kept in the cache
         ColumnBatch points = r.batch();
         for (int row : new int[] {0, 1, 777, SegmentColumns.BATCH_ROWS - 1, SegmentColumns.BATCH_ROWS, whole.size() - 1, 5_000, 70_000}) {
           LlmSpan a = whole.span(row);
@@ -75,15 +75,25 @@ class SegmentRoundTripTest {
 
   @Test
   void restrictedViewsDecodeTheRowsTheyWereGiven() throws Exception {
-    List<LlmSpan> spans = SegmentTestData.randomSpans(new Random(9), 3 * SegmentColumns.BATCH_ROWS + 100);
-    Path dir = tmp.resolve("seg-only");
+    checkRestrictedViews(SegmentTestData.randomSpans(new Random(9), 3 * SegmentColumns.BATCH_ROWS + 100), tmp.resolve("seg-only"));
+  }
+
+  @Test
+  void restrictedViewsDeriveDurationsFromDurationsAlone() throws Exception {
+    // Every start positive, no duration breaking the ingest rule: duration_ms comes from duration_ns alone.
+    Path dir = tmp.resolve("seg-derived");
+    checkRestrictedViews(SegmentTestData.benchmarkSpans(new Random(11), 3 * SegmentColumns.BATCH_ROWS + 100, false), dir);
+    assertFalse(Files.exists(dir.resolve("duration_ms.arrow")));
+  }
+
+  private static void checkRestrictedViews(List<LlmSpan> spans, Path dir) throws Exception {
     SegmentWriter.write(dir, "t", SegmentTestData.batches(spans, 2));
     try (SegmentReader r = SegmentReader.open(dir)) {
       ColumnBatch whole = r.batch();
       // Rows in the second and last record batches only.
       org.roaringbitmap.RoaringBitmap wanted = org.roaringbitmap.RoaringBitmap.bitmapOf(
           SegmentColumns.BATCH_ROWS, SegmentColumns.BATCH_ROWS + 5_000, 2 * SegmentColumns.BATCH_ROWS - 1, whole.size() - 1);
-      for (int pass = 0; pass < 2; pass++) { // the second pass reads regions of files already checked
+      for (int pass = 0; pass < 2; pass++) { // the second pass reads the batches the first kept in the cache
         ColumnBatch fresh = r.batch();
         ColumnBatch part = fresh.only(wanted);
         org.junit.jupiter.api.Assertions.assertNotSame(fresh, part, "a view restricted to 2 of 4 record batches");
