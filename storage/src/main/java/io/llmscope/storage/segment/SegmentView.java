@@ -136,6 +136,12 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
    */
   private <T> T column(String column, BlockReader<T> reader, IntFunction<T> alloc, CopyBlock<T> copy,
       ToLongFunction<T> bytes) throws IOException {
+    return column(column, column, reader, alloc, copy, bytes);
+  }
+
+  /** {@link #column} of a value {@code reader} derives from the file of {@code column}, cached as {@code key}. */
+  private <T> T column(String column, String key, BlockReader<T> reader, IntFunction<T> alloc, CopyBlock<T> copy,
+      ToLongFunction<T> bytes) throws IOException {
     String name = SegmentFormat.fileName(column);
     if (needed == null) return reader.read(SegmentColumns.whole(files.whole(name)), rows, -1);
     T out = alloc.apply(rows);
@@ -143,11 +149,11 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
     for (int b = 0; b < needed.length; b++) {
       if (!needed[b]) continue;
       int first = b * BATCH;
-      String key = column + '@' + b;
-      T block = cache.get(seg, key);
+      String blockKey = key + '@' + b;
+      T block = cache.get(seg, blockKey);
       if (block == null) {
         block = reader.read(files.block(name, b), BATCH, b);
-        cache.putBlock(seg, key, block, bytes.applyAsLong(block));
+        cache.putBlock(seg, blockKey, block, bytes.applyAsLong(block));
       }
       copy.copy(block, out, first, Math.min(BATCH, rows - first));
     }
@@ -345,6 +351,13 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
     return d != null && seg.info().minStartNanos() > 0 && d.max() <= Long.MAX_VALUE - maxStart;
   }
 
+  /** The ingest rule for duration_ms where {@link #durationAloneDerives}. */
+  private static double[] durationsMs(long[] ns) {
+    double[] ms = new double[ns.length];
+    for (int i = 0; i < ns.length; i++) ms[i] = ns[i] >= 0 ? ns[i] / 1e6 : Double.NaN;
+    return ms;
+  }
+
   @Override
   public double[] measure(Measure m) {
     int k = m.ordinal();
@@ -360,9 +373,13 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
       v = new double[rows];
       for (int i = 0; i < rows; i++) v[i] = SegmentFormat.derivedTotalTokens(in[i], out[i]);
     } else if (derived(m) && durationAloneDerives()) {
-      long[] d = longs(SegmentFormat.DURATION_NS);
-      v = new double[rows];
-      for (int i = 0; i < rows; i++) v[i] = d[i] >= 0 ? d[i] / 1e6 : Double.NaN;
+      String ns = SegmentFormat.DURATION_NS;
+      try {
+        v = column(ns, m.fieldName(), (ch, cap, b) -> durationsMs(SegmentColumns.readLongs(file(ns), ch, cap, 0, b)),
+            double[]::new, (x, out, at, n) -> System.arraycopy(x, 0, out, at, n), x -> 8L * x.length);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     } else if (derived(m)) {
       long[] s = startNanos();
       long[] e = endNanos();
