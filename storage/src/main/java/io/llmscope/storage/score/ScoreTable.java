@@ -5,6 +5,7 @@ import io.llmscope.storage.model.Score;
 import io.llmscope.storage.scan.ScoreView;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +27,13 @@ final class ScoreTable implements ScoreView {
   private final AtomicLongArray traceBits = new AtomicLongArray(1 << (BITS_LOG2 - 6));
   private final ConcurrentSkipListMap<String, Long> names = new ConcurrentSkipListMap<>();
   private final LongHashSet identities = new LongHashSet();
+  /**
+   * One instance of each name, source and short label: every decoded score carried its own copies,
+   * and at 1M scores they were a third of the table's heap.
+   */
+  private final Map<String, String> shared = new HashMap<>();
+  private static final int SHARED_MAX = 100_000;
+  private static final int SHARED_LABEL_CHARS = 64;
   private long size;
 
   /** True when a score with this identity is stored already (writer side only). */
@@ -34,7 +42,8 @@ final class ScoreTable implements ScoreView {
   }
 
   /** Adds a score; the caller checked {@link #contains} and holds the writer lock. */
-  void add(Score s) {
+  void add(Score score) {
+    Score s = shared(score);
     identities.add(s.identity());
     int bit = bit(s.traceIdHi(), s.traceIdLo());
     traceBits.getAndUpdate(bit >>> 6, w -> w | (1L << bit));
@@ -50,6 +59,23 @@ final class ScoreTable implements ScoreView {
 
   long size() {
     return size;
+  }
+
+  private Score shared(Score s) {
+    String name = share(s.name());
+    String source = share(s.source());
+    String label = s.label() != null && s.label().length() <= SHARED_LABEL_CHARS ? share(s.label()) : s.label();
+    if (name == s.name() && source == s.source() && label == s.label()) return s;
+    return new Score(s.traceIdHi(), s.traceIdLo(), s.spanId(), name, s.value(), label, s.comment(), source,
+        s.timestampMs(), s.id());
+  }
+
+  private String share(String v) {
+    if (v == null) return null;
+    String known = shared.get(v);
+    if (known != null) return known;
+    if (shared.size() < SHARED_MAX) shared.put(v, v);
+    return v;
   }
 
   @Override
