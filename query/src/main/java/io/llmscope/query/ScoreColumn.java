@@ -35,30 +35,46 @@ final class ScoreColumn {
     long[] span = b.spanIds();
     long[] parent = b.parentSpanIds();
     int[] start = new int[n + 1];
-    int count = 0;
-    double[] values = new double[16];
-    String[] labels = new String[16];
-    long[] times = new long[16];
+    Collector c = new Collector(name);
     int m = rows == null ? n : rows.length;
     int next = 0; // rows without a visit keep an empty range: start[r] = start[r + 1]
     for (int i = 0; i < m; i++) {
       int r = rows == null ? i : rows[i];
-      for (; next <= r; next++) start[next] = count;
-      if (!view.mayHaveTrace(hi[r], lo[r])) continue;
-      for (Score s : view.ofTrace(hi[r], lo[r])) {
-        if (!s.name().equals(name) || !s.linksTo(span[r], parent[r])) continue;
-        if (count == values.length) {
-          values = Arrays.copyOf(values, count * 2);
-          labels = Arrays.copyOf(labels, count * 2);
-          times = Arrays.copyOf(times, count * 2);
-        }
-        values[count] = s.value();
-        labels[count] = s.label();
-        times[count++] = s.timestampMs();
-      }
+      for (; next <= r; next++) start[next] = c.count;
+      c.spanId = span[r];
+      c.parentSpanId = parent[r];
+      view.forEachOfTrace(hi[r], lo[r], c);
     }
-    for (; next <= n; next++) start[next] = count;
-    return count == 0 ? EMPTY : new ScoreColumn(start, values, labels, times);
+    for (; next <= n; next++) start[next] = c.count;
+    return c.count == 0 ? EMPTY : new ScoreColumn(start, c.values, c.labels, c.times);
+  }
+
+  /** Appends the scores of one name that link to the current row's span. */
+  private static final class Collector implements ScoreView.ScoreConsumer {
+    final String name;
+    long spanId;
+    long parentSpanId;
+    int count;
+    double[] values = new double[16];
+    String[] labels = new String[16];
+    long[] times = new long[16];
+
+    Collector(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public void accept(long scoreSpanId, String scoreName, double value, String label, long timestampMs) {
+      if (!scoreName.equals(name) || !Score.linksTo(scoreSpanId, spanId, parentSpanId)) return;
+      if (count == values.length) {
+        values = Arrays.copyOf(values, count * 2);
+        labels = Arrays.copyOf(labels, count * 2);
+        times = Arrays.copyOf(times, count * 2);
+      }
+      values[count] = value;
+      labels[count] = label;
+      times[count++] = timestampMs;
+    }
   }
 
   int from(int row) {

@@ -49,7 +49,12 @@ public record Score(long traceIdHi, long traceIdLo, long spanId, String name, do
 
   /** True when this score attaches to the span ({@code spanId}, a root when {@code parentSpanId} is 0). */
   public boolean linksTo(long spanId, long parentSpanId) {
-    return this.spanId == spanId || (this.spanId == TRACE_ROOT && parentSpanId == 0);
+    return linksTo(this.spanId, spanId, parentSpanId);
+  }
+
+  /** As {@link #linksTo(long, long)} for a score naming {@code scoreSpanId}. */
+  public static boolean linksTo(long scoreSpanId, long spanId, long parentSpanId) {
+    return scoreSpanId == spanId || (scoreSpanId == TRACE_ROOT && parentSpanId == 0);
   }
 
   /**

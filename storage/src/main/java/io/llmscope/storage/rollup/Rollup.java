@@ -2,7 +2,6 @@ package io.llmscope.storage.rollup;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.DDSketches;
-import com.datadoghq.sketch.ddsketch.store.Store;
 import io.llmscope.storage.model.Dim;
 import io.llmscope.storage.model.Measure;
 import java.util.List;
@@ -45,9 +44,6 @@ public final class Rollup {
   final double[][] min;
   final double[][] max;
   final Bins[] bins; // per measure ordinal; null when not sketched
-
-  /** Sketch bins of every cell of one measure, flattened: cell c owns [start[c], start[c + 1]). */
-  record Bins(int[] start, int[] index, long[] count, long[] zeros) {}
 
   Rollup(List<Dim> keys, long cellMs, String[][] values, int cells, long[] startMs, boolean[] llm, int[][] keyIds, long[] count,
       long[] errors, long[][] valueCount, double[][] sum, double[][] min, double[][] max, Bins[] bins) {
@@ -140,21 +136,14 @@ public final class Rollup {
   /** Values of {@code m} in the cell too small for a positive sketch bin (zero durations). */
   public long zeros(Measure m, int cell) {
     Bins b = bins[m.ordinal()];
-    return b == null ? 0 : b.zeros()[cell];
+    return b == null ? 0 : b.zeros(cell);
   }
 
   /** Adds the cell's values of {@code m} to a sketch made by {@link #newSketch()}. */
   public void addTo(DDSketch sketch, Measure m, int cell) {
     Bins b = bins[m.ordinal()];
     if (b == null) return;
-    Store store = sketch.getPositiveValueStore();
-    int first = b.start()[cell];
-    int last = b.start()[cell + 1] - 1;
-    if (last >= first) {
-      // The two ends first, so the store sizes its range once rather than growing bin by bin.
-      store.add(b.index()[last], b.count()[last]);
-      for (int k = first; k < last; k++) store.add(b.index()[k], b.count()[k]);
-    }
-    if (b.zeros()[cell] > 0) sketch.accept(0.0, b.zeros()[cell]);
+    b.addTo(sketch.getPositiveValueStore(), cell);
+    if (b.zeros(cell) > 0) sketch.accept(0.0, b.zeros(cell));
   }
 }

@@ -130,7 +130,7 @@ public final class RollupBuilder {
     final double[][] sum = new double[Measure.COUNT][];
     final double[][] min = new double[Measure.COUNT][];
     final double[][] max = new double[Measure.COUNT][];
-    final Rollup.Bins[] bins = new Rollup.Bins[Measure.COUNT];
+    final Bins[] bins = new Bins[Measure.COUNT];
 
     Partial(List<Dim> keys, long cellMs, String[][] values, int cells, int[] cellOf) {
       this.keys = keys;
@@ -186,7 +186,7 @@ public final class RollupBuilder {
       if (cnt != null && sketches != null) bins[m.ordinal()] = flatten(sketches, zeros);
     }
 
-    private Rollup.Bins flatten(DDSketch[] sketches, long[] zeros) {
+    private Bins flatten(DDSketch[] sketches, long[] zeros) {
       int[] start = new int[cells + 1];
       int total = 0;
       for (int c = 0; c < cells; c++) {
@@ -205,7 +205,9 @@ public final class RollupBuilder {
           count[k[0]++] = (long) w;
         });
       }
-      return new Rollup.Bins(start, index, count, zeros);
+      Bins.Writer packed = new Bins.Writer(cells);
+      for (int c = 0; c < cells; c++) packed.cell(index, count, start[c], start[c + 1]);
+      return packed.build(zeros);
     }
 
     private static int binCount(DDSketch s) {

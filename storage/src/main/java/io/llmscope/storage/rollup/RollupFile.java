@@ -90,16 +90,20 @@ public final class RollupFile {
       }
     }
     out.varint(mask(r.bins));
-    for (Rollup.Bins b : r.bins) {
+    for (Bins b : r.bins) {
       if (b == null) continue;
       for (long z : b.zeros()) out.varint(z);
-      for (int c = 0; c < cells; c++) out.varint(b.start()[c + 1] - b.start()[c]);
+      for (int c = 0; c < cells; c++) out.varint(b.binCount(c));
       for (int c = 0; c < cells; c++) {
-        for (int k = b.start()[c]; k < b.start()[c + 1]; k++) {
-          out.varint(k == b.start()[c] ? zigzag(b.index()[k]) : b.index()[k] - b.index()[k - 1]);
-        }
+        int[] previous = {0};
+        boolean[] first = {true};
+        b.forEach(c, (index, weight) -> {
+          out.varint(first[0] ? zigzag(index) : index - previous[0]);
+          first[0] = false;
+          previous[0] = index;
+        });
       }
-      for (long w : b.count()) out.varint(w);
+      for (int c = 0; c < cells; c++) b.forEach(c, (index, weight) -> out.varint(weight));
     }
   }
 
@@ -178,7 +182,7 @@ public final class RollupFile {
         }
       }
     }
-    Rollup.Bins[] bins = new Rollup.Bins[Measure.COUNT];
+    Bins[] bins = new Bins[Measure.COUNT];
     long sketched = in.varint();
     for (int m = 0; m < Measure.COUNT; m++) {
       if ((sketched & (1L << m)) == 0) continue;
@@ -193,7 +197,9 @@ public final class RollupFile {
         }
       }
       long[] weight = longs(in, index.length);
-      bins[m] = new Rollup.Bins(start, index, weight, zeros);
+      Bins.Writer packed = new Bins.Writer(cells);
+      for (int c = 0; c < cells; c++) packed.cell(index, weight, start[c], start[c + 1]);
+      bins[m] = packed.build(zeros);
     }
     return new Rollup(keys, cellMs, values, cells, startMs, llm, keyIds, count, errors, n, sum, min, max, bins);
   }

@@ -34,6 +34,19 @@ public interface ScoreView {
   /** Every score of the trace in arrival order, {@link #NONE} when none. Never modify the array. */
   Score[] ofTrace(long traceIdHi, long traceIdLo);
 
+  /** What {@link #forEachOfTrace} hands each score to: the fields a query joins on and reads. */
+  interface ScoreConsumer {
+    void accept(long spanId, String name, double value, String label, long timestampMs);
+  }
+
+  /**
+   * Hands every score of the trace, in arrival order, to {@code to}: as {@link #ofTrace} without
+   * a score object each (a scan calls this for every row of a scored trace).
+   */
+  default void forEachOfTrace(long traceIdHi, long traceIdLo, ScoreConsumer to) {
+    for (Score s : ofTrace(traceIdHi, traceIdLo)) to.accept(s.spanId(), s.name(), s.value(), s.label(), s.timestampMs());
+  }
+
   /** Each score name with how many scores carry it. */
   Map<String, Long> names();
 
