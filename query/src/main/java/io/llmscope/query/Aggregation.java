@@ -106,7 +106,8 @@ final class Aggregation {
     boolean[][] accept = new boolean[nf][];
     int[][] filterIds = new int[nf][];
     double[][] filterNums = new double[nf][];
-    RoaringBitmap candidates = p.candidates; // rows that pass every filter answered by postings
+    // Rows that pass every filter answered by postings; a gathered batch holds those alone.
+    RoaringBitmap candidates = p.gathered ? null : p.candidates;
     boolean[] posted = p.posted;
     long[] start = p.readStart ? b.startNanos() : null;
     byte[] flags = b.flags();
@@ -162,7 +163,7 @@ final class Aggregation {
     for (MetricState s : states) s.bind(b, batchScores);
     long step = q.stepMs();
 
-    int count = rowList == null ? n : rowList.length;
+    int count = rowList == null ? b.size() : rowList.length;
     rows:
     for (int i = 0; i < count; i++) {
       int r = rowList == null ? i : rowList[i];

@@ -40,6 +40,8 @@ final class BatchPlan {
    */
   RoaringBitmap candidates;
   boolean sparse;
+  /** True when {@link #batch} holds the candidates alone (row i is the i-th candidate). */
+  boolean gathered;
   /** Per filter: true when the postings answered it (its column is not read). */
   boolean[] posted;
   /** Per filter: the accepted dictionary ids of a dimension filter, when the planner read the dictionary. */

@@ -165,13 +165,16 @@ final class Planner {
 
   /**
    * A plan that reads only {@code rows}: sparse when they are fewer than 1/{@value #SPARSE_FRACTION}
-   * of the batch, so only the record batches holding them decode.
+   * of the batch, so only the record batches holding them decode, and then gathered into a batch
+   * of their own where the batch can ({@link ColumnBatch#gather}).
    */
   private static BatchPlan onRows(BatchPlan.Decision decision, ColumnBatch b, RoaringBitmap rows, int n, boolean sealed) {
     boolean sparse = rows.getCardinality() < n / SPARSE_FRACTION;
-    BatchPlan p = new BatchPlan(decision, sparse ? b.only(rows) : b, n, sealed);
+    ColumnBatch gathered = sparse ? b.gather(rows) : null;
+    BatchPlan p = new BatchPlan(decision, gathered != null ? gathered : sparse ? b.only(rows) : b, n, sealed);
     p.candidates = rows;
     p.sparse = sparse;
+    p.gathered = gathered != null;
     return p;
   }
 

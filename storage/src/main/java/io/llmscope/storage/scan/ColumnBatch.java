@@ -87,6 +87,16 @@ public interface ColumnBatch {
   }
 
   /**
+   * The rows {@code rows} of this batch alone, renumbered 0 to n - 1 in row order, as a batch of
+   * their own (its {@link #postings} are null: scan its columns), or null when this batch cannot
+   * make one more cheaply than {@link #only}. For readers of few rows: no column is made longer
+   * than they are.
+   */
+  default ColumnBatch gather(RoaringBitmap rows) {
+    return null;
+  }
+
+  /**
    * This batch for many readers in a row (a query session): {@link #only} answers the whole batch,
    * so the columns decoded once serve every later reader instead of each decoding its own parts.
    */

@@ -41,6 +41,15 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
   private final int rows;
   /** Record batches whose rows a restricted view needs; null: every batch. */
   private final boolean[] needed;
+  /**
+   * Segment rows of a gathered view ({@link #gather}), ascending: its row i is segment row
+   * picked[i], and its columns hold those rows alone. Null: the view's rows are the segment's.
+   */
+  private final int[] picked;
+  /** Rows of this view: the segment's, or the picked ones. */
+  private final int size;
+  /** A whole view for a gathered one's point reads ({@link #span}), made on first use. */
+  private SegmentView pointView;
   /** Set by {@link #kept}: {@link #only} answers this view, whose decoded columns then serve every reader. */
   private boolean keepWhole;
   /** The measures this segment stores no column for (read once, not per point read). */
@@ -68,10 +77,16 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
   private DetailFile.Block detailBlock;
 
   SegmentView(SegmentReader seg, boolean[] needed) {
+    this(seg, needed, null);
+  }
+
+  private SegmentView(SegmentReader seg, boolean[] needed, int[] picked) {
     this.seg = seg;
     this.files = seg.files();
     this.rows = seg.info().rows();
     this.needed = needed;
+    this.picked = picked;
+    this.size = picked == null ? rows : picked.length;
     this.derivedTotalTokens = !files.has(SegmentFormat.fileName(Measure.TOTAL_TOKENS.fieldName()));
     this.derivedDuration = !files.has(SegmentFormat.fileName(Measure.DURATION_MS.fieldName()));
   }
@@ -92,7 +107,26 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
 
   @Override
   public ColumnBatch only(RoaringBitmap wanted) {
-    if (keepWhole) return this;
+    if (keepWhole || picked != null) return this;
+    boolean[] blocks = neededBlocks(wanted);
+    int count = 0;
+    for (boolean b : blocks) if (b) count++;
+    return count == blocks.length ? this : new SegmentView(seg, blocks);
+  }
+
+  /**
+   * The rows {@code wanted} alone: their columns are copied out of the record batches holding
+   * them (from the column cache, or decoded and kept there), and no column of the segment's
+   * length is made. A filtered query over a large store reads a few rows of every segment, and
+   * full-length partial columns were most of what it allocated.
+   */
+  @Override
+  public ColumnBatch gather(RoaringBitmap wanted) {
+    if (keepWhole || picked != null || wanted.isEmpty()) return null;
+    return new SegmentView(seg, neededBlocks(wanted), wanted.toArray());
+  }
+
+  private boolean[] neededBlocks(RoaringBitmap wanted) {
     boolean[] blocks = new boolean[blocks()];
     int count = 0;
     for (int b = 0; b < blocks.length; b++) {
@@ -103,11 +137,12 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
       }
     }
     if (count == 0) blocks[0] = true; // a column still needs its dictionary from some batch
-    return count == blocks.length ? this : new SegmentView(seg, blocks);
+    return blocks;
   }
 
   @Override
   public RoaringBitmap rowsMayStartIn(long fromNanos, long toNanos) {
+    if (picked != null) return null;
     // A restricted view's start column is partial: the blocks come from a whole one.
     return seg.startBlocks(needed == null ? this::startNanos : () -> new SegmentView(seg, null).startNanos())
         .rowsMayStartIn(fromNanos, toNanos);
@@ -123,8 +158,9 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
     T read(SeekableByteChannel ch, int rowCapacity, int block) throws IOException;
   }
 
+  /** Copies values [from, from + length) of one record batch to {@code out} at {@code at}. */
   private interface CopyBlock<T> {
-    void copy(T block, T out, int at, int length);
+    void copy(T block, int from, T out, int at, int length);
   }
 
   /**
@@ -144,25 +180,36 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
       ToLongFunction<T> bytes) throws IOException {
     String name = SegmentFormat.fileName(column);
     if (needed == null) return reader.read(SegmentColumns.whole(files.whole(name)), rows, -1);
-    T out = alloc.apply(rows);
+    T out = alloc.apply(size);
     ColumnCache cache = seg.columnCache();
+    int p = 0; // next picked row
     for (int b = 0; b < needed.length; b++) {
       if (!needed[b]) continue;
       int first = b * BATCH;
+      int length = Math.min(BATCH, rows - first);
       String blockKey = key + '@' + b;
       T block = cache.get(seg, blockKey);
       if (block == null) {
         block = reader.read(files.block(name, b), BATCH, b);
         cache.putBlock(seg, blockKey, block, bytes.applyAsLong(block));
       }
-      copy.copy(block, out, first, Math.min(BATCH, rows - first));
+      if (picked == null) {
+        copy.copy(block, 0, out, first, length);
+        continue;
+      }
+      for (int end = first + length; p < picked.length && picked[p] < end; ) { // runs of consecutive rows
+        int q = p + 1;
+        while (q < picked.length && picked[q] == picked[q - 1] + 1 && picked[q] < end) q++;
+        copy.copy(block, picked[p] - first, out, p, q - p);
+        p = q;
+      }
     }
     return out;
   }
 
   @Override
   public int size() {
-    return rows;
+    return size;
   }
 
   @Override
@@ -182,7 +229,7 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
   private long[] longs(String column) {
     try {
       return column(column, (ch, cap, b) -> SegmentColumns.readLongs(file(column), ch, cap, 0, b), long[]::new,
-          (v, out, at, n) -> System.arraycopy(v, 0, out, at, n), v -> 8L * v.length);
+          (v, from, out, at, n) -> System.arraycopy(v, from, out, at, n), v -> 8L * v.length);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -194,6 +241,7 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
    * as this view derives it, e.g. {@code end} from start and duration.
    */
   private <T> T cached(String key, Supplier<T> load, ToLongFunction<T> bytes) {
+    if (picked != null) return load.get(); // a cached whole column is the segment's length
     ColumnCache cache = seg.columnCache();
     T v = cache.get(seg, key);
     if (v != null) return v;
@@ -218,7 +266,7 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
       end = cachedLongs("end", () -> {
         long[] s = startNanos();
         long[] d = longs(SegmentFormat.DURATION_NS);
-        for (int i = 0; i < rows; i++) d[i] += s[i];
+        for (int i = 0; i < size; i++) d[i] += s[i];
         return d;
       });
     }
@@ -227,6 +275,17 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
 
   private void loadTrace() {
     if (hi != null) return;
+    if (picked != null) { // from the trace id batches point reads use
+      hi = new long[size];
+      lo = new long[size];
+      for (int i = 0; i < size; i++) {
+        SegmentColumns.TraceIds t = traceBlock(picked[i]);
+        int at = picked[i] % seg.trace().batchRows();
+        hi[i] = t.hi()[at];
+        lo[i] = t.lo()[at];
+      }
+      return;
+    }
     SegmentColumns.TraceIds t = cached(SegmentFormat.TRACE_ID, () -> {
       try {
         String name = SegmentFormat.fileName(SegmentFormat.TRACE_ID);
@@ -263,6 +322,12 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
       parent = cachedLongs("parent", () -> {
         long[] delta = longs(SegmentFormat.PARENT_ROW_DELTA);
         long[] ids = longs(SegmentFormat.PARENT_SPAN_ID);
+        if (picked != null) { // the parent's row need not be picked: read its span id on its own
+          for (int i = 0; i < size; i++) {
+            if (delta[i] != 0) ids[i] = pointLong(SegmentFormat.SPAN_ID, null, checkedRow(picked[i] - delta[i]));
+          }
+          return ids;
+        }
         long[] spans = spanIds();
         for (int i = 0; i < rows; i++) {
           if (delta[i] != 0) ids[i] = spans[checkedRow(i - delta[i])];
@@ -298,9 +363,9 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
       SegmentDictionary known = seg.fileDictionary(dim);
       SegmentColumns.DictColumn c = column(column, (ch, cap, b) -> SegmentColumns.readDict(file(column), ch, cap, b, known),
           n -> new SegmentColumns.DictColumn(new int[n], null),
-          (v, out, at, n) -> {
+          (v, from, out, at, n) -> {
             read[0] = v;
-            System.arraycopy(v.ids(), 0, out.ids(), at, n);
+            System.arraycopy(v.ids(), from, out.ids(), at, n);
           }, v -> 4L * v.ids().length);
       if (c.dictionary() == null) c = new SegmentColumns.DictColumn(c.ids(), read[0].dictionary());
       if (c.dictionary().size() != meta.dictSize()) {
@@ -370,28 +435,28 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
     if (derived(m) && m == Measure.TOTAL_TOKENS) {
       double[] in = measure(Measure.INPUT_TOKENS);
       double[] out = measure(Measure.OUTPUT_TOKENS);
-      v = new double[rows];
-      for (int i = 0; i < rows; i++) v[i] = SegmentFormat.derivedTotalTokens(in[i], out[i]);
+      v = new double[size];
+      for (int i = 0; i < size; i++) v[i] = SegmentFormat.derivedTotalTokens(in[i], out[i]);
     } else if (derived(m) && durationAloneDerives()) {
       String ns = SegmentFormat.DURATION_NS;
       try {
         v = column(ns, m.fieldName(), (ch, cap, b) -> durationsMs(SegmentColumns.readLongs(file(ns), ch, cap, 0, b)),
-            double[]::new, (x, out, at, n) -> System.arraycopy(x, 0, out, at, n), x -> 8L * x.length);
+            double[]::new, (x, from, out, at, n) -> System.arraycopy(x, from, out, at, n), x -> 8L * x.length);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     } else if (derived(m)) {
       long[] s = startNanos();
       long[] e = endNanos();
-      v = new double[rows];
-      for (int i = 0; i < rows; i++) v[i] = SegmentFormat.derivedDurationMs(s[i], e[i]);
+      v = new double[size];
+      for (int i = 0; i < size; i++) v[i] = SegmentFormat.derivedDurationMs(s[i], e[i]);
     } else if (absent(m)) {
-      v = new double[rows];
+      v = new double[size];
       Arrays.fill(v, Double.NaN);
     } else {
       try {
         v = column(m.fieldName(), (ch, cap, b) -> SegmentColumns.readDoubles(file(m.fieldName()), ch, cap, b),
-            double[]::new, (x, out, at, n) -> System.arraycopy(x, 0, out, at, n), x -> 8L * x.length);
+            double[]::new, (x, from, out, at, n) -> System.arraycopy(x, from, out, at, n), x -> 8L * x.length);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -405,7 +470,7 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
       flags = cached(SegmentFormat.FLAGS, () -> {
         try {
           return column(SegmentFormat.FLAGS, (ch, cap, b) -> SegmentColumns.readBytes(file(SegmentFormat.FLAGS), ch, cap, b),
-              byte[]::new, (v, out, at, n) -> System.arraycopy(v, 0, out, at, n), v -> v.length);
+              byte[]::new, (v, from, out, at, n) -> System.arraycopy(v, from, out, at, n), v -> v.length);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
@@ -421,6 +486,7 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
    */
   @Override
   public LlmSpan span(int row) {
+    if (picked != null) return pointView().span(picked[Objects.checkIndex(row, size)]);
     Objects.checkIndex(row, rows);
     LlmSpan s = new LlmSpan();
     if (hi != null) {
@@ -442,6 +508,11 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
     for (Measure m : Measure.values()) s.measures[m.ordinal()] = pointMeasure(m, row, s);
     SpanFlags.apply(flags != null ? flags[row] : (int) pointLong(SegmentFormat.FLAGS, null, row), s);
     return s;
+  }
+
+  private SegmentView pointView() {
+    if (pointView == null) pointView = new SegmentView(seg, null);
+    return pointView;
   }
 
   private SegmentColumns.TraceIds traceBlock(int row) {
@@ -540,6 +611,7 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
 
   @Override
   public SpanDetail detail(int row) {
+    if (picked != null) return pointView().detail(picked[row]);
     try {
       return detailBlockOf(row).detail(seg.details().path(), row, () -> span(row));
     } catch (IOException e) {
@@ -549,6 +621,10 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
 
   @Override
   public void copyDetail(int row, SegmentBytes.Out out) {
+    if (picked != null) {
+      pointView().copyDetail(picked[row], out);
+      return;
+    }
     try {
       detailBlockOf(row).copy(seg.details().path(), row, out);
     } catch (IOException e) {
@@ -558,6 +634,7 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
 
   @Override
   public RoaringBitmap postings(Dim dim, int id) {
+    if (picked != null) return null; // rows are renumbered: callers scan the column
     int d = dim.ordinal();
     IndexFile.DimMeta meta = seg.dim(dim);
     if (!meta.hasPostings() || id == Dictionary.ABSENT) return null;

@@ -106,10 +106,42 @@ class SegmentRoundTripTest {
           }
           for (Measure m : Measure.values()) assertEquals(whole.measure(m)[row], part.measure(m)[row], m + " " + row);
         }
+        checkGathered(whole, r.batch(), wanted);
+        // Runs of consecutive rows across a record batch's edge, and rows whose parents are not picked.
+        org.roaringbitmap.RoaringBitmap runs = org.roaringbitmap.RoaringBitmap.bitmapOfRange(
+            SegmentColumns.BATCH_ROWS - 7, SegmentColumns.BATCH_ROWS + 9);
+        runs.add(3L * SegmentColumns.BATCH_ROWS + 1, 3L * SegmentColumns.BATCH_ROWS + 40);
+        checkGathered(whole, r.batch(), runs);
       }
       // Wanting rows in every record batch is wanting the whole batch.
       ColumnBatch all = r.batch();
       org.junit.jupiter.api.Assertions.assertSame(all, all.only(org.roaringbitmap.RoaringBitmap.bitmapOfRange(0, whole.size())));
+    }
+  }
+
+  /** A gathered view's row i is row wanted[i] of the whole view, in every column. */
+  private static void checkGathered(ColumnBatch whole, ColumnBatch fresh, org.roaringbitmap.RoaringBitmap wanted) {
+    ColumnBatch g = fresh.gather(wanted);
+    int[] rows = wanted.toArray();
+    assertEquals(rows.length, g.size());
+    assertEquals(rows.length, g.startNanos().length);
+    for (int i = 0; i < rows.length; i++) {
+      int row = rows[i];
+      String at = "gathered row " + i + " (segment row " + row + ")";
+      assertEquals(whole.startNanos()[row], g.startNanos()[i], at);
+      assertEquals(whole.endNanos()[row], g.endNanos()[i], at);
+      assertEquals(whole.traceIdHi()[row], g.traceIdHi()[i], at);
+      assertEquals(whole.traceIdLo()[row], g.traceIdLo()[i], at);
+      assertEquals(whole.spanIds()[row], g.spanIds()[i], at);
+      assertEquals(whole.parentSpanIds()[row], g.parentSpanIds()[i], at);
+      assertEquals(whole.flags()[row], g.flags()[i], at);
+      for (Dim d : Dim.values()) {
+        assertEquals(whole.dictionary(d).value(whole.dimIds(d)[row]), g.dictionary(d).value(g.dimIds(d)[i]), at + " " + d);
+        assertEquals(null, g.postings(d, 1), "a gathered view has no postings");
+      }
+      for (Measure m : Measure.values()) assertEquals(whole.measure(m)[row], g.measure(m)[i], at + " " + m);
+      assertEquals(whole.detail(row), g.detail(i), at);
+      assertEquals(whole.span(row).spanId, g.span(i).spanId, at);
     }
   }
 
