@@ -101,6 +101,13 @@ public class SegmentBenchmark extends StoreFork {
     return sealed.batch().measure(Measure.DURATION_MS);
   }
 
+  /** A decimal measure column (integers scaled by 10^-k on read). */
+  @Benchmark
+  @OperationsPerInvocation(ROWS)
+  public double[] readCostColumn() {
+    return sealed.batch().measure(Measure.COST_USD);
+  }
+
   @Benchmark
   @OperationsPerInvocation(ROWS)
   public int[] readModelColumn() {

@@ -189,6 +189,20 @@ class ScoreQueryTest {
   }
 
   @Test
+  void aScoreArrivingAfterAQueryOnASealedSegmentCountsInTheNextOne() throws Exception {
+    String q = "{'from': FROM, 'to': 'now', 'filters': [{'field': 'prompt_version', 'op': '=', 'value': 'v5'}],"
+        + " 'metrics': ['count(score.helpfulness)', 'sum(score.helpfulness)']}";
+    List<Object> before = run("a", q).rows().get(0);
+    assertEquals((long) helpfulness.get("v5").size(), ((Number) before.get(0)).longValue());
+    assertEquals(before, run("a", q).rows().get(0), "the segment's kept score column answers again");
+    // Trace 3 (v5, in the sealed segment) had no helpfulness score: it gets one now.
+    storage.appendScores("a", List.of(new Score(0, 4, 20_003L, "helpfulness", 0.25, null, null, "api", T0 + 99, null)));
+    List<Object> after = run("a", q).rows().get(0);
+    assertEquals(((Number) before.get(0)).longValue() + 1, ((Number) after.get(0)).longValue());
+    assertEquals(((Number) before.get(1)).doubleValue() + 0.25, ((Number) after.get(1)).doubleValue(), 1e-9);
+  }
+
+  @Test
   void anotherTenantNeverSeesTheScoresAndRollupsAreNotUsedForScores() throws Exception {
     QueryResult b = run("b", "{'from': FROM, 'to': 'now', 'llmOnly': false, 'metrics': ['count', 'count(score.thumbs)', 'avg(score.helpfulness)']}");
     assertEquals(Arrays.asList(2L, 0L, null), b.rows().get(0));

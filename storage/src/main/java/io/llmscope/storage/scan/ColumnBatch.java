@@ -97,6 +97,16 @@ public interface ColumnBatch {
   }
 
   /**
+   * A value derived from this batch's whole rows and kept with it (a sealed segment's, softly):
+   * the one kept under {@code key} when it was computed at {@code version}, else
+   * {@code compute}'s, then kept in its place. Null when this batch keeps nothing (the head, views
+   * of some rows): the caller computes for itself. {@code key} must not hold the batch.
+   */
+  default <T> T memo(Object key, long version, java.util.function.Supplier<T> compute) {
+    return null;
+  }
+
+  /**
    * This batch for many readers in a row (a query session): {@link #only} answers the whole batch,
    * so the columns decoded once serve every later reader instead of each decoding its own parts.
    */

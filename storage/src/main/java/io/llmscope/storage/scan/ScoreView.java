@@ -47,6 +47,14 @@ public interface ScoreView {
     for (Score s : ofTrace(traceIdHi, traceIdLo)) to.accept(s.spanId(), s.name(), s.value(), s.label(), s.timestampMs());
   }
 
+  /**
+   * A number that grows whenever a score is added, so what was derived from the scores at one
+   * version holds while the version stays; -1 when the view cannot tell (keep nothing derived).
+   */
+  default long version() {
+    return -1;
+  }
+
   /** Each score name with how many scores carry it. */
   Map<String, Long> names();
 

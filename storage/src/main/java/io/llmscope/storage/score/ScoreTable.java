@@ -82,7 +82,8 @@ final class ScoreTable implements ScoreView {
   /** Per slot, index + 1 of the newest score of the trace hashed there; 0 = empty. Under half full. */
   private volatile int[] slots = new int[2 * FIRST_CAPACITY];
   private int traces;
-  private int size;
+  /** Scores added; written by the writer only, read by queries as the {@link #version}. */
+  private volatile int size;
 
   private final ConcurrentSkipListMap<String, Long> names = new ConcurrentSkipListMap<>();
   private final LongHashSet identities = new LongHashSet();
@@ -124,6 +125,11 @@ final class ScoreTable implements ScoreView {
   }
 
   long size() {
+    return size;
+  }
+
+  @Override
+  public long version() {
     return size;
   }
 

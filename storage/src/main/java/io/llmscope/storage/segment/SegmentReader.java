@@ -46,6 +46,10 @@ public final class SegmentReader implements Closeable {
   /** Decoded postings by (dim, id): dashboards repeat the same filters, and decoding is most of a filtered query. */
   private final Map<Long, SoftReference<RoaringBitmap>> decodedPostings = new ConcurrentHashMap<>();
   private List<Rollup> rollups;
+  /** Values derived from the whole segment ({@link SegmentView#memo}), softly, with the version each was computed at. */
+  private final Map<Object, SoftReference<Memo>> memos = new ConcurrentHashMap<>();
+
+  private record Memo(long version, Object value) {}
   private volatile StartBlocks startBlocks;
 
   private final ColumnCache columnCache;
@@ -155,6 +159,16 @@ public final class SegmentReader implements Closeable {
 
   void keepPostings(Dim d, int id, RoaringBitmap rows) {
     decodedPostings.put(((long) d.ordinal() << 32) | id, new SoftReference<>(rows));
+  }
+
+  @SuppressWarnings("unchecked")
+  <T> T memo(Object key, long version, Supplier<T> compute) {
+    SoftReference<Memo> ref = memos.get(key);
+    Memo m = ref == null ? null : ref.get();
+    if (m != null && m.version() == version) return (T) m.value();
+    T value = compute.get();
+    memos.put(key, new SoftReference<>(new Memo(version, value)));
+    return value;
   }
 
   /** The segment's rollups, decoded once and kept while the segment is open; empty for older segments. */

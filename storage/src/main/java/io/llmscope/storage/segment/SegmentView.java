@@ -697,6 +697,11 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
   }
 
   @Override
+  public <T> T memo(Object key, long version, Supplier<T> compute) {
+    return needed == null ? seg.memo(key, version, compute) : null; // views of some rows have partial columns
+  }
+
+  @Override
   public boolean sealed() {
     return true;
   }
