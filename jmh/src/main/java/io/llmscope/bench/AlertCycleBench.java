@@ -24,7 +24,7 @@ import java.util.Random;
  *
  * <pre>java -cp jmh/target/benchmarks.jar io.llmscope.bench.AlertCycleBench SPANS RULES [CYCLES [COLUMN_CACHE_MB]]</pre>
  *
- * The column cache defaults to the store's (an eighth of the heap); 0 turns it off.
+ * The column cache defaults to the store's (a quarter of the heap); 0 turns it off.
  */
 public final class AlertCycleBench {
   private static final String[] SERVICES = {"chat-api", "search", "billing", "agents", "support", "docs", "mail", "voice", "batch", "eval"};

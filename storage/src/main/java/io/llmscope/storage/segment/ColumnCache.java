@@ -50,7 +50,31 @@ public final class ColumnCache {
 
   /** Keeps {@code value} unless it alone would take more than a quarter of the budget. */
   void put(SegmentReader segment, String column, Object value, long bytes) {
-    put(segment, column, new Entry(value, bytes, false));
+    put(segment, column, new Entry(value, heapBytes(bytes), false));
+  }
+
+  /** G1's region size, 0 when the collector is another (its arrays take their size). */
+  private static final long REGION_BYTES = regionBytes();
+
+  private static long regionBytes() {
+    try {
+      var vm = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+      if (!Boolean.parseBoolean(vm.getVMOption("UseG1GC").getValue())) return 0;
+      return Long.parseLong(vm.getVMOption("G1HeapRegionSize").getValue());
+    } catch (RuntimeException | LinkageError e) {
+      return 0;
+    }
+  }
+
+  /**
+   * What an array of {@code bytes} takes in the heap: G1 gives an array over half a region
+   * (humongous) whole regions of its own, so a segment's 2 MiB column takes 3 MiB at a 1 GB
+   * heap. Counting that keeps the budget what the heap really spends.
+   */
+  static long heapBytes(long bytes) {
+    long withHeader = bytes + 16;
+    if (REGION_BYTES == 0 || withHeader <= REGION_BYTES / 2) return bytes;
+    return (withHeader + REGION_BYTES - 1) / REGION_BYTES * REGION_BYTES;
   }
 
   /**
@@ -61,7 +85,7 @@ public final class ColumnCache {
    * that list went from 18 to 184-192 ms. A batch decoded whole for one row is the real cost.)
    */
   void putBlock(SegmentReader segment, String key, Object value, long bytes) {
-    put(segment, key, new Entry(value, bytes, true));
+    put(segment, key, new Entry(value, heapBytes(bytes), true));
   }
 
   private void put(SegmentReader segment, String column, Entry entry) {

@@ -35,6 +35,8 @@ import org.roaringbitmap.RoaringBitmap;
  */
 final class SegmentView implements ColumnBatch, EncodedDetails {
   private static final int BATCH = SegmentColumns.BATCH_ROWS;
+  /** The largest record-batch part kept in the column cache (see {@link #column}). */
+  private static final long PART_BYTES = 256 << 10;
 
   private final SegmentReader seg;
   private final CheckedFiles files;
@@ -181,30 +183,58 @@ final class SegmentView implements ColumnBatch, EncodedDetails {
     String name = SegmentFormat.fileName(column);
     if (needed == null) return reader.read(SegmentColumns.whole(files.whole(name)), rows, -1);
     T out = alloc.apply(size);
-    ColumnCache cache = seg.columnCache();
+    // Cached parts stay at most PART_BYTES: a larger array is humongous to G1 (over half a region,
+    // 512 KiB at a 1 GB heap) and takes whole regions of its own, so 8-byte record batches
+    // (512 KiB and a header) held twice their size, and the cache's budget was half the truth.
+    int partRows = bytes.applyAsLong(alloc.apply(1)) * BATCH > PART_BYTES ? BATCH / 2 : BATCH;
     int p = 0; // next picked row
     for (int b = 0; b < needed.length; b++) {
       if (!needed[b]) continue;
       int first = b * BATCH;
-      int length = Math.min(BATCH, rows - first);
-      String blockKey = key + '@' + b;
-      T block = cache.get(seg, blockKey);
-      if (block == null) {
-        block = reader.read(files.block(name, b), BATCH, b);
-        cache.putBlock(seg, blockKey, block, bytes.applyAsLong(block));
-      }
-      if (picked == null) {
-        copy.copy(block, 0, out, first, length);
-        continue;
-      }
-      for (int end = first + length; p < picked.length && picked[p] < end; ) { // runs of consecutive rows
-        int q = p + 1;
-        while (q < picked.length && picked[q] == picked[q - 1] + 1 && picked[q] < end) q++;
-        copy.copy(block, picked[p] - first, out, p, q - p);
-        p = q;
+      int end = first + Math.min(BATCH, rows - first);
+      for (int from = first; from < end; from += partRows) {
+        int to = Math.min(end, from + partRows);
+        if (picked != null && (p == picked.length || picked[p] >= to)) continue; // no picked row here
+        T part = part(name, key, b, (from - first) / partRows, partRows, reader, alloc, copy, bytes);
+        if (picked == null) {
+          copy.copy(part, 0, out, from, to - from);
+          continue;
+        }
+        while (p < picked.length && picked[p] < to) { // runs of consecutive rows
+          int q = p + 1;
+          while (q < picked.length && picked[q] == picked[q - 1] + 1 && picked[q] < to) q++;
+          copy.copy(part, picked[p] - from, out, p, q - p);
+          p = q;
+        }
       }
     }
     return out;
+  }
+
+  /**
+   * Part {@code k} ({@code partRows} rows) of record batch {@code b} of a column, from the store's
+   * column cache, else decoded with the batch's other parts, which are kept there too.
+   */
+  private <T> T part(String name, String key, int b, int k, int partRows, BlockReader<T> reader, IntFunction<T> alloc,
+      CopyBlock<T> copy, ToLongFunction<T> bytes) throws IOException {
+    ColumnCache cache = seg.columnCache();
+    String prefix = key + '@' + b;
+    T part = cache.get(seg, partRows == BATCH ? prefix : prefix + '/' + k);
+    if (part != null) return part;
+    T block = reader.read(files.block(name, b), BATCH, b);
+    if (partRows == BATCH) {
+      cache.putBlock(seg, prefix, block, bytes.applyAsLong(block));
+      return block;
+    }
+    int length = Math.min(BATCH, rows - b * BATCH);
+    for (int j = 0; j * partRows < length; j++) {
+      int n = Math.min(partRows, length - j * partRows);
+      T piece = alloc.apply(n);
+      copy.copy(block, j * partRows, piece, 0, n);
+      cache.putBlock(seg, prefix + '/' + j, piece, bytes.applyAsLong(piece));
+      if (j == k) part = piece;
+    }
+    return part;
   }
 
   @Override
