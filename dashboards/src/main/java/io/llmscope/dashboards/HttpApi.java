@@ -1,7 +1,9 @@
 package io.llmscope.dashboards;
 
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmscope.alerting.Alerting;
@@ -40,7 +42,8 @@ import java.util.logging.Logger;
  */
 public final class HttpApi {
   private static final Logger LOG = Logger.getLogger(HttpApi.class.getName());
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Answers carry thousands of doubles (quantiles per group and step): Jackson's Schubfach writer, not Double.toString. */
+  private static final ObjectMapper JSON = JsonMapper.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
   /** Largest API body (config {@code api.maxBodyBytes}): queries, rules and prices are small. */
   private long maxBodyBytes = 1 << 20;
   /** Scores one {@code POST /api/v1/scores} may carry (config {@code api.maxScoresPerRequest}; the body limit bounds it too). */
