@@ -70,7 +70,11 @@ final class Bins {
     to.accept(last, lastWeight);
   }
 
-  /** Adds the cell's bins to a sketch store, the highest first. */
+  /**
+   * Adds the cell's bins to a sketch store, the highest first. Its own loop, not {@link #forEach}
+   * with {@code store::add}: that call site sees every consumer and stops inlining, and a rollup
+   * query (AggregationBenchmark.rollupP95ByModelPerMinute) took 62 ms instead of 51.
+   */
   void addTo(Store store, int cell) {
     int at = offset[cell];
     int end = offset[cell + 1];
