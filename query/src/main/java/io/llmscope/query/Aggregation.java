@@ -36,6 +36,8 @@ final class Aggregation {
   private final List<ValueIds> globalIds = new ArrayList<>();
   private long[] counts = new long[64];
   private long[] errors = new long[64];
+  /** True when a metric reads {@link #errors}; else no row's status is read. */
+  private final boolean countsErrors;
   private final int maxGroups;
   private final QueryMemory.Account memory;
   private final ScoreView scores;
@@ -77,6 +79,7 @@ final class Aggregation {
     this.groupWidth = q.groupBy().size() + (q.stepMs() > 0 ? 1 : 0);
     this.table = new GroupTable(groupWidth, this.memory);
     this.probe = new long[Math.max(1, groupWidth)];
+    this.countsErrors = q.metrics().stream().anyMatch(m -> m.kind() == Metric.Kind.ERROR_COUNT || m.kind() == Metric.Kind.ERROR_RATE);
     this.states = new MetricState[q.metrics().size()];
     Map<FieldRef, MetricState.Sketches> sketches = new HashMap<>();
     for (int i = 0; i < states.length; i++) {
@@ -158,8 +161,9 @@ final class Aggregation {
       groupOfLocal = new int[groupDicts[0].size()];
       Arrays.fill(groupOfLocal, -1);
     }
-    int errorId = b.dictionary(Dim.STATUS).idOf("error");
-    int[] status = b.dimIds(Dim.STATUS);
+    // The status column only when a metric counts errors: for the others it was a column per segment read for nothing.
+    int errorId = countsErrors ? b.dictionary(Dim.STATUS).idOf("error") : -1;
+    int[] status = countsErrors ? b.dimIds(Dim.STATUS) : null;
     for (MetricState s : states) s.bind(b, batchScores);
     long step = q.stepMs();
 
@@ -200,7 +204,7 @@ final class Aggregation {
         group = groupFor(probe);
       }
       counts[group]++;
-      if (status[r] == errorId) errors[group]++;
+      if (status != null && status[r] == errorId) errors[group]++;
       for (MetricState s : states) {
         s.grow(group + 1);
         s.accept(group, r);
