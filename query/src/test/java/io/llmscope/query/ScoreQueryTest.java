@@ -194,7 +194,9 @@ class ScoreQueryTest {
         + " 'metrics': ['count(score.helpfulness)', 'sum(score.helpfulness)']}";
     List<Object> before = run("a", q).rows().get(0);
     assertEquals((long) helpfulness.get("v5").size(), ((Number) before.get(0)).longValue());
-    assertEquals(before, run("a", q).rows().get(0), "the segment's kept score column answers again");
+    List<Object> again = run("a", q).rows().get(0); // the segment's kept score column answers (sums may add in another order)
+    assertEquals(before.get(0), again.get(0));
+    assertEquals(((Number) before.get(1)).doubleValue(), ((Number) again.get(1)).doubleValue(), 1e-9);
     // Trace 3 (v5, in the sealed segment) had no helpfulness score: it gets one now.
     storage.appendScores("a", List.of(new Score(0, 4, 20_003L, "helpfulness", 0.25, null, null, "api", T0 + 99, null)));
     List<Object> after = run("a", q).rows().get(0);
