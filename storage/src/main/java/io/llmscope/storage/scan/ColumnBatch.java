@@ -7,6 +7,7 @@ import io.llmscope.storage.model.SpanDetail;
 import io.llmscope.storage.model.SpanFlags;
 import io.llmscope.storage.rollup.Rollup;
 import java.util.List;
+import java.util.function.Supplier;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -102,7 +103,7 @@ public interface ColumnBatch {
    * {@code compute}'s, then kept in its place. Null when this batch keeps nothing (the head, views
    * of some rows): the caller computes for itself. {@code key} must not hold the batch.
    */
-  default <T> T memo(Object key, long version, java.util.function.Supplier<T> compute) {
+  default <T> T memo(Object key, long version, Supplier<T> compute) {
     return null;
   }
 

@@ -115,7 +115,7 @@ final class ScoreTable implements ScoreView {
     c.comment[i] = s.comment();
     c.id[i] = s.id();
     int[] t = slots;
-    int slot = find(t, c, s.traceIdHi(), s.traceIdLo());
+    int slot = find(t, s.traceIdHi(), s.traceIdLo());
     int head = (int) SLOT.getAcquire(t, slot);
     c.previous[i] = head;
     SLOT.setRelease(t, slot, i + 1);
@@ -149,15 +149,6 @@ final class ScoreTable implements ScoreView {
       if (head == 0) return s;
       Columns c = columns; // read after the slot: holds every score the slot names
       if (c.hi[head - 1] == hi && c.lo[head - 1] == lo) return s;
-    }
-  }
-
-  /** As {@link #find(int[], long, long)}, for the writer, which knows the columns. */
-  private static int find(int[] t, Columns c, long hi, long lo) {
-    int mask = t.length - 1;
-    for (int s = hash(hi, lo) & mask; ; s = (s + 1) & mask) {
-      int head = t[s];
-      if (head == 0 || (c.hi[head - 1] == hi && c.lo[head - 1] == lo)) return s;
     }
   }
 

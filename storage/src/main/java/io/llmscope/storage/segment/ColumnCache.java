@@ -1,5 +1,7 @@
 package io.llmscope.storage.segment;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -58,7 +60,7 @@ public final class ColumnCache {
 
   private static long regionBytes() {
     try {
-      var vm = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+      var vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
       if (!Boolean.parseBoolean(vm.getVMOption("UseG1GC").getValue())) return 0;
       return Long.parseLong(vm.getVMOption("G1HeapRegionSize").getValue());
     } catch (RuntimeException | LinkageError e) {
